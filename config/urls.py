@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hrdd.campaigns.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("hrdd.accounts.urls")),
+    path("campaigns/", include("hrdd.campaigns.urls")),
+    path("reports/", include("hrdd.reports.urls")),
+    path("", include("hrdd.organisations.urls")),
+    path("", include("hrdd.responses.urls")),
+    path("admin/", admin.site.urls),
+]

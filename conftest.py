@@ -1,0 +1,141 @@
+"""The small world every test starts from, and helpers that use the real components.
+
+Organisation A (Northwind): alice (owner), bob (viewer). Organisation B (Kansai): carol.
+The operator organisation: olivia. Campaigns are pinned to the built-in crisis questionnaire.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from hrdd.accounts.models import User
+from hrdd.campaigns.services import campaign_create
+from hrdd.organisations.models import Membership, Organisation
+from hrdd.questionnaires.models import Questionnaire
+from hrdd.responses.services import response_save_draft, response_start, response_submit
+
+PASSWORD = "a-long-test-password-1"  # noqa: S105 - test accounts only
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def make_user(email: str, **extra) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, **extra)
+
+
+@pytest.fixture
+def crisis_version(db):
+    return Questionnaire.objects.get(code="crisis-impact").latest_version()
+
+
+@pytest.fixture
+def operator_org(db):
+    return Organisation.objects.create(kind=Organisation.Kind.OPERATOR, name="Alliance")
+
+
+@pytest.fixture
+def olivia(operator_org):
+    user = make_user("olivia@alliance.example", full_name="Olivia")
+    Membership.objects.create(organisation=operator_org, user=user, role=Membership.Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def org_a(db):
+    return Organisation.objects.create(name="Northwind", country="JP", industry="apparel")
+
+
+@pytest.fixture
+def org_b(db):
+    return Organisation.objects.create(name="Kansai", country="JP", industry="food")
+
+
+@pytest.fixture
+def alice(org_a):
+    user = make_user("alice@a.example", full_name="Alice")
+    Membership.objects.create(organisation=org_a, user=user, role=Membership.Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def bob(org_a):
+    user = make_user("bob@a.example", full_name="Bob")
+    Membership.objects.create(organisation=org_a, user=user, role=Membership.Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def carol(org_b):
+    user = make_user("carol@b.example", full_name="Carol")
+    Membership.objects.create(organisation=org_b, user=user, role=Membership.Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def make_campaign(crisis_version):
+    def make(organisation, *, name="Crisis 2026", opens_in_days=-1, days=30, **extra):
+        opens_at = timezone.now() + timedelta(days=opens_in_days)
+        return campaign_create(
+            organisation=organisation,
+            questionnaire_version=crisis_version,
+            name=name,
+            languages=extra.pop("languages", ["en", "ja"]),
+            by=None,
+            opens_at=opens_at,
+            closes_at=opens_at + timedelta(days=days),
+        )
+
+    return make
+
+
+@pytest.fixture
+def campaign_a(org_a, make_campaign):
+    return make_campaign(org_a)
+
+
+@pytest.fixture
+def campaign_b(org_b, make_campaign):
+    return make_campaign(org_b, name="Kansai crisis")
+
+
+# A complete, valid set of answers to the crisis questionnaire.
+VALID_ANSWERS = {
+    "q01_business_impact": "down_10_to_29",
+    "q02_operational_status": "reduced",
+    "q03_health_safety_measures": ["risk_assessment", "free_masks_hygiene"],
+    "q04_wages_paid": "full_on_time",
+    "q05_working_hours": "up_to_48",
+    "q06_freedom_to_leave": "free",
+    "q07_collective_voice": "union_consulted",
+    "q08_equal_treatment": "same_rules",
+    "q09_health_data_privacy": "confidential",
+    "q10_support_needed": ["stable_orders"],
+    "q11_comments": "Mr Sato in line 3 was injured.",
+}
+
+
+def submit_response(campaign, answers=None, language="en"):
+    """Submit one response through the services (the web flow is tested separately)."""
+    response, _code = response_start(campaign=campaign, language=language)
+    response = response_save_draft(response=response, answers=dict(answers or VALID_ANSWERS))
+    response, _created = response_submit(response=response)
+    return response
+
+
+def run_tasks() -> None:
+    """Run every queued background task with the real database worker, then return.
+
+    The worker records a failing task instead of raising; a test must not pass over one.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    call_command(
+        "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
+    )
+    failed = DBTaskResult.objects.filter(status="FAILED")
+    assert not failed.exists(), [(t.task_path, t.traceback) for t in failed]

@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from hrdd.campaigns.forms import CampaignDatesForm
+from hrdd.campaigns.selectors import campaigns_for_organisation
+from hrdd.campaigns.services import campaign_set_dates
+from hrdd.core.access import buyer_memberships, get_campaign_for_member, is_operator
+from hrdd.reports.selectors import latest_release, response_band, submitted_count
+
+
+def home(request):
+    """Public front page; signed-in people land on their own work."""
+    if request.user.is_authenticated:
+        if is_operator(request.user):
+            return redirect("organisations:operator_applications")
+        return redirect("campaigns:dashboard")
+    return render(request, "home.html")
+
+
+@login_required
+def dashboard(request):
+    """The buyer's campaigns, across the organisations the user belongs to."""
+    memberships = list(buyer_memberships(request.user))
+    organisations = [
+        {
+            "membership": m,
+            "campaigns": list(campaigns_for_organisation(organisation=m.organisation)),
+        }
+        for m in memberships
+    ]
+    return render(
+        request,
+        "campaigns/dashboard.html",
+        {"organisations": organisations, "is_operator": is_operator(request.user)},
+    )
+
+
+@login_required
+def detail(request, campaign_id):
+    campaign = get_campaign_for_member(request.user, campaign_id)
+    form = None
+    if campaign.membership.can_edit:
+        form = CampaignDatesForm(instance=campaign, time_zone=settings.TIME_ZONE)
+    return _render_detail(request, campaign, form)
+
+
+def _render_detail(request, campaign, form, status=200):
+    low, high = response_band(submitted_count(campaign=campaign))
+    return render(
+        request,
+        "campaigns/detail.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "band_low": low,
+            "band_high": high,
+            "release": latest_release(campaign=campaign),
+            "can_edit": campaign.membership.can_edit,
+        },
+        status=status,
+    )
+
+
+@login_required
+def edit_dates(request, campaign_id):
+    campaign = get_campaign_for_member(request.user, campaign_id, write=True)
+    if request.method != "POST":
+        return redirect("campaigns:detail", campaign_id=campaign.pk)
+    form = CampaignDatesForm(request.POST, instance=campaign, time_zone=settings.TIME_ZONE)
+    if form.is_valid():
+        try:
+            campaign_set_dates(
+                campaign=campaign,
+                opens_at=form.cleaned_data["opens_at"],
+                closes_at=form.cleaned_data["closes_at"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The campaign dates were saved."))
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+    # The form wrote the rejected dates onto the instance; show the stored ones beside it.
+    membership = campaign.membership
+    campaign.refresh_from_db()
+    campaign.membership = membership
+    return _render_detail(request, campaign, form, status=422)

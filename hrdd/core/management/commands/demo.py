@@ -1,0 +1,151 @@
+"""Fill the database with a realistic demo: an operator, two buyers, campaigns, responses."""
+
+import random
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from hrdd.accounts.models import User
+from hrdd.campaigns.models import Campaign
+from hrdd.campaigns.services import campaign_create
+from hrdd.organisations.models import Membership, Organisation
+from hrdd.organisations.services import application_submit
+from hrdd.questionnaires.definition import Definition
+from hrdd.questionnaires.models import Questionnaire
+from hrdd.questionnaires.services import questionnaire_sync_builtin
+from hrdd.reports.services import report_release_if_due
+from hrdd.responses.services import response_save_draft, response_start, response_submit
+
+PASSWORD = "demo-password-1"  # noqa: S105 - printed on the console for the demo on purpose
+OPERATOR_EMAIL = "operator@example.org"
+
+# How likely each risk level is among a demo supplier's answers: most report few problems.
+RISK_WEIGHTS = {"none": 8, "low": 6, "medium": 3, "high": 1.2, None: 0.6}
+COMMENTS = {
+    "en": [
+        "Orders dropped sharply in spring; we kept all permanent workers but reduced overtime.",
+        "We would welcome longer lead times on orders.",
+        "Dormitory capacity was reduced to allow distancing.",
+    ],
+    "ja": [
+        "春に受注が大幅に減少しましたが、正社員の雇用は維持し、残業を減らしました。",
+        "発注のリードタイムを長くしていただけると助かります。",
+    ],
+}
+
+
+def _pick(rng: random.Random, options, exclude_exclusive=False):
+    pool = [o for o in options if not (exclude_exclusive and o.exclusive)]
+    weights = [RISK_WEIGHTS.get(o.risk, 1) for o in pool]
+    return rng.choices(pool, weights=weights)[0]
+
+
+def demo_answers(definition: Definition, language: str, rng: random.Random) -> dict:
+    answers: dict = {}
+    for q in definition.questions:
+        if q.is_text:
+            if rng.random() < 0.3:
+                answers[q.code] = rng.choice(COMMENTS[language])
+        elif q.is_multiple:
+            first = _pick(rng, q.options)
+            if first.exclusive:
+                answers[q.code] = [first.code]
+            else:
+                ordinary = [o for o in q.options if not o.exclusive]
+                chosen = {first.code} | {o.code for o in ordinary if rng.random() < 0.45}
+                answers[q.code] = sorted(chosen)
+        else:
+            answers[q.code] = _pick(rng, q.options).code
+    return answers
+
+
+class Command(BaseCommand):
+    help = "Load demo data (operator, two buyers, campaigns, responses). Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, seed, **options):
+        if User.objects.filter(email=OPERATOR_EMAIL).exists():
+            self.stdout.write("Demo data is already loaded.")
+            return
+        rng = random.Random(seed)
+        with transaction.atomic():
+            self._load(rng)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    def _user(self, email, name, language="en", **extra) -> User:
+        user = User.objects.create_user(email=email, password=PASSWORD, full_name=name, **extra)
+        user.language = language
+        user.save(update_fields=["language"])
+        return user
+
+    def _load(self, rng: random.Random) -> None:
+        questionnaire_sync_builtin()
+        crisis = Questionnaire.objects.get(code="crisis-impact")
+        version = crisis.latest_version()
+
+        operator = Organisation.objects.create(
+            kind=Organisation.Kind.OPERATOR, name="Responsible Supply Alliance", country="JP"
+        )
+        staff = self._user(OPERATOR_EMAIL, "Olivia Operator", is_staff=True, is_superuser=True)
+        Membership.objects.create(organisation=operator, user=staff, role=Membership.Role.OWNER)
+
+        northwind = Organisation.objects.create(
+            name="Northwind Apparel", country="JP", industry="apparel"
+        )
+        alice = self._user("alice@northwind.example", "Alice Tanaka", "en")
+        bob = self._user("bob@northwind.example", "Bob Suzuki", "ja")
+        Membership.objects.create(organisation=northwind, user=alice, role=Membership.Role.OWNER)
+        Membership.objects.create(organisation=northwind, user=bob, role=Membership.Role.VIEWER)
+
+        kansai = Organisation.objects.create(name="Kansai Foods", country="JP", industry="food")
+        carol = self._user("carol@kansai.example", "Carol Yamamoto", "ja")
+        Membership.objects.create(organisation=kansai, user=carol, role=Membership.Role.OWNER)
+
+        now = timezone.now()
+        plans = [
+            # (organisation, name, owner, responses, days open so far)
+            (northwind, "Crisis impact assessment 2026", alice, 42, 20),
+            (northwind, "Crisis impact: new suppliers", alice, 3, 5),
+            (kansai, "サプライヤー危機影響調査 2026", carol, 8, 10),
+        ]
+        for organisation, name, owner, count, days in plans:
+            campaign = campaign_create(
+                organisation=organisation,
+                questionnaire_version=version,
+                name=name,
+                languages=["en", "ja"],
+                by=owner,
+                opens_at=now - timedelta(days=days),
+                closes_at=now + timedelta(days=30 - days),
+            )
+            self._respond(campaign, count, rng)
+            report_release_if_due(campaign_id=campaign.pk)
+
+        application_submit(
+            organisation_name="Mekong Garments Trading",
+            country="VN",
+            industry="apparel",
+            contact_name="Nguyen Thi Lan",
+            email="lan@mekong-garments.example",
+            supplier_count="50-199",
+            questionnaire=crisis,
+            languages=["en", "ja"],
+            language="en",
+        )
+
+    def _respond(self, campaign: Campaign, count: int, rng: random.Random) -> None:
+        definition = campaign.questionnaire_version.parsed
+        for i in range(count):
+            language = "ja" if i % 3 == 0 else "en"
+            response, _code = response_start(campaign=campaign, language=language)
+            response = response_save_draft(
+                response=response, answers=demo_answers(definition, language, rng)
+            )
+            response_submit(response=response)
+        # One supplier that saved a draft and has not submitted: never counted.
+        response, _code = response_start(campaign=campaign, language="en")
+        response_save_draft(response=response, answers={"q01_business_impact": "about_same"})

@@ -1,0 +1,79 @@
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hrdd.questionnaires.definition import Definition, parse_definition
+
+
+class Questionnaire(models.Model):
+    """A questionnaire identified by a stable code; its content lives in versions."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    title = models.JSONField(_("title"), default=dict, help_text=_("Title per language."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title.get("en") or self.code
+
+    def title_in(self, language: str) -> str:
+        return self.title.get(language) or self.title.get("en") or self.code
+
+    def latest_version(self) -> "QuestionnaireVersion | None":
+        return self.versions.order_by("-version").first()
+
+
+class QuestionnaireVersion(models.Model):
+    """One published, frozen version of a questionnaire. Campaigns pin a version.
+
+    The definition never changes once stored: editing a questionnaire means a new version.
+    """
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="versions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    definition = models.JSONField(_("definition"))
+    checksum = models.CharField(_("checksum"), max_length=64)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+        ordering = ["questionnaire", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "version"], name="questionnaire_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire.code} v{self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("checksum", flat=True)
+            if stored and stored[0] != self.checksum:
+                raise ValidationError(_("A published questionnaire version cannot be changed."))
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def parsed(self) -> Definition:
+        return _parse_cached(self.pk, self.checksum, self.definition)
+
+
+_CACHE: dict[tuple[int, str], Definition] = {}
+
+
+def _parse_cached(pk: int, checksum: str, data: dict) -> Definition:
+    """Published versions are immutable, so each is parsed once per process."""
+    key = (pk, checksum)
+    if key not in _CACHE:
+        _CACHE[key] = parse_definition(data, source=f"questionnaire version {pk}")
+    return _CACHE[key]

@@ -1,0 +1,190 @@
+"""The confidentiality policy: the only code that decides which figures a report may show.
+
+Every surface that shows answers (report page, and later PDF, CSV/XLSX, API, command line)
+renders the output of `summarise`, never raw counts. The threat model (docs/privacy.md): the
+buyer knows whom it invited, may know who among them would answer, can read every report
+release, and knows these rules. It must never learn one supplier's answer with certainty.
+
+Rules, with k = the campaign's minimum number of responses (never below 3):
+
+1. Small numbers: with fewer than k responses nothing is shown.
+2. Small cells: a count between 1 and k-1 is hidden ("primary suppression").
+3. Derivation: the cells of a single-choice question (its options plus "no answer") add up
+   to the number of responses, so one hidden cell could be recomputed from the others.
+   Further cells are hidden, the smallest first and equal counts together, until at least
+   two are hidden, they hold at least k responses together, and one of them is not small
+   itself ("complementary suppression"). If that leaves fewer than two
+   non-zero figures visible, the question is withheld.
+4. Unanimity: when all respondents, or all but fewer than k, gave the same answer, the counts
+   would tell the buyer what (nearly) every supplier answered. The question then only says
+   that three quarters or more of the respondents gave that answer, which is true for every
+   count from three quarters up to all, so it asserts nothing about any one supplier.
+5. Multiple choice: each option is a yes/no split of the respondents and follows rules 2 and
+   4 on its own (its complement is never shown).
+6. Free text is never part of a summary.
+7. Differencing: summaries are released in batches (hrdd.reports.services), never live, so
+   two consecutive releases differ by at least k responses.
+
+Zero counts are shown: "no supplier chose this" is a statement about the group, and hiding
+zeros would not protect anyone while making reports useless for rare risks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hrdd.questionnaires.definition import Definition, Question
+
+NO_ANSWER = "_none"
+
+# Question status in a release.
+SHOWN = "shown"  # a table of counts, some of them possibly hidden
+DOMINANT = "dominant"  # "three quarters or more answered X", no figures
+WITHHELD = "withheld"  # nothing can be shown safely
+FREE_TEXT = "free_text"  # never shown in a summary
+
+# Report status.
+OK = "ok"
+TOO_FEW = "too_few"
+
+
+@dataclass(frozen=True)
+class Rules:
+    min_responses: int
+
+    def __post_init__(self) -> None:
+        if self.min_responses < 3:
+            raise ValueError("The minimum number of responses can never be below 3.")
+
+
+def _cell(count: int, total: int) -> dict:
+    return {"count": count, "percent": round(100 * count / total) if total else 0}
+
+
+HIDDEN = {"count": None, "percent": None}
+
+
+def _dominates(count: int, total: int) -> bool:
+    """Rule 4's statement, "three quarters or more answered X", is true for this count.
+
+    Below three quarters the question is withheld instead, so that "withheld" also covers
+    several distributions and says nothing exact either.
+    """
+    return 4 * count >= 3 * total
+
+
+def protect_partition(cells: dict[str, int], total: int, k: int) -> dict:
+    """Apply rules 2-4 to counts that add up to `total` (one answer per respondent).
+
+    Returns {"status", "cells": {code: {"count", "percent"} | hidden}, "dominant": code|None}.
+    """
+    if sum(cells.values()) != total:
+        raise ValueError("cells must add up to the total")
+    if total < k:
+        return {"status": WITHHELD, "cells": {}, "dominant": None}
+    # Ties are broken by code so that the same counts always give the same output.
+    ordered = sorted(cells.items(), key=lambda item: (-item[1], item[0]))
+    top_code, top = ordered[0]
+    rest = total - top
+    if rest < k:
+        # Rule 4. The other answers are too few to show, so showing anything else would
+        # reveal that (nearly) everyone answered `top_code`.
+        if _dominates(top, total):
+            return {"status": DOMINANT, "cells": {}, "dominant": top_code}
+        return {"status": WITHHELD, "cells": {}, "dominant": None}
+    # Hide every cell below a threshold, starting at k and raised to the next count present
+    # until the hidden group is safe: two or more cells, k or more responses together, and
+    # at least one cell that was not small itself (otherwise an attacker who knows these
+    # rules knows every hidden cell is below k, which can pin them down: two hidden cells
+    # adding up to 2k-2 must both be k-1). A threshold, rather than picking cells one by
+    # one, treats equal counts alike, so the choice of hidden cells reveals nothing more
+    # than "each hidden count is below each visible one".
+    hidden: set[str] = set()
+    if any(0 < count < k for count in cells.values()):
+        levels = sorted({count for count in cells.values() if count >= k})
+        threshold = k
+        while True:
+            hidden = {code for code, count in cells.items() if 0 < count < threshold}
+            counts = [cells[c] for c in hidden]
+            if len(counts) >= 2 and sum(counts) >= k and max(counts) >= k:
+                break
+            if not levels:
+                break
+            threshold = levels.pop(0) + 1
+        shown_nonzero = [c for c, n in cells.items() if n > 0 and c not in hidden]
+        if len(shown_nonzero) < 2:
+            # One visible figure next to a hidden group is too easy to invert; see rule 3.
+            return {"status": WITHHELD, "cells": {}, "dominant": None}
+    return {
+        "status": SHOWN,
+        "cells": {
+            code: (HIDDEN if code in hidden else _cell(count, total))
+            for code, count in cells.items()
+        },
+        "dominant": None,
+    }
+
+
+def protect_option(count: int, total: int, k: int) -> dict:
+    """Rule 5: one option of a multiple-choice question, as a chose/did-not-choose split."""
+    if total < k:
+        return {"status": WITHHELD, "cell": HIDDEN}
+    if count == 0:
+        return {"status": SHOWN, "cell": _cell(0, total)}
+    if total - count < k:
+        if _dominates(count, total):
+            return {"status": DOMINANT, "cell": HIDDEN}
+        return {"status": WITHHELD, "cell": HIDDEN}
+    if count < k:
+        return {"status": WITHHELD, "cell": HIDDEN}
+    return {"status": SHOWN, "cell": _cell(count, total)}
+
+
+def _summarise_question(
+    question: Question, counts: dict[str, int], answered: int, total: int, k: int
+) -> dict:
+    base = {"code": question.code, "type": question.type, "topic": question.topic}
+    if question.is_text:
+        return {**base, "status": FREE_TEXT}
+    if not question.is_multiple:
+        cells = {code: counts.get(code, 0) for code in question.option_codes}
+        cells[NO_ANSWER] = total - sum(cells.values())
+        return {**base, **protect_partition(cells, total, k)}
+    options = {
+        code: protect_option(counts.get(code, 0), total, k) for code in question.option_codes
+    }
+    no_answer = protect_option(total - answered, total, k)
+    return {
+        **base,
+        "status": SHOWN,
+        "options": options,
+        "no_answer": no_answer,
+    }
+
+
+def summarise(
+    *,
+    definition: Definition,
+    total: int,
+    counts: dict[str, dict[str, int]],
+    answered: dict[str, int],
+    rules: Rules,
+) -> dict:
+    """The releasable Summary Report for one campaign, as JSON-ready data.
+
+    `total` is the number of submitted responses; `counts[question][option]` how many chose
+    each option; `answered[question]` how many respondents answered each question at all.
+    The output holds codes and numbers only (labels are rendered in the reader's language).
+    """
+    k = rules.min_responses
+    if total < k:
+        return {"status": TOO_FEW, "response_count": None, "min_responses": k, "questions": []}
+    return {
+        "status": OK,
+        "response_count": total,
+        "min_responses": k,
+        "questions": [
+            _summarise_question(q, counts.get(q.code, {}), answered.get(q.code, 0), total, k)
+            for q in definition.questions
+        ],
+    }

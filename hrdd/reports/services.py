@@ -1,0 +1,65 @@
+from django.db import IntegrityError, connection, transaction
+
+from hrdd.campaigns.models import Campaign
+from hrdd.reports import policy
+from hrdd.reports.models import ReportRelease
+from hrdd.reports.selectors import campaign_raw_counts
+
+
+def _snapshot_isolation() -> None:
+    """Read all counts of a release from one snapshot, so the total and the cells agree.
+
+    SQLite reads from one snapshot inside a transaction (and IMMEDIATE mode serialises
+    writers); PostgreSQL needs REPEATABLE READ, set as the transaction's first statement.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
+    """Make a new Summary Report release when the batch rule allows it; else do nothing.
+
+    Due when at least `min_responses` responses were submitted since the previous release
+    (or, for the first release, in all), so that two releases never differ by fewer than
+    that many suppliers. At close the same rule applies: up to min_responses - 1 late
+    responses may stay out of the final release, because showing them would isolate them.
+    Safe to run twice or concurrently: release numbers are unique per campaign, so of two
+    workers racing for the same release one makes it and the other does nothing.
+    """
+    try:
+        return _release_if_due(campaign_id)
+    except IntegrityError:
+        # Another worker made the same release at the same moment: nothing left to do.
+        return None
+
+
+def _release_if_due(campaign_id: int) -> ReportRelease | None:
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        if not outer:
+            _snapshot_isolation()
+        campaign = Campaign.objects.select_related("questionnaire_version").get(pk=campaign_id)
+        previous = ReportRelease.objects.filter(campaign=campaign).order_by("-number").first()
+        total, counts, answered = campaign_raw_counts(campaign=campaign)
+        already = previous.response_count if previous else 0
+        if total - already < campaign.min_responses:
+            return None
+        content = policy.summarise(
+            definition=campaign.questionnaire_version.parsed,
+            total=total,
+            counts=counts,
+            answered=answered,
+            rules=policy.Rules(min_responses=campaign.min_responses),
+        )
+        return ReportRelease.objects.create(
+            campaign=campaign,
+            number=(previous.number + 1) if previous else 1,
+            response_count=total,
+            reason=(
+                ReportRelease.Reason.CLOSE
+                if campaign.state() == Campaign.State.CLOSED
+                else ReportRelease.Reason.BATCH
+            ),
+            content=content,
+        )

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from hrdd.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("campaigns/<int:campaign_id>/summary/", views.summary, name="summary"),
+]

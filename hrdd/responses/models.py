@@ -1,0 +1,77 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Response(models.Model):
+    """One supplier's answers to one campaign, from first save to submission.
+
+    A draft keeps its answers as JSON (question code -> option code(s) or text) so that a
+    half-finished or invalid form is never lost. Submitting copies them, in one transaction,
+    into Answer rows, which are what reports count. The supplier reaches its response with a
+    resume code; only the code's hash is stored.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="responses"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    language = models.CharField(max_length=10)
+    code_hash = models.CharField(max_length=64, unique=True)
+    draft = models.JSONField(default=dict)
+    # Incremented on every save; a page posted from an older copy is detected, not applied blindly.
+    revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [
+            models.Index(
+                fields=["campaign", "status", "submitted_at"], name="response_campaign_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"response {self.pk} ({self.status})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    """One submitted answer, in language-neutral codes: one row per chosen option.
+
+    `campaign` is copied from the response so that per-question counts are one GROUP BY
+    over the covering index (campaign, question_code, option_code), without a join.
+    Only submitted responses have Answer rows.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    question_code = models.CharField(max_length=64)
+    option_code = models.CharField(max_length=64, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        indexes = [
+            models.Index(
+                fields=["campaign", "question_code", "option_code"], name="answer_count_idx"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question_code", "option_code"], name="answer_unique_option"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}={self.option_code or '…'}"
