@@ -5,6 +5,7 @@ The operator organisation: olivia. Campaigns are pinned to the built-in crisis q
 """
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -131,11 +132,16 @@ def run_tasks() -> None:
     """Run every queued background task with the real database worker, then return.
 
     The worker records a failing task instead of raising; a test must not pass over one.
+    Like Django's test client does for requests, the worker is kept from closing the
+    database connection, which would end the test's transaction on PostgreSQL.
     """
     from django_tasks_db.models import DBTaskResult
 
-    call_command(
-        "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
-    )
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command(
+            "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
+        )
     failed = DBTaskResult.objects.filter(status="FAILED")
     assert not failed.exists(), [(t.task_path, t.traceback) for t in failed]

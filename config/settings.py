@@ -121,14 +121,19 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production runs collectstatic and sets STATIC_MANIFEST=1 (hashed, compressed, cached
+# forever); everywhere else files are served straight from the source folders.
+_static_manifest = env_bool("STATIC_MANIFEST", False)
+WHITENOISE_USE_FINDERS = not _static_manifest
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("STATIC_MANIFEST", False)
+            if _static_manifest
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -174,7 +179,10 @@ SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+# Joining the browsers' HSTS preload list is the domain owner's decision and hard to undo:
+# opt in with SECURE_HSTS_PRELOAD=1. Until then the deploy check's reminder is silenced.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("BEHIND_PROXY", _https):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -19,6 +19,12 @@ def normalise_code(code: str) -> str:
     return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
 
 
+def format_code(code: str, size: int = 4) -> str:
+    """The canonical way to show a code the person typed: 7KQ2-MX9D-4PRA-ZT3E."""
+    cleaned = normalise_code(code)
+    return "-".join(cleaned[i : i + size] for i in range(0, len(cleaned), size))
+
+
 def hash_code(code: str) -> str:
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 

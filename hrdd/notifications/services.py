@@ -91,7 +91,12 @@ def email_deliver(*, email_id: int) -> str:
         message.status = OutboundEmail.Status.RETRYING if temporary else OutboundEmail.Status.FAILED
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         message.next_attempt_at = now + _retry_delay(message.attempts) if temporary else None
-        message.save(update_fields=["status", "last_error", "next_attempt_at"])
+        fields = ["status", "last_error", "next_attempt_at"]
+        if not temporary and message.contains_secret:
+            # A link that will never be delivered must not stay readable in the database.
+            message.body_text = message.body_html = ""
+            fields += ["body_text", "body_html"]
+        message.save(update_fields=fields)
         logger.warning("e-mail %s to %s failed: %s", message.pk, message.to, message.last_error)
         if temporary:
             from hrdd.notifications.tasks import send_email

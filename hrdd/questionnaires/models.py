@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hrdd.questionnaires.definition import Definition, parse_definition
+from hrdd.questionnaires.definition import Definition, checksum, parse_definition
 
 
 class Questionnaire(models.Model):
@@ -57,9 +57,16 @@ class QuestionnaireVersion(models.Model):
         return f"{self.questionnaire.code} v{self.version}"
 
     def save(self, *args, **kwargs) -> None:
+        if checksum(self.definition) != self.checksum:
+            raise ValidationError(_("The checksum does not match the definition."))
         if self.pk is not None:
-            stored = type(self).objects.filter(pk=self.pk).values_list("checksum", flat=True)
-            if stored and stored[0] != self.checksum:
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values_list("checksum", "version", "questionnaire_id")
+                .first()
+            )
+            if stored and stored != (self.checksum, self.version, self.questionnaire_id):
                 raise ValidationError(_("A published questionnaire version cannot be changed."))
         super().save(*args, **kwargs)
 

@@ -17,8 +17,6 @@ def questionnaire_publish(*, data: dict, source: str = "<upload>") -> Questionna
     """
     definition = parse_definition(data, source=source)
     questionnaire, _ = Questionnaire.objects.get_or_create(code=definition.code)
-    questionnaire.title = definition.title.values
-    questionnaire.save(update_fields=["title"])
     existing = QuestionnaireVersion.objects.filter(
         questionnaire=questionnaire, version=definition.version
     ).first()
@@ -32,12 +30,17 @@ def questionnaire_publish(*, data: dict, source: str = "<upload>") -> Questionna
                 ],
             )
         return existing
-    return QuestionnaireVersion.objects.create(
+    version = QuestionnaireVersion.objects.create(
         questionnaire=questionnaire,
         version=definition.version,
         definition=data,
         checksum=definition.checksum,
     )
+    # The questionnaire is known by the title of its newest version.
+    if questionnaire.latest_version() == version:
+        questionnaire.title = definition.title.values
+        questionnaire.save(update_fields=["title"])
+    return version
 
 
 def questionnaire_publish_file(*, path: Path) -> QuestionnaireVersion:

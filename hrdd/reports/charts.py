@@ -27,39 +27,34 @@ TONES = {
 
 
 def bar_chart(*, bars: list[Bar], title: str, hidden_label: str) -> SafeString:
-    """A horizontal bar chart of percentages. Hidden values are drawn as a hatched stub."""
-    row, label_w, bar_w, pad = 28, 260, 300, 6
-    height = row * len(bars) + pad * 2
-    width = label_w + bar_w + 60
+    """A horizontal bar chart of percentages, each label on its own line above its bar so
+    that long labels and any script fit on a phone. Hidden values are a hatched stub."""
+    row, bar_h, width, bar_w = 44, 14, 640, 560
+    height = row * len(bars) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">',
         f"<title>{escape(title)}</title>",
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="3" height="6" fill="#bbb"/></pattern></defs>',
+        'patternTransform="rotate(45)"><rect width="3" height="6" fill="#999"/></pattern></defs>',
     ]
     for i, bar in enumerate(bars):
-        y = pad + i * row
-        label = bar.label if len(bar.label) <= 42 else bar.label[:41] + "…"
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + row / 2 + 4}" text-anchor="end" '
-            f'font-size="13">{escape(label)}</text>'
-        )
+        y = i * row
+        label = bar.label if len(bar.label) <= 90 else bar.label[:89] + "…"
+        parts.append(f'<text x="0" y="{y + 15}" font-size="14">{escape(label)}</text>')
+        bar_y = y + 22
         if bar.value is None:
             parts.append(
-                f'<rect x="{label_w}" y="{y + 6}" width="24" height="{row - 12}" '
-                f'fill="url(#hatch)"/>'
-                f'<text x="{label_w + 30}" y="{y + row / 2 + 4}" font-size="12" '
-                f'fill="#555">{escape(bar.note or hidden_label)}</text>'
+                f'<rect x="0" y="{bar_y}" width="28" height="{bar_h}" fill="url(#hatch)"/>'
+                f'<text x="36" y="{bar_y + 12}" font-size="13" '
+                f'fill="#444">{escape(bar.note or hidden_label)}</text>'
             )
             continue
-        w = max(1.0, bar_w * bar.value / 100) if bar.value else 0
+        w = max(2.0, bar_w * bar.value / 100) if bar.value else 0
         colour = TONES.get(bar.tone, TONES["default"])
         parts.append(
-            f'<rect x="{label_w}" y="{y + 6}" width="{w:.1f}" height="{row - 12}" '
-            f'fill="{colour}" rx="2"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + row / 2 + 4}" font-size="12">'
-            f"{bar.value:.0f}%</text>"
+            f'<rect x="0" y="{bar_y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" rx="2"/>'
+            f'<text x="{w + 6:.1f}" y="{bar_y + 12}" font-size="13">{bar.value:.0f}%</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

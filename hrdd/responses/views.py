@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hrdd.campaigns.models import Campaign
+from hrdd.core.tokens import format_code
 from hrdd.responses import services
 from hrdd.responses.forms import AnswerForm, EmailLinkForm, ResumeForm
 from hrdd.responses.models import Response
@@ -56,7 +57,7 @@ def landing(request, slug):
         if request.POST.get("action") == "resume":
             resume_form = ResumeForm(request.POST)
             if resume_form.is_valid():
-                code = resume_form.cleaned_data["code"]
+                code = format_code(resume_form.cleaned_data["code"])
                 if services.response_find(campaign=campaign, code=code):
                     return redirect(_answer_url(campaign, code))
                 resume_form.add_error(

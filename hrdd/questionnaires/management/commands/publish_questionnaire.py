@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from hrdd.questionnaires.definition import DefinitionError
 from hrdd.questionnaires.services import questionnaire_publish_file, questionnaire_sync_builtin
@@ -19,8 +20,10 @@ class Command(BaseCommand):
         if not files and not builtin:
             raise CommandError("Give one or more files, or --builtin.")
         try:
-            versions = questionnaire_sync_builtin() if builtin else []
-            versions += [questionnaire_publish_file(path=path) for path in files]
+            # All or nothing: one bad file means none of the files is published.
+            with transaction.atomic():
+                versions = questionnaire_sync_builtin() if builtin else []
+                versions += [questionnaire_publish_file(path=path) for path in files]
         except DefinitionError as exc:
             raise CommandError(
                 f"{exc.source} is not valid, nothing was published:\n  - "

@@ -1,0 +1,131 @@
+"""Buyer pages: what members see, what viewers cannot change, what outsiders cannot know."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from conftest import PASSWORD, submit_response
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def buyer_urls(campaign) -> list[str]:
+    return [
+        reverse("campaigns:detail", args=[campaign.pk]),
+        reverse("campaigns:edit_dates", args=[campaign.pk]),
+        reverse("reports:summary", args=[campaign.pk]),
+    ]
+
+
+def test_carol_gets_404_on_every_page_of_another_buyer(client, carol, campaign_a, campaign_b):
+    login(client, carol)
+    for url in buyer_urls(campaign_a):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {}).status_code == 404, url
+    # Her own campaign works, and her dashboard does not list the other buyer's.
+    assert client.get(reverse("campaigns:detail", args=[campaign_b.pk])).status_code == 200
+    dashboard = client.get(reverse("campaigns:dashboard")).content.decode()
+    assert campaign_b.name in dashboard and "Northwind" not in dashboard
+
+
+def test_nonexistent_campaign_looks_the_same_as_a_foreign_one(client, carol, campaign_a):
+    login(client, carol)
+    foreign = client.get(reverse("campaigns:detail", args=[campaign_a.pk]))
+    missing = client.get(reverse("campaigns:detail", args=[999999]))
+    assert foreign.status_code == missing.status_code == 404
+
+    # Apart from the CSRF token and the page's own address, the two pages are identical.
+    def normalise(page, path):
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode())
+        return text.replace(path, "PATH")
+
+    assert normalise(foreign, f"/campaigns/{campaign_a.pk}/") == normalise(
+        missing, "/campaigns/999999/"
+    )
+
+
+def test_anonymous_is_sent_to_login(client, campaign_a):
+    for url in buyer_urls(campaign_a):
+        page = client.get(url)
+        assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
+
+
+def test_member_sees_response_url_and_a_band_not_a_count(client, alice, campaign_a):
+    for _ in range(7):
+        submit_response(campaign_a)
+    page = login(client, alice).get(reverse("campaigns:detail", args=[campaign_a.pk]))
+    text = page.content.decode()
+    assert campaign_a.response_url() in text
+    assert "5 to 9" in text
+    assert ">7<" not in text
+
+
+def test_owner_changes_dates(client, alice, campaign_a):
+    login(client, alice)
+    url = reverse("campaigns:edit_dates", args=[campaign_a.pk])
+    page = client.post(url, {"opens_at": "2026-11-01T09:00", "closes_at": "2026-12-24T18:00"})
+    assert page.status_code == 302
+    campaign_a.refresh_from_db()
+    assert campaign_a.closes_at.isoformat().startswith("2026-12-24T18:00")
+
+
+def test_close_before_open_is_refused_next_to_the_field(client, alice, campaign_a):
+    login(client, alice)
+    url = reverse("campaigns:edit_dates", args=[campaign_a.pk])
+    before = campaign_a.closes_at
+    page = client.post(url, {"opens_at": "2026-12-01T09:00", "closes_at": "2026-11-01T09:00"})
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "The close date must be after the open date." in text
+    assert 'id="field-closes_at"' in text
+    campaign_a.refresh_from_db()
+    assert campaign_a.closes_at == before
+
+
+def test_garbage_date_is_refused(client, alice, campaign_a):
+    login(client, alice)
+    url = reverse("campaigns:edit_dates", args=[campaign_a.pk])
+    page = client.post(url, {"opens_at": "yesterday", "closes_at": ""})
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "Enter a valid date/time." in text and "This field is required." in text
+
+
+def test_bob_the_viewer_can_read_but_not_change_dates(client, bob, campaign_a):
+    login(client, bob)
+    page = client.get(reverse("campaigns:detail", args=[campaign_a.pk]))
+    assert page.status_code == 200
+    assert "Save dates" not in page.content.decode()
+    url = reverse("campaigns:edit_dates", args=[campaign_a.pk])
+    before = campaign_a.closes_at
+    denied = client.post(url, {"opens_at": "2026-11-01T09:00", "closes_at": "2027-01-01T09:00"})
+    assert denied.status_code == 403
+    campaign_a.refresh_from_db()
+    assert campaign_a.closes_at == before
+
+
+def test_dashboard_queries_do_not_grow_with_campaigns(
+    client, alice, org_a, make_campaign, django_assert_max_num_queries
+):
+    login(client, alice)
+    for i in range(3):
+        make_campaign(org_a, name=f"Campaign {i}")
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("campaigns:dashboard"))
+    for i in range(3, 12):
+        make_campaign(org_a, name=f"Campaign {i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("campaigns:dashboard"))
+    assert page.content.decode().count("/campaigns/") >= 12
+
+
+def test_operator_pages_are_invisible_to_buyers(client, alice):
+    login(client, alice)
+    assert client.get(reverse("organisations:operator_applications")).status_code == 404
+    assert client.get(reverse("organisations:operator_application", args=[1])).status_code == 404

@@ -1,0 +1,141 @@
+"""The whole story through HTTP, following the links in the e-mails that were really sent.
+
+A business applies, the operator approves, the buyer sets a password from the e-mailed link,
+logs in, finds the response URL; suppliers answer in English and Japanese; the buyer reads
+the Summary Report released by the background worker.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from conftest import PASSWORD, VALID_ANSWERS, run_tasks
+from hrdd.organisations.models import Application, Membership
+from hrdd.questionnaires.models import Questionnaire
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def links(message) -> list[str]:
+    return URL.findall(message.body)
+
+
+def path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def answer_as_supplier(response_url: str, language: str, answers: dict) -> None:
+    supplier = Client()
+    supplier.post("/i18n/setlang/", {"language": language, "next": "/"})
+    started = supplier.post(path_of(response_url), {"action": "start"})
+    answer_url = started["Location"].split("?")[0]
+    page = supplier.get(answer_url)
+    revision = re.search(r'name="revision" value="(\d+)"', page.content.decode()).group(1)
+    done = supplier.post(answer_url, {"revision": revision, "action": "submit", **answers})
+    assert done.status_code == 302 and done["Location"].endswith("/receipt/"), done
+
+
+def test_from_application_to_summary_report(olivia):
+    # 1. A business applies on the public form and gets a confirmation.
+    applicant = Client()
+    crisis = Questionnaire.objects.get(code="crisis-impact")
+    page = applicant.post(
+        "/apply/",
+        {
+            "organisation_name": "Mekong Garments",
+            "country": "VN",
+            "industry": "apparel",
+            "contact_name": "Lan Nguyen",
+            "email": "Lan@Mekong.example",
+            "supplier_count": "50-199",
+            "questionnaire": crisis.pk,
+            "languages": ["en", "ja"],
+            "accept_terms": "on",
+        },
+    )
+    assert page.status_code == 302, page.content.decode()[:3000]
+    run_tasks()
+    confirmation = [m for m in mail.outbox if m.to == ["lan@mekong.example"]]
+    assert len(confirmation) == 1
+    assert "We received the application of Mekong Garments" in confirmation[0].subject
+    to_operator = [m for m in mail.outbox if m.to == [olivia.email]]
+    assert len(to_operator) == 1
+    review_link = path_of(links(to_operator[0])[0])
+
+    # 2. The operator logs in, sees it in the list and approves it.
+    operator = Client()
+    assert operator.login(email=olivia.email, password=PASSWORD)
+    listing = operator.get("/operator/applications/").content.decode()
+    assert "Mekong Garments" in listing
+    assert operator.get(review_link).status_code == 200
+    approved = operator.post(review_link, {"action": "approve"}, follow=True)
+    assert "Approved." in approved.content.decode()
+    application = Application.objects.get()
+    assert application.status == Application.Status.APPROVED
+    assert Membership.objects.get(organisation=application.organisation).role == "owner"
+    run_tasks()
+    welcome = [m for m in mail.outbox if "is approved" in m.subject]
+    assert len(welcome) == 1 and welcome[0].to == ["lan@mekong.example"]
+    password_link, response_url = links(welcome[0])[:2]
+    assert "/password/set/" in password_link and "/r/" in response_url
+
+    # 3. The buyer chooses a password from the e-mailed link and logs in.
+    buyer = Client()
+    form_page = buyer.get(path_of(password_link), follow=True)
+    assert "Choose a password" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0]
+    done = buyer.post(
+        set_url, {"new_password1": "mekong-garments-2026", "new_password2": "mekong-garments-2026"}
+    )
+    assert done.status_code == 302
+    logged_in = buyer.post(
+        "/accounts/login/", {"username": "lan@mekong.example", "password": "mekong-garments-2026"}
+    )
+    assert logged_in.status_code == 302
+    dashboard = buyer.get("/campaigns/").content.decode()
+    campaign_path = re.search(r'href="(/campaigns/\d+/)"', dashboard).group(1)
+    detail = buyer.get(campaign_path).content.decode()
+    assert path_of(response_url) in detail
+    assert ">0</p>" in detail  # responses so far: none
+
+    # 4. Twenty suppliers answer, a third of them in Japanese; one more leaves a draft.
+    impact = ["down_10_to_29"] * 7 + ["about_same"] * 6 + ["down_30_or_more"] * 5
+    impact += ["up_10_or_more"] * 2
+    for i, q01 in enumerate(impact):
+        answers = dict(VALID_ANSWERS, q01_business_impact=q01)
+        if i < 2:
+            answers["q04_wages_paid"] = "paid_late"
+        answer_as_supplier(response_url, "ja" if i % 3 == 0 else "en", answers)
+    Client().post(path_of(response_url), {"action": "start"})
+    detail = buyer.get(campaign_path).content.decode()
+    assert "10 to 24" in detail  # a band, never an exact live count
+
+    # 5. The worker releases the Summary Report; the buyer reads it.
+    run_tasks()
+    report_path = re.search(r'href="(/reports/campaigns/\d+/summary/)"', detail).group(1)
+    report = buyer.get(report_path).content.decode()
+    assert "Based on <strong>20</strong> responses" in report
+    # Answers from both languages are counted together, by code.
+    q01 = report[report.index('id="q-q01_business_impact"') : report.index('id="q-q02')]
+    assert re.search(r"Down by 10-29%.*?<td class=\"num\">7</td>", q01, re.S)
+    assert re.search(r"About the same.*?<td class=\"num\">6</td>", q01, re.S)
+    # The 2 "up" answers are hidden, and so are the 5 that would let them be recomputed.
+    assert re.search(r"Up by 10% or more.*?hidden", q01, re.S)
+    assert re.search(r"Down by 30% or more.*?hidden", q01, re.S)
+    # Everyone reduced operations: the report must not state that of each supplier.
+    assert (
+        "Three quarters or more of the respondents answered: "
+        "<strong>Operating with reduced hours or capacity" in report
+    )
+    assert "Mr Sato" not in report  # free text never appears
+    assert "Free-text answers are never shown" in report
+
+    # 6. Another buyer's user cannot see any of it.
+    outsider = Client()
+    assert outsider.login(email=olivia.email, password=PASSWORD)  # operator is not a member
+    assert outsider.get(report_path).status_code == 404
+    assert outsider.get(campaign_path).status_code == 404

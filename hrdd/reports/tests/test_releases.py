@@ -1,0 +1,140 @@
+"""Summary Report releases and the report page: the only way a buyer sees answers."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from conftest import PASSWORD, VALID_ANSWERS, run_tasks, submit_response
+from hrdd.reports.models import ReportRelease
+from hrdd.reports.selectors import campaign_raw_counts, response_band
+from hrdd.reports.services import report_release_if_due
+
+pytestmark = pytest.mark.django_db
+
+
+def report_page(client, user, campaign) -> str:
+    assert client.login(email=user.email, password=PASSWORD)
+    page = client.get(reverse("reports:summary", args=[campaign.pk]))
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def test_counts_are_computed_by_the_database(campaign_a, django_assert_num_queries):
+    for _ in range(3):
+        submit_response(campaign_a)
+    with django_assert_num_queries(3):
+        total, counts, answered = campaign_raw_counts(campaign=campaign_a)
+    assert total == 3
+    assert counts["q03_health_safety_measures"] == {"risk_assessment": 3, "free_masks_hygiene": 3}
+    assert answered["q11_comments"] == 3
+    assert "q11_comments" not in counts  # free text is never counted as an option
+
+
+def test_nothing_is_released_below_the_minimum(client, alice, campaign_a):
+    for _ in range(4):
+        submit_response(campaign_a)
+    assert report_release_if_due(campaign_id=campaign_a.pk) is None
+    text = report_page(client, alice, campaign_a)
+    assert "No results yet" in text and "at least 5 suppliers" in text
+    assert "Based on" not in text
+
+
+def test_releases_come_in_batches_so_one_response_is_never_isolated(campaign_a):
+    for _ in range(5):
+        submit_response(campaign_a)
+    first = report_release_if_due(campaign_id=campaign_a.pk)
+    assert first.number == 1 and first.response_count == 5
+    # One more response, then three more: still fewer than 5 new, so no new release that
+    # the buyer could compare with the first one to learn what the newcomers answered.
+    for _ in range(4):
+        submit_response(campaign_a)
+        assert report_release_if_due(campaign_id=campaign_a.pk) is None
+    submit_response(campaign_a)
+    second = report_release_if_due(campaign_id=campaign_a.pk)
+    assert second.number == 2 and second.response_count == 10
+    assert report_release_if_due(campaign_id=campaign_a.pk) is None  # idempotent
+
+
+def test_consecutive_releases_never_differ_by_fewer_than_the_minimum(campaign_a):
+    for _ in range(23):
+        submit_response(campaign_a)
+        report_release_if_due(campaign_id=campaign_a.pk)
+    counts = list(
+        ReportRelease.objects.filter(campaign=campaign_a)
+        .order_by("number")
+        .values_list("response_count", flat=True)
+    )
+    assert counts == [5, 10, 15, 20]
+    assert all(b - a >= campaign_a.min_responses for a, b in zip(counts, counts[1:], strict=False))
+
+
+def test_the_worker_releases_after_submissions(campaign_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            submit_response(campaign_a)
+    run_tasks()
+    assert ReportRelease.objects.get(campaign=campaign_a).response_count == 5
+
+
+def test_a_closed_campaign_keeps_the_batch_rule(campaign_a):
+    for _ in range(7):
+        submit_response(campaign_a)
+    report_release_if_due(campaign_id=campaign_a.pk)
+    with time_machine.travel(campaign_a.closes_at + timedelta(days=1)):
+        assert report_release_if_due(campaign_id=campaign_a.pk) is None
+
+
+def test_the_report_page_shows_released_figures_only(client, alice, campaign_a):
+    for i in range(10):
+        answers = dict(VALID_ANSWERS)
+        answers["q01_business_impact"] = "down_10_to_29" if i < 5 else "about_same"
+        submit_response(campaign_a, answers)
+    report_release_if_due(campaign_id=campaign_a.pk)
+    for _ in range(3):  # not yet released: must not show up anywhere
+        submit_response(campaign_a, dict(VALID_ANSWERS, q01_business_impact="up_10_or_more"))
+    text = report_page(client, alice, campaign_a)
+    assert "Based on <strong>10</strong> responses" in text
+    assert "Up by 10% or more" in text  # the option is listed...
+    q01 = text[text.index('id="q-q01_business_impact"') : text.index('id="q-q02')]
+    assert '<td class="num">5</td>' in q01 and "50%" in q01
+    assert "<svg" in q01  # with a chart
+    assert "Mr Sato" not in text
+
+
+def test_unanimous_answers_are_not_attributed_to_every_supplier(client, alice, campaign_a):
+    for _ in range(6):
+        submit_response(campaign_a)  # all "Paid in full and on time"
+    report_release_if_due(campaign_id=campaign_a.pk)
+    text = report_page(client, alice, campaign_a)
+    q04 = text[text.index('id="q-q04_wages_paid"') : text.index('id="q-q05')]
+    assert "Three quarters or more of the respondents answered" in q04
+    assert "100%" not in q04 and '<td class="num">6</td>' not in q04
+
+
+def test_viewer_reads_the_report_and_outsider_cannot(client, bob, carol, campaign_a):
+    for _ in range(5):
+        submit_response(campaign_a)
+    report_release_if_due(campaign_id=campaign_a.pk)
+    assert "Based on" in report_page(client, bob, campaign_a)
+    client.logout()
+    assert client.login(email=carol.email, password=PASSWORD)
+    assert client.get(reverse("reports:summary", args=[campaign_a.pk])).status_code == 404
+
+
+def test_the_report_is_rendered_in_the_readers_language(client, alice, campaign_a):
+    for _ in range(5):
+        submit_response(campaign_a)
+    report_release_if_due(campaign_id=campaign_a.pk)
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    text = report_page(client, alice, campaign_a)
+    assert "操業時間または生産量を縮小して操業している" in text
+
+
+@pytest.mark.parametrize(
+    ("count", "band"),
+    [(0, (0, 0)), (1, (1, 4)), (4, (1, 4)), (5, (5, 9)), (99, (50, 99)), (700, (500, None))],
+)
+def test_response_bands(count, band):
+    assert response_band(count) == band

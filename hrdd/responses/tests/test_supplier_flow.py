@@ -1,0 +1,248 @@
+"""A supplier answering through the response URL: every path, including bad input."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import VALID_ANSWERS
+from hrdd.responses.models import Answer, Response
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, campaign, language="en"):
+    """Open the response URL, press Start; return (code, answer page URL)."""
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    landing = reverse("responses:landing", args=[campaign.public_slug])
+    page = client.post(landing, {"action": "start"})
+    assert page.status_code == 302
+    code = re.search(r"/a/([0-9A-Z-]+)/", page["Location"]).group(1)
+    return code, reverse("responses:answer", args=[campaign.public_slug, code])
+
+
+def form_data(answers=None, revision=0, action="save"):
+    data = {"revision": revision, "action": action}
+    data.update(answers if answers is not None else VALID_ANSWERS)
+    return data
+
+
+def test_landing_tells_who_asks_and_who_sees(client, campaign_a):
+    page = client.get(reverse("responses:landing", args=[campaign_a.public_slug]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Requested by Northwind" in text
+    assert "will not see your individual answers" in text
+    assert "There are 11 questions" in text
+
+
+def test_landing_in_japanese(client, campaign_a):
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    page = client.get(reverse("responses:landing", args=[campaign_a.public_slug]))
+    text = page.content.decode()
+    assert '<html lang="ja">' in text
+    assert "危機影響アセスメント" in text  # the questionnaire's own Japanese title
+    assert "開始" in text  # the interface, translated
+
+
+def test_get_never_creates_or_changes_anything(client, campaign_a):
+    """Mail scanners open links: GETs must have no side effects."""
+    client.get(reverse("responses:landing", args=[campaign_a.public_slug]))
+    assert Response.objects.count() == 0
+    code, url = start(client, campaign_a)
+    before = Response.objects.get()
+    client.get(url)
+    client.get(url + "?action=submit")
+    after = Response.objects.get()
+    assert (after.status, after.revision, after.draft) == (before.status, 0, {})
+
+
+def test_save_and_come_back_with_link_or_code(client, campaign_a):
+    code, url = start(client, campaign_a)
+    saved = client.post(url, form_data({"q01_business_impact": "about_same"}))
+    assert saved.status_code == 302
+    # Another device: the link works, and so does typing the code in lower case with spaces.
+    other = client.__class__()
+    page = other.get(url)
+    assert 'value="about_same"' in page.content.decode()
+    assert re.search(r'value="about_same"[^>]*checked', page.content.decode())
+    landing = reverse("responses:landing", args=[campaign_a.public_slug])
+    resumed = other.post(landing, {"action": "resume", "code": code.lower().replace("-", " ")})
+    assert resumed.status_code == 302 and resumed["Location"].endswith(f"/a/{code}/")
+
+
+def test_wrong_resume_code_says_so(client, campaign_a):
+    landing = reverse("responses:landing", args=[campaign_a.public_slug])
+    page = client.post(landing, {"action": "resume", "code": "AAAA-BBBB-CCCC-DDDD"})
+    assert page.status_code == 200
+    assert "No saved answers match this code" in page.content.decode()
+
+
+def test_submit_creates_answer_rows_in_codes_and_a_receipt(client, campaign_a):
+    code, url = start(client, campaign_a)
+    page = client.post(url, form_data(action="submit"), follow=True)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "your answers have been submitted" in text
+    assert "Mr Sato in line 3 was injured." in text  # the supplier sees its own comment
+    assert "cannot see your individual answers" in text
+    response = Response.objects.get()
+    assert response.status == Response.Status.SUBMITTED
+    codes = set(Answer.objects.values_list("question_code", "option_code"))
+    assert ("q03_health_safety_measures", "risk_assessment") in codes
+    assert ("q03_health_safety_measures", "free_masks_hygiene") in codes
+    assert Answer.objects.get(question_code="q11_comments").text.startswith("Mr Sato")
+
+
+def test_double_submit_and_retries_create_one_response(client, campaign_a):
+    code, url = start(client, campaign_a)
+    first = client.post(url, form_data(action="submit"))
+    second = client.post(url, form_data(action="submit"))
+    third = client.post(url, form_data(action="save"))
+    assert first.status_code == second.status_code == third.status_code == 302
+    assert second["Location"].endswith("/receipt/") and third["Location"].endswith("/receipt/")
+    assert Response.objects.filter(status=Response.Status.SUBMITTED).count() == 1
+    assert Answer.objects.filter(question_code="q01_business_impact").count() == 1
+
+
+def test_missing_required_answers_keep_the_draft(client, campaign_a):
+    code, url = start(client, campaign_a)
+    partial = {"q01_business_impact": "about_same", "q11_comments": "Kept"}
+    page = client.post(url, form_data(partial, action="submit"))
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "Please answer this question." in text
+    assert 'href="#field-q02_operational_status"' in text  # the summary links to the field
+    response = Response.objects.get()
+    assert response.status == Response.Status.DRAFT
+    assert response.draft == partial
+    assert "Kept</textarea>" in text
+
+
+def test_option_code_from_another_question_is_refused_and_the_rest_kept(client, campaign_a):
+    code, url = start(client, campaign_a)
+    tampered = dict(VALID_ANSWERS, q02_operational_status="full_on_time")
+    page = client.post(url, form_data(tampered, action="submit"))
+    assert page.status_code == 422
+    assert "Select a valid choice. full_on_time is not one of the available choices." in (
+        page.content.decode()
+    )
+    draft = Response.objects.get().draft
+    assert "q02_operational_status" not in draft
+    assert draft["q01_business_impact"] == VALID_ANSWERS["q01_business_impact"]
+
+
+def test_exclusive_option_cannot_be_combined(client, campaign_a):
+    code, url = start(client, campaign_a)
+    answers = dict(VALID_ANSWERS, q03_health_safety_measures=["none_of_these", "risk_assessment"])
+    page = client.post(url, form_data(answers, action="submit"))
+    assert page.status_code == 422
+    assert "cannot be combined with other answers" in page.content.decode()
+    assert Response.objects.get().status == Response.Status.DRAFT
+
+
+def test_oversized_text_is_refused_without_losing_it(client, campaign_a):
+    code, url = start(client, campaign_a)
+    long_text = "x" * 2001
+    page = client.post(url, form_data(dict(VALID_ANSWERS, q11_comments=long_text)))
+    assert page.status_code == 422
+    assert "Ensure this value has at most 2000 characters (it has 2001)." in page.content.decode()
+    assert long_text in page.content.decode()  # shown back to be shortened, not thrown away
+    assert Response.objects.get().draft["q01_business_impact"] == "down_10_to_29"
+
+
+def test_tampered_revision_field_gets_a_page_message(client, campaign_a):
+    code, url = start(client, campaign_a)
+    data = form_data({"q01_business_impact": "about_same"})
+    data["revision"] = "not-a-number"
+    page = client.post(url, data)
+    assert page.status_code == 422
+    assert "This page was altered or out of date" in page.content.decode()
+    # The valid answer was still kept.
+    assert Response.objects.get().draft == {"q01_business_impact": "about_same"}
+
+
+def test_closed_campaign_says_closed_on_every_supplier_page(client, campaign_a):
+    code, url = start(client, campaign_a)
+    client.post(url, form_data({"q01_business_impact": "about_same"}))
+    with time_machine.travel(campaign_a.closes_at + timedelta(minutes=1)):
+        landing = client.get(reverse("responses:landing", args=[campaign_a.public_slug]))
+        answer_page = client.get(url)
+        late_submit = client.post(url, form_data(action="submit"))
+    for page in (landing, answer_page, late_submit):
+        assert page.status_code == 410
+        assert "This questionnaire is closed" in page.content.decode()
+    assert Response.objects.get().status == Response.Status.DRAFT
+    assert not Answer.objects.exists()
+
+
+def test_not_yet_open_campaign(client, org_a, make_campaign):
+    campaign = make_campaign(org_a, opens_in_days=3)
+    page = client.get(reverse("responses:landing", args=[campaign.public_slug]))
+    assert "not open yet" in page.content.decode()
+    assert client.post(page.request["PATH_INFO"], {"action": "start"}).status_code == 200
+    assert not Response.objects.exists()
+
+
+def test_unknown_link_and_unknown_code_are_404_with_help(client, campaign_a):
+    page = client.get("/r/no-such-campaign/")
+    assert page.status_code == 404
+    assert "check that you copied the whole link" in page.content.decode()
+    page = client.get(reverse("responses:answer", args=[campaign_a.public_slug, "ZZZZ-ZZZZ"]))
+    assert page.status_code == 404
+
+
+def test_code_of_one_campaign_does_not_open_another(client, campaign_a, campaign_b):
+    code, _url = start(client, campaign_a)
+    other = reverse("responses:answer", args=[campaign_b.public_slug, code])
+    assert client.get(other).status_code == 404
+
+
+def test_resume_link_by_email_is_sent_and_address_not_kept(
+    client, campaign_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    from conftest import run_tasks
+
+    code, url = start(client, campaign_a)
+    email_url = reverse("responses:email_link", args=[campaign_a.public_slug, code])
+    assert client.post(email_url, {"email": "not-an-address"}, follow=True).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(email_url, {"email": "factory@example.vn"}, follow=True)
+    assert "We have sent the link" in page.content.decode()
+    run_tasks()
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["factory@example.vn"]
+    assert f"/a/{code}/" in mailoutbox[0].body
+    response = Response.objects.get()
+    assert "factory@example.vn" not in str(response.draft)
+    from hrdd.notifications.models import OutboundEmail
+
+    sent = OutboundEmail.objects.get()
+    assert sent.status == OutboundEmail.Status.SENT and sent.body_text == ""  # link erased
+
+
+def test_invalid_email_for_resume_link_says_why(client, campaign_a):
+    code, url = start(client, campaign_a)
+    email_url = reverse("responses:email_link", args=[campaign_a.public_slug, code])
+    page = client.post(email_url, {"email": "nope"}, follow=True)
+    assert "The link was not sent: Enter a valid email address." in page.content.decode()
+
+
+def test_japanese_questionnaire_answers_counted_in_the_same_codes(client, campaign_a):
+    code, url = start(client, campaign_a, language="ja")
+    page = client.get(url)
+    assert "送信" in page.content.decode()
+    client.post(url, form_data(action="submit"))
+    response = Response.objects.get()
+    assert response.language == "ja"
+    assert Answer.objects.filter(option_code="down_10_to_29").count() == 1
+
+
+def test_submitted_at_is_recorded(client, campaign_a):
+    code, url = start(client, campaign_a)
+    before = timezone.now()
+    client.post(url, form_data(action="submit"))
+    assert Response.objects.get().submitted_at >= before
