@@ -1,8 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from hrdd.campaigns.views import home
+
+admin.site.site_header = admin.site.site_title = format_lazy(
+    _("{name} administration"), name=settings.PLATFORM_NAME
+)
 
 urlpatterns = [
     path("", home, name="home"),

@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from hrdd.campaigns.models import Campaign
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    """Campaign settings only. Responses are deliberately not in the administration site:
+    raw answers are reachable only through audited operator access (see docs/privacy.md)."""
+
+    list_display = ["name", "organisation", "questionnaire_version", "opens_at", "closes_at"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "organisation__name"]
+    readonly_fields = ["public_slug", "questionnaire_version", "created_at", "created_by"]
