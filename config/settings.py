@@ -113,7 +113,22 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
+# Languages a supplier can answer in. The whole interface is complete in English and Japanese
+# (UI_LANGUAGES, offered on every page); the supplier pages also have draft translations in the
+# languages of many migrant workers in Asian supply chains, offered where a campaign uses them.
+LANGUAGES = [
+    ("en", _("English")),
+    ("ja", _("Japanese")),
+    ("vi", _("Vietnamese")),
+    ("th", _("Thai")),
+    ("id", _("Indonesian")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("my", _("Burmese")),
+    ("ne", _("Nepali")),
+    ("tl", _("Tagalog")),
+    ("pt", _("Portuguese")),
+]
+UI_LANGUAGES = ["en", "ja"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("hrdd.accounts.urls")),
     path("campaigns/", include("hrdd.campaigns.urls")),
     path("reports/", include("hrdd.reports.urls")),
+    path("operator/questionnaires/", include("hrdd.questionnaires.urls")),
     path("", include("hrdd.organisations.urls")),
     path("", include("hrdd.responses.urls")),
     path("admin/", admin.site.urls),

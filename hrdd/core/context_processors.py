@@ -7,6 +7,9 @@ def platform(request) -> dict:
 
     return {
         "platform_name": settings.PLATFORM_NAME,
+        # Pages offer the complete interface languages; supplier pages override this with
+        # the languages of their campaign.
+        "switch_languages": settings.UI_LANGUAGES,
         # Lazy: only pages that show the navigation pay for the query.
         "nav_is_operator": SimpleLazyObject(lambda: is_operator(request.user)),
     }

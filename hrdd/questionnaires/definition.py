@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,22 @@ DEFAULT_LANGUAGE = "en"
 
 SINGLE_CHOICE = "single_choice"
 MULTIPLE_CHOICE = "multiple_choice"
-TEXT = "text"
-CHOICE_TYPES = {SINGLE_CHOICE, MULTIPLE_CHOICE}
+YES_NO = "yes_no"
+NUMBER = "number"
+PERCENTAGE = "percentage"
+DATE = "date"
+COUNTRY = "country"
+SHORT_TEXT = "short_text"
+LONG_TEXT = "long_text"
+TEXT = "text"  # format 1's name for long_text, still accepted
+GRID = "grid"
+CHOICE_TYPES = {SINGLE_CHOICE, MULTIPLE_CHOICE, YES_NO}
+OPTION_TYPES = CHOICE_TYPES | {GRID}
+TEXT_TYPES = {SHORT_TEXT, LONG_TEXT, TEXT}
+NUMERIC_TYPES = {NUMBER, PERCENTAGE}
+YES_NO_CODES = {"yes", "no", "dont_know", "prefer_not_to_say"}
 DEFAULT_TEXT_MAX_LENGTH = 2000
+DEFAULT_SHORT_TEXT_MAX_LENGTH = 200
 
 
 class DefinitionError(Exception):
@@ -66,6 +81,28 @@ class Option:
     special: str | None = None
     topics: tuple[str, ...] = ()
     exclusive: bool = False
+    indicators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Band:
+    """A range of a number question's answers that reports count together."""
+
+    code: str
+    text: Text
+    min: Decimal | None = None
+    max: Decimal | None = None
+    risk: str | None = None
+    indicators: tuple[str, ...] = ()
+
+    def contains(self, value: Decimal) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
 @dataclass(frozen=True)
@@ -79,9 +116,18 @@ class Question:
     help: Text | None = None
     max_length: int = DEFAULT_TEXT_MAX_LENGTH
     options: tuple[Option, ...] = ()
+    show_if: dict | None = None
+    required_if: dict | None = None
+    rows: tuple[Row, ...] = ()
+    unit: Text | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    integer: bool = False
+    bands: tuple[Band, ...] = ()
 
     @property
     def is_choice(self) -> bool:
+        """Answered with one or more of its own options (single, multiple, yes/no)."""
         return self.type in CHOICE_TYPES
 
     @property
@@ -90,7 +136,19 @@ class Question:
 
     @property
     def is_text(self) -> bool:
-        return self.type == TEXT
+        """Free text: stored for the supplier's receipt, never shown in a summary."""
+        return self.type in TEXT_TYPES
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+    @property
+    def is_grid(self) -> bool:
+        return self.type == GRID
+
+    def band_for(self, value: Decimal) -> Band | None:
+        return next((b for b in self.bands if b.contains(value)), None)
 
     @property
     def option_codes(self) -> tuple[str, ...]:
@@ -105,6 +163,7 @@ class Section:
     code: str
     title: Text
     questions: tuple[Question, ...]
+    show_if: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +176,15 @@ class Definition:
     topics: dict[str, Text]
     sections: tuple[Section, ...]
     sources: tuple[dict, ...] = ()
+    draft_languages: tuple[str, ...] = ()
+    indicator_framework: Text | None = None
+    indicators: dict[str, Text] = field(default_factory=dict)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def complete_languages(self) -> tuple[str, ...]:
+        """Languages with every text written and reviewed by the authors."""
+        return tuple(lang for lang in self.languages if lang not in self.draft_languages)
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -160,6 +227,26 @@ def _where(data: dict, path: list) -> str:
     return " > ".join(parts) or "top level"
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without YAML 1.1's surprises: `yes`, `no`, `on`, `off` stay strings (they are
+    option codes here); only true/false are booleans."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def load_yaml(text: str):
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
 def load_file(path: Path) -> dict:
     """Read a YAML or JSON questionnaire file into plain data, with a clear error if unreadable."""
     try:
@@ -167,7 +254,7 @@ def load_file(path: Path) -> dict:
     except OSError as exc:
         raise DefinitionError(str(path), [f"cannot read the file: {exc.strerror}"]) from exc
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix == ".json" else load_yaml(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         raise DefinitionError(str(path), [f"not valid YAML/JSON: {exc}"]) from exc
     if not isinstance(data, dict):
@@ -185,10 +272,15 @@ def parse_definition(data: dict, *, source: str = "<definition>") -> Definition:
         raise DefinitionError(source, errors)
 
     languages = tuple(data["languages"])
+    drafts = tuple(data.get("draft_languages", ()))
+    complete = [lang for lang in languages if lang not in drafts]
     topics = data["topics"]
+    indicators = data.get("indicators", {})
 
     def text(value: dict, where: str) -> Text:
-        missing = [lang for lang in languages if not value.get(lang, "").strip()]
+        # Complete languages need every text; a draft translation may miss some (the
+        # supplier then sees the English text, marked as such).
+        missing = [lang for lang in complete if not value.get(lang, "").strip()]
         if missing:
             errors.append(f"{where}: missing text for language(s) {', '.join(missing)}")
         unknown = sorted(set(value) - set(languages))
@@ -196,77 +288,45 @@ def parse_definition(data: dict, *, source: str = "<definition>") -> Definition:
             errors.append(f"{where}: language(s) {', '.join(unknown)} not declared in languages")
         return Text(dict(value))
 
+    def check_indicators(codes: list[str], where: str) -> tuple[str, ...]:
+        for code in codes:
+            if code not in indicators:
+                errors.append(f"{where} > indicators: unknown indicator {code!r}")
+        return tuple(codes)
+
     title = text(data["title"], "title")
     description = text(data["description"], "description") if "description" in data else None
     topic_texts = {code: text(t, f"topics > {code}") for code, t in topics.items()}
+    indicator_texts = {code: text(t, f"indicators > {code}") for code, t in indicators.items()}
+    framework = data.get("indicator_framework")
+    framework_text = text(framework, "indicator_framework") if framework else None
+    for lang in drafts:
+        if lang not in languages:
+            errors.append(f"draft_languages: {lang!r} is not in languages")
+    if DEFAULT_LANGUAGE in drafts:
+        errors.append(f"draft_languages: {DEFAULT_LANGUAGE!r} cannot be a draft")
 
-    seen_questions: set[str] = set()
+    earlier: dict[str, dict] = {}  # question code -> raw question, in file order
     seen_sections: set[str] = set()
     sections = []
     for s in data["sections"]:
         if s["code"] in seen_sections:
             errors.append(f"section {s['code']!r}: duplicate section code")
         seen_sections.add(s["code"])
+        if "show_if" in s:
+            _check_condition(s["show_if"], earlier, f"section {s['code']!r} > show_if", errors)
         questions = []
         for q in s["questions"]:
-            where = f"question {q['code']!r}"
-            if q["code"] in seen_questions:
-                errors.append(f"{where}: duplicate question code")
-            seen_questions.add(q["code"])
-            if q["topic"] not in topics:
-                errors.append(f"{where} > topic: unknown topic {q['topic']!r}")
-            options = []
-            raw_options = q.get("options", [])
-            if q["type"] in CHOICE_TYPES and not raw_options:
-                errors.append(f"{where} > options: a {q['type']} question needs options")
-            if q["type"] == TEXT and raw_options:
-                errors.append(f"{where} > options: a text question cannot have options")
-            if q["type"] != TEXT and "max_length" in q:
-                errors.append(f"{where} > max_length: only text questions have a maximum length")
-            seen_options: set[str] = set()
-            for o in raw_options:
-                owhere = f"{where} > option {o['code']!r}"
-                if o["code"] in seen_options:
-                    errors.append(f"{owhere}: duplicate option code")
-                seen_options.add(o["code"])
-                if "special" in o and "risk" in o:
-                    errors.append(f"{owhere}: a special answer carries no risk level")
-                if "special" not in o and "risk" not in o:
-                    errors.append(f"{owhere} > risk: every ordinary option needs a risk level")
-                if o.get("exclusive") and q["type"] != MULTIPLE_CHOICE:
-                    errors.append(f"{owhere} > exclusive: only for multiple choice questions")
-                for t in o.get("topics", []):
-                    if t not in topics:
-                        errors.append(f"{owhere} > topics: unknown topic {t!r}")
-                options.append(
-                    Option(
-                        code=o["code"],
-                        text=text(o["text"], f"{owhere} > text"),
-                        risk=o.get("risk"),
-                        special=o.get("special"),
-                        topics=tuple(o.get("topics", [])),
-                        # "Don't know" and "prefer not to say" never combine with other answers.
-                        exclusive=bool(o.get("exclusive") or o.get("special")),
-                    )
-                )
             questions.append(
-                Question(
-                    code=q["code"],
-                    type=q["type"],
-                    text=text(q["text"], f"{where} > text"),
-                    topic=q["topic"],
-                    section=s["code"],
-                    required=bool(q.get("required", False)),
-                    help=text(q["help"], f"{where} > help") if "help" in q else None,
-                    max_length=q.get("max_length", DEFAULT_TEXT_MAX_LENGTH),
-                    options=tuple(options),
-                )
+                _parse_question(q, s["code"], earlier, topics, text, check_indicators, errors)
             )
+            earlier[q["code"]] = q
         sections.append(
             Section(
                 code=s["code"],
                 title=text(s["title"], f"section {s['code']!r} > title"),
                 questions=tuple(questions),
+                show_if=s.get("show_if"),
             )
         )
     if DEFAULT_LANGUAGE not in languages:
@@ -282,5 +342,167 @@ def parse_definition(data: dict, *, source: str = "<definition>") -> Definition:
         topics=topic_texts,
         sections=tuple(sections),
         sources=tuple(data.get("sources", [])),
+        draft_languages=drafts,
+        indicator_framework=framework_text,
+        indicators=indicator_texts,
         raw=data,
     )
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _parse_question(q, section, earlier, topics, text, check_indicators, errors) -> Question:
+    where = f"question {q['code']!r}"
+    qtype = q["type"]
+    if q["code"] in earlier:
+        errors.append(f"{where}: duplicate question code")
+    if q["topic"] not in topics:
+        errors.append(f"{where} > topic: unknown topic {q['topic']!r}")
+    raw_options = q.get("options", [])
+    if qtype in OPTION_TYPES and not raw_options:
+        errors.append(f"{where} > options: a {qtype} question needs options")
+    if qtype not in OPTION_TYPES and raw_options:
+        errors.append(f"{where} > options: a {qtype} question cannot have options")
+    if qtype not in TEXT_TYPES and "max_length" in q:
+        errors.append(f"{where} > max_length: only text questions have a maximum length")
+    for key in ("unit", "min", "max", "integer", "bands"):
+        if key in q and qtype not in NUMERIC_TYPES:
+            errors.append(f"{where} > {key}: only number and percentage questions have {key}")
+    if ("rows" in q) != (qtype == GRID):
+        errors.append(f"{where} > rows: a grid question, and only a grid question, has rows")
+    options = []
+    seen: set[str] = set()
+    for o in raw_options:
+        owhere = f"{where} > option {o['code']!r}"
+        if o["code"] in seen:
+            errors.append(f"{owhere}: duplicate option code")
+        seen.add(o["code"])
+        if "special" in o and "risk" in o:
+            errors.append(f"{owhere}: a special answer carries no risk level")
+        if "special" not in o and "risk" not in o:
+            errors.append(f"{owhere} > risk: every ordinary option needs a risk level")
+        if o.get("exclusive") and qtype != MULTIPLE_CHOICE:
+            errors.append(f"{owhere} > exclusive: only for multiple choice questions")
+        if qtype == YES_NO and o["code"] not in YES_NO_CODES:
+            errors.append(
+                f"{owhere}: a yes_no question's options are {', '.join(sorted(YES_NO_CODES))}"
+            )
+        for t in o.get("topics", []):
+            if t not in topics:
+                errors.append(f"{owhere} > topics: unknown topic {t!r}")
+        options.append(
+            Option(
+                code=o["code"],
+                text=text(o["text"], f"{owhere} > text"),
+                risk=o.get("risk"),
+                special=o.get("special"),
+                topics=tuple(o.get("topics", [])),
+                # "Don't know" and "prefer not to say" never combine with other answers.
+                exclusive=bool(o.get("exclusive") or o.get("special")),
+                indicators=check_indicators(o.get("indicators", []), owhere),
+            )
+        )
+    if qtype == YES_NO and not {"yes", "no"} <= seen:
+        errors.append(f"{where} > options: a yes_no question needs the options yes and no")
+    rows = []
+    for r in q.get("rows", []):
+        if any(r["code"] == other.code for other in rows):
+            errors.append(f"{where} > row {r['code']!r}: duplicate row code")
+        rows.append(Row(code=r["code"], text=text(r["text"], f"{where} > row {r['code']!r}")))
+    low, high = _decimal(q.get("min")), _decimal(q.get("max"))
+    if qtype == PERCENTAGE:
+        low = Decimal(0) if low is None else low
+        high = Decimal(100) if high is None else high
+    if low is not None and high is not None and low > high:
+        errors.append(f"{where} > min: min is greater than max")
+    bands = []
+    for b in q.get("bands", []):
+        bwhere = f"{where} > band {b['code']!r}"
+        band = Band(
+            code=b["code"],
+            text=text(b["text"], f"{bwhere} > text"),
+            min=_decimal(b.get("min")),
+            max=_decimal(b.get("max")),
+            risk=b.get("risk"),
+            indicators=check_indicators(b.get("indicators", []), bwhere),
+        )
+        if band.min is not None and band.max is not None and band.min > band.max:
+            errors.append(f"{bwhere}: min is greater than max")
+        for other in bands:
+            if other.code == band.code:
+                errors.append(f"{bwhere}: duplicate band code")
+            elif _overlap(other, band):
+                errors.append(f"{bwhere}: overlaps band {other.code!r}")
+        bands.append(band)
+    for key in ("show_if", "required_if"):
+        if key in q:
+            _check_condition(q[key], earlier, f"{where} > {key}", errors)
+    if "required_if" in q and "required" in q:
+        errors.append(f"{where}: use either required or required_if, not both")
+    default_length = (
+        DEFAULT_SHORT_TEXT_MAX_LENGTH if qtype == SHORT_TEXT else DEFAULT_TEXT_MAX_LENGTH
+    )
+    return Question(
+        code=q["code"],
+        type=LONG_TEXT if qtype == TEXT else qtype,
+        text=text(q["text"], f"{where} > text"),
+        topic=q["topic"],
+        section=section,
+        required=bool(q.get("required", False)),
+        help=text(q["help"], f"{where} > help") if "help" in q else None,
+        max_length=q.get("max_length", default_length),
+        options=tuple(options),
+        show_if=q.get("show_if"),
+        required_if=q.get("required_if"),
+        rows=tuple(rows),
+        unit=text(q["unit"], f"{where} > unit") if "unit" in q else None,
+        min=low,
+        max=high,
+        integer=bool(q.get("integer", False)),
+        bands=tuple(bands),
+    )
+
+
+def _overlap(a: Band, b: Band) -> bool:
+    lo = max(x for x in (a.min, b.min, Decimal("-Infinity")) if x is not None)
+    hi = min(x for x in (a.max, b.max, Decimal("Infinity")) if x is not None)
+    return lo <= hi
+
+
+def _check_condition(condition: dict, earlier: dict[str, dict], where: str, errors) -> None:
+    """A condition may refer only to earlier questions, to their own options or rows, and
+    compare in a way that fits the question's type."""
+    for key in ("all", "any"):
+        if key in condition:
+            for part in condition[key]:
+                _check_condition(part, earlier, where, errors)
+            return
+    if "not" in condition:
+        _check_condition(condition["not"], earlier, where, errors)
+        return
+    ref = condition["question"]
+    code, _, row = ref.partition(".")
+    target = earlier.get(code)
+    if target is None:
+        errors.append(f"{where}: refers to {ref!r}, which is not an earlier question")
+        return
+    qtype = target["type"]
+    if row and (qtype != GRID or row not in {r["code"] for r in target.get("rows", [])}):
+        errors.append(f"{where}: {code!r} has no grid row {row!r}")
+        return
+    if qtype == GRID and not row:
+        errors.append(f"{where}: refer to one row of grid {code!r}, as {code}.<row>")
+        return
+    options = {o["code"] for o in target.get("options", [])}
+    op = next(k for k in condition if k != "question")
+    values = condition[op] if op == "in" else [condition[op]]
+    if op in {"gt", "gte", "lt", "lte"} and qtype not in NUMERIC_TYPES:
+        errors.append(f"{where}: {op} compares numbers, but {code!r} is {qtype}")
+    if op == "includes" and qtype != MULTIPLE_CHOICE:
+        errors.append(f"{where}: includes is for multiple choice, but {code!r} is {qtype}")
+    if op in {"equals", "in", "includes"} and (qtype in OPTION_TYPES):
+        for value in values:
+            if str(value) not in options:
+                errors.append(f"{where}: {value!r} is not an option of {code!r}")

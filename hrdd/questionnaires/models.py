@@ -42,6 +42,9 @@ class QuestionnaireVersion(models.Model):
     definition = models.JSONField(_("definition"))
     checksum = models.CharField(_("checksum"), max_length=64)
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    # Review state of draft translations: {"vi": {"by": "...", "at": "..."}}. Metadata, not
+    # content: a reviewer can mark a translation reviewed without a new version.
+    reviewed_translations = models.JSONField(_("reviewed translations"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("questionnaire version")
@@ -70,9 +73,52 @@ class QuestionnaireVersion(models.Model):
                 raise ValidationError(_("A published questionnaire version cannot be changed."))
         super().save(*args, **kwargs)
 
+    def is_draft_translation(self, language: str) -> bool:
+        """Whether suppliers answering in `language` should be told it is an unreviewed draft."""
+        return (
+            language in self.parsed.draft_languages and language not in self.reviewed_translations
+        )
+
     @cached_property
     def parsed(self) -> Definition:
         return _parse_cached(self.pk, self.checksum, self.definition)
+
+
+class QuestionnaireDraft(models.Model):
+    """A questionnaire being written or edited by the operator: free to change, possibly
+    invalid, never used by a campaign. Publishing validates it into a frozen version."""
+
+    source = models.TextField(_("definition (YAML)"))
+    based_on = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        verbose_name=_("based on"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published as"),
+    )
+
+    class Meta:
+        verbose_name = _("questionnaire draft")
+        verbose_name_plural = _("questionnaire drafts")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.note or f"draft {self.pk}"
 
 
 _CACHE: dict[tuple[int, str], Definition] = {}

@@ -1,9 +1,22 @@
+import copy
 from pathlib import Path
 
+import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from hrdd.questionnaires.definition import DefinitionError, load_file, parse_definition
-from hrdd.questionnaires.models import Questionnaire, QuestionnaireVersion
+from hrdd.accounts.models import User
+from hrdd.questionnaires import translations
+from hrdd.questionnaires.definition import (
+    Definition,
+    DefinitionError,
+    load_file,
+    load_yaml,
+    parse_definition,
+)
+from hrdd.questionnaires.models import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 
 BUILTIN_DIR = Path(__file__).parent / "definitions"
 
@@ -53,3 +66,143 @@ def questionnaire_sync_builtin() -> list[QuestionnaireVersion]:
         questionnaire_publish_file(path=path)
         for path in sorted(BUILTIN_DIR.glob("*.y*ml")) + sorted(BUILTIN_DIR.glob("*.json"))
     ]
+
+
+# --- Drafts: the operator's editing area ---------------------------------------------------
+
+
+def definition_to_yaml(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def parse_source(source: str, *, name: str = "draft") -> dict:
+    """YAML (or JSON, which is YAML) text to definition data, with a located error."""
+    try:
+        data = load_yaml(source)
+    except yaml.YAMLError as exc:
+        raise DefinitionError(name, [f"not valid YAML: {exc}"]) from exc
+    if not isinstance(data, dict):
+        raise DefinitionError(name, ["the definition must be a mapping at the top level"])
+    return data
+
+
+def draft_definition(draft: QuestionnaireDraft) -> Definition:
+    """The draft's definition if it is valid; DefinitionError listing every problem if not."""
+    return parse_definition(parse_source(draft.source, name=str(draft)), source=str(draft))
+
+
+def next_version_number(code: str) -> int:
+    latest = (
+        QuestionnaireVersion.objects.filter(questionnaire__code=code)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return (latest or 0) + 1
+
+
+def questionnaire_draft_create(
+    *, source: str, by: User | None, based_on: QuestionnaireVersion | None = None, note: str = ""
+) -> QuestionnaireDraft:
+    """Store a draft as given, valid or not: the operator sees its errors and fixes them."""
+    return QuestionnaireDraft.objects.create(
+        source=source, created_by=by, based_on=based_on, note=note[:300]
+    )
+
+
+def questionnaire_draft_from_version(
+    *, version: QuestionnaireVersion, by: User | None
+) -> QuestionnaireDraft:
+    """Start editing a published version: a copy with the next free version number."""
+    data = copy.deepcopy(version.definition)
+    data["version"] = next_version_number(version.questionnaire.code)
+    return questionnaire_draft_create(
+        source=definition_to_yaml(data), by=by, based_on=version, note=f"Edit of {version}"
+    )
+
+
+def questionnaire_draft_from_upload(
+    *, filename: str, content: bytes, by: User | None
+) -> QuestionnaireDraft:
+    """A YAML/JSON definition or an XLSForm workbook, as a new draft.
+
+    XLSForm rows that use unsupported features are refused with their row numbers
+    (XLSFormError); nothing is stored then.
+    """
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        from hrdd.questionnaires.xlsform import xlsform_to_definition
+
+        data = xlsform_to_definition(content)
+        source = definition_to_yaml(data)
+    else:
+        try:
+            source = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DefinitionError(filename, ["the file is not UTF-8 text"]) from exc
+    return questionnaire_draft_create(source=source, by=by, note=filename)
+
+
+@transaction.atomic
+def questionnaire_draft_update(
+    *, draft: QuestionnaireDraft, source: str, by: User | None
+) -> QuestionnaireDraft:
+    if draft.published_version_id:
+        raise ValidationError(_("This draft was published; start a new draft to change it."))
+    draft.source = source
+    draft.save(update_fields=["source", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def questionnaire_draft_publish(
+    *, draft: QuestionnaireDraft, by: User | None
+) -> QuestionnaireVersion:
+    """Validate the draft and freeze it as a published version."""
+    locked = QuestionnaireDraft.objects.select_for_update().get(pk=draft.pk)
+    if locked.published_version_id:
+        return locked.published_version
+    data = parse_source(locked.source, name=str(locked))
+    version = questionnaire_publish(data=data, source=str(locked))
+    locked.published_version = version
+    locked.save(update_fields=["published_version", "updated_at"])
+    return version
+
+
+def questionnaire_import_translations(
+    *, version: QuestionnaireVersion, filename: str, content: bytes, by: User | None
+) -> tuple[QuestionnaireDraft, translations.ImportReport]:
+    """Translations from a translator's XLSX or PO file, as a new draft of the next version."""
+    if filename.lower().endswith(".po"):
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise translations.TranslationFileError(["the PO file is not UTF-8"]) from exc
+        data, report = translations.import_po(version.definition, text)
+    else:
+        data, report = translations.import_xlsx(version.definition, content)
+    data["version"] = next_version_number(version.questionnaire.code)
+    draft = questionnaire_draft_create(
+        source=definition_to_yaml(data),
+        by=by,
+        based_on=version,
+        note=f"Translations from {filename}",
+    )
+    return draft, report
+
+
+@transaction.atomic
+def translation_mark_reviewed(
+    *, version: QuestionnaireVersion, language: str, by: User
+) -> QuestionnaireVersion:
+    """A reviewer vouches for a draft translation: suppliers stop seeing the draft notice.
+
+    The texts do not change, so the version stays the same; who and when is recorded.
+    """
+    locked = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
+    if language not in locked.parsed.draft_languages:
+        raise ValidationError(_("This language is not a draft translation of this version."))
+    reviewed = dict(locked.reviewed_translations)
+    reviewed[language] = {"by": by.email, "at": timezone.now().isoformat()}
+    QuestionnaireVersion.objects.filter(pk=locked.pk).update(reviewed_translations=reviewed)
+    locked.refresh_from_db()
+    return locked

@@ -21,7 +21,9 @@ Rules, with k = the campaign's minimum number of responses (never below 3):
    count from three quarters up to all, so it asserts nothing about any one supplier.
 5. Multiple choice: each option is a yes/no split of the respondents and follows rules 2 and
    4 on its own (its complement is never shown).
-6. Free text is never part of a summary.
+6. Free text is never part of a summary; nor are exact numbers or dates, which identify as
+   well as words do: a number question is summarised only over the bands its definition
+   declares, each band a cell under rules 2-4. A grid is one partition per row.
 7. Differencing: summaries are released in batches (hrdd.reports.services), never live, so
    two consecutive releases differ by at least k responses.
 
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hrdd.questionnaires.definition import Definition, Question
+from hrdd.questionnaires.definition import COUNTRY, DATE, Definition, Question
 
 NO_ANSWER = "_none"
 
@@ -42,6 +44,8 @@ SHOWN = "shown"  # a table of counts, some of them possibly hidden
 DOMINANT = "dominant"  # "three quarters or more answered X", no figures
 WITHHELD = "withheld"  # nothing can be shown safely
 FREE_TEXT = "free_text"  # never shown in a summary
+UNSUMMARISED = "unsummarised"  # dates, and numbers without declared bands
+GRID = "grid"  # one partition per row
 
 # Report status.
 OK = "ok"
@@ -141,25 +145,38 @@ def protect_option(count: int, total: int, k: int) -> dict:
 
 
 def _summarise_question(
-    question: Question, counts: dict[str, int], answered: int, total: int, k: int
+    question: Question, counts: dict[str, dict[str, int]], answered: int, total: int, k: int
 ) -> dict:
     base = {"code": question.code, "type": question.type, "topic": question.topic}
+    own = counts.get(question.code, {})
     if question.is_text:
         return {**base, "status": FREE_TEXT}
-    if not question.is_multiple:
-        cells = {code: counts.get(code, 0) for code in question.option_codes}
-        cells[NO_ANSWER] = total - sum(cells.values())
-        return {**base, **protect_partition(cells, total, k)}
-    options = {
-        code: protect_option(counts.get(code, 0), total, k) for code in question.option_codes
-    }
-    no_answer = protect_option(total - answered, total, k)
-    return {
-        **base,
-        "status": SHOWN,
-        "options": options,
-        "no_answer": no_answer,
-    }
+    if question.type == DATE or (question.is_numeric and not question.bands):
+        # Exact values are as identifying as free text; only declared bands are counted.
+        return {**base, "status": UNSUMMARISED}
+    if question.is_grid:
+        rows = {}
+        for row in question.rows:
+            row_counts = counts.get(f"{question.code}.{row.code}", {})
+            cells = {code: row_counts.get(code, 0) for code in question.option_codes}
+            cells[NO_ANSWER] = total - sum(cells.values())
+            rows[row.code] = protect_partition(cells, total, k)
+        return {**base, "status": GRID, "rows": rows}
+    if question.is_multiple:
+        options = {
+            code: protect_option(own.get(code, 0), total, k) for code in question.option_codes
+        }
+        no_answer = protect_option(total - answered, total, k)
+        return {**base, "status": SHOWN, "options": options, "no_answer": no_answer}
+    if question.is_numeric:
+        codes = [band.code for band in question.bands]
+    elif question.type == COUNTRY:
+        codes = sorted(own)  # the countries that occur; every other one is a zero
+    else:
+        codes = list(question.option_codes)
+    cells = {code: own.get(code, 0) for code in codes}
+    cells[NO_ANSWER] = total - sum(cells.values())
+    return {**base, **protect_partition(cells, total, k)}
 
 
 def summarise(
@@ -184,7 +201,7 @@ def summarise(
         "response_count": total,
         "min_responses": k,
         "questions": [
-            _summarise_question(q, counts.get(q.code, {}), answered.get(q.code, 0), total, k)
+            _summarise_question(q, counts, answered.get(q.code, 0), total, k)
             for q in definition.questions
         ],
     }

@@ -6,9 +6,11 @@ language to what hrdd.reports.policy already released.
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_countries.fields import Country
 
 from hrdd.campaigns.models import Campaign
-from hrdd.questionnaires.definition import Question
+from hrdd.questionnaires.definition import COUNTRY, Question
 from hrdd.reports import policy
 from hrdd.reports.charts import Bar, bar_chart
 from hrdd.reports.models import ReportRelease
@@ -20,12 +22,23 @@ def _risk_label(risk: str | None) -> str:
     return {"high": _("High risk"), "medium": _("Medium risk")}.get(risk or "", "")
 
 
-def _row(question: Question, code: str, cell: dict, language: str, status: str) -> dict:
+def _label(question: Question, code: str, language: str) -> tuple[str, str | None, bool]:
+    """(label, risk, is special answer) of one cell of a question."""
     if code == policy.NO_ANSWER:
-        label, risk, special = _("No answer"), None, True
-    else:
-        option = question.option(code)
-        label, risk, special = option.text.get(language), option.risk, bool(option.special)
+        return _("No answer"), None, True
+    if question.type == COUNTRY:
+        return Country(code).name or code, None, False
+    if question.is_numeric:
+        band = next((b for b in question.bands if b.code == code), None)
+        return (band.text.get(language), band.risk, False) if band else (code, None, False)
+    option = question.option(code)
+    if option is None:
+        return code, None, False
+    return option.text.get(language), option.risk, bool(option.special)
+
+
+def _row(question: Question, code: str, cell: dict, language: str, status: str) -> dict:
+    label, risk, special = _label(question, code, language)
     return {
         "label": label,
         "count": cell.get("count"),
@@ -36,6 +49,51 @@ def _row(question: Question, code: str, cell: dict, language: str, status: str) 
     }
 
 
+def _partition_rows(question: Question, item: dict, language: str) -> list[dict]:
+    rows = []
+    for code, cell in item["cells"].items():
+        if cell.get("count") == 0 and (code == policy.NO_ANSWER or question.type == COUNTRY):
+            continue
+        status = policy.SHOWN if cell.get("count") is not None else policy.WITHHELD
+        rows.append(_row(question, code, cell, language, status))
+    return rows
+
+
+def _chart(title: str, rows: list[dict]):
+    return bar_chart(
+        title=title,
+        hidden_label=_("hidden"),
+        bars=[
+            Bar(
+                label=r["label"],
+                value=r["percent"],
+                tone=r["tone"] if r["status"] != policy.DOMINANT else "default",
+                note=_("three quarters or more") if r["status"] == policy.DOMINANT else "",
+            )
+            for r in rows
+        ],
+    )
+
+
+WITHHELD_NOTE = _lazy(
+    "Not shown: the answers are spread over too few suppliers to show any figure "
+    "without risking that one supplier's answer could be worked out."
+)
+DOMINANT_NOTE = _lazy(
+    "Exact figures are not shown because nearly all respondents gave the same answer: "
+    "they would reveal what each supplier answered."
+)
+
+
+def _hidden_note(rows: list[dict], k: int) -> str:
+    if any(r["status"] == policy.WITHHELD for r in rows):
+        return _(
+            "Some figures are hidden because they concern fewer than %(k)s suppliers, or "
+            "because they would allow a hidden figure to be recomputed."
+        ) % {"k": k}
+    return ""
+
+
 def _present_question(item: dict, question: Question, language: str, k: int) -> dict:
     out = {
         "code": question.code,
@@ -43,27 +101,41 @@ def _present_question(item: dict, question: Question, language: str, k: int) -> 
         "status": item["status"],
         "multiple": question.is_multiple,
         "rows": [],
+        "grid": [],
         "chart": None,
         "note": "",
     }
-    if item["status"] == policy.FREE_TEXT:
+    status = item["status"]
+    if status == policy.FREE_TEXT:
         out["note"] = _(
             "Free-text answers are never shown in a summary: they can name people and places."
         )
         return out
-    if item["status"] == policy.WITHHELD:
+    if status == policy.UNSUMMARISED:
         out["note"] = _(
-            "Not shown: the answers are spread over too few suppliers to show any figure "
-            "without risking that one supplier's answer could be worked out."
+            "Exact numbers and dates are not shown in a summary: they can identify a supplier."
         )
         return out
-    if item["status"] == policy.DOMINANT:
-        option = question.option(item["dominant"])
-        out["dominant"] = option.text.get(language) if option else _("No answer")
-        out["note"] = _(
-            "Exact figures are not shown because nearly all respondents gave the same answer: "
-            "they would reveal what each supplier answered."
-        )
+    if status == policy.WITHHELD:
+        out["note"] = str(WITHHELD_NOTE)
+        return out
+    if status == policy.DOMINANT:
+        out["dominant"] = _label(question, item["dominant"], language)[0]
+        out["note"] = str(DOMINANT_NOTE)
+        return out
+    if status == policy.GRID:
+        for row in question.rows:
+            result = item["rows"][row.code]
+            entry = {"label": row.text.get(language), "status": result["status"], "note": ""}
+            if result["status"] == policy.SHOWN:
+                entry["rows"] = _partition_rows(question, result, language)
+                entry["chart"] = _chart(entry["label"], entry["rows"])
+                entry["note"] = _hidden_note(entry["rows"], k)
+            elif result["status"] == policy.DOMINANT:
+                entry["dominant"] = _label(question, result["dominant"], language)[0]
+            else:
+                entry["note"] = str(WITHHELD_NOTE)
+            out["grid"].append(entry)
         return out
     if question.is_multiple:
         for code in question.option_codes:
@@ -75,34 +147,13 @@ def _present_question(item: dict, question: Question, language: str, k: int) -> 
                 _row(question, policy.NO_ANSWER, no_answer["cell"], language, no_answer["status"])
             )
     else:
-        for code, cell in item["cells"].items():
-            if code == policy.NO_ANSWER and cell.get("count") == 0:
-                continue
-            status = policy.SHOWN if cell.get("count") is not None else policy.WITHHELD
-            out["rows"].append(_row(question, code, cell, language, status))
-    hidden = [r for r in out["rows"] if r["status"] == policy.WITHHELD]
-    if hidden:
-        out["note"] = _(
-            "Some figures are hidden because they concern fewer than %(k)s suppliers, or "
-            "because they would allow a hidden figure to be recomputed."
-        ) % {"k": k}
+        out["rows"] = _partition_rows(question, item, language)
+    out["note"] = _hidden_note(out["rows"], k)
     if question.is_multiple:
         out["note"] = " ".join(
             filter(None, [_("Suppliers could choose several answers."), out["note"]])
         )
-    out["chart"] = bar_chart(
-        title=question.text.get(language),
-        hidden_label=_("hidden"),
-        bars=[
-            Bar(
-                label=r["label"],
-                value=r["percent"],
-                tone=r["tone"] if r["status"] != policy.DOMINANT else "default",
-                note=_("three quarters or more") if r["status"] == policy.DOMINANT else "",
-            )
-            for r in out["rows"]
-        ],
-    )
+    out["chart"] = _chart(out["text"], out["rows"])
     return out
 
 

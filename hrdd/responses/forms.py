@@ -1,7 +1,22 @@
+import json
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from hrdd.questionnaires.definition import Definition, Question
+from hrdd.questionnaires import conditions
+from hrdd.questionnaires.definition import (
+    COUNTRY,
+    DATE,
+    LONG_TEXT,
+    MULTIPLE_CHOICE,
+    NUMBER,
+    PERCENTAGE,
+    SHORT_TEXT,
+    Definition,
+    Question,
+)
 
 
 class ExclusiveCheckboxes(forms.CheckboxSelectMultiple):
@@ -19,53 +34,126 @@ class ExclusiveCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
-class AnswerForm(forms.Form):
-    """The questionnaire as a form, in the response's language.
+class DateInput(forms.DateInput):
+    input_type = "date"
 
-    Built from the pinned definition. With `require=False` (saving a draft) no answer is
-    required; with `require=True` (submitting) required questions must be answered.
-    `revision` detects a page posted from an out-of-date copy (another tab, a back button).
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _localised(text, language: str) -> tuple[str, bool]:
+    return text.resolve(language) if text else ("", False)
+
+
+def grid_field_name(question: Question, row_code: str) -> str:
+    return f"{question.code}.{row_code}"
+
+
+class AnswerForm(forms.Form):
+    """One page of the questionnaire as a form, in the response's language.
+
+    No field is required by the form itself: which questions are shown and required
+    depends on the answers (show_if, required_if), so `check_required` decides it after
+    the values are cleaned, with the answers of the earlier pages. `revision` detects a page
+    posted from an out-of-date copy (another tab, a back button).
     """
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, definition: Definition, language: str, require: bool, **kwargs):
+    def __init__(self, *args, definition: Definition, questions, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.definition = definition
+        self.questions = list(questions)
         self.language = language
+        self.fallbacks: set[str] = set()
         self.fields["revision"].error_messages["invalid"] = _(
             "This page was altered or out of date. Your answers are kept below: "
             "please check them and save again."
         )
-        for question in definition.questions:
-            self.fields[question.code] = self._field(question, require and question.required)
+        for question in self.questions:
+            if question.is_grid:
+                for row in question.rows:
+                    label, fallback = _localised(row.text, language)
+                    self._note_fallback(grid_field_name(question, row.code), fallback)
+                    self.fields[grid_field_name(question, row.code)] = self._choice_field(
+                        question, label
+                    )
+            else:
+                self.fields[question.code] = self._field(question)
 
-    def _field(self, question: Question, required: bool) -> forms.Field:
-        label, _fallback = question.text.resolve(self.language)
-        help_text = question.help.get(self.language) if question.help else ""
-        common = {"label": label, "help_text": help_text, "required": required}
-        choices = [(o.code, o.text.get(self.language)) for o in question.options]
-        if question.is_text:
-            field = forms.CharField(
-                max_length=question.max_length,
-                widget=forms.Textarea(attrs={"rows": 5}),
-                strip=True,
-                **common,
+    def _note_fallback(self, name: str, fallback: bool) -> None:
+        if fallback:
+            self.fallbacks.add(name)
+
+    def _choices(self, question: Question) -> list[tuple[str, str]]:
+        choices = []
+        for option in question.options:
+            label, fallback = _localised(option.text, self.language)
+            self._note_fallback(f"{question.code}:{option.code}", fallback)
+            choices.append((option.code, label))
+        return choices
+
+    def _choice_field(self, question: Question, label: str) -> forms.Field:
+        field = forms.ChoiceField(
+            label=label,
+            choices=self._choices(question),
+            widget=forms.RadioSelect,
+            required=False,
+        )
+        field.question = question
+        return field
+
+    def _field(self, question: Question) -> forms.Field:
+        label, fallback = _localised(question.text, self.language)
+        self._note_fallback(question.code, fallback)
+        help_text = _localised(question.help, self.language)[0]
+        common = {"label": label, "help_text": help_text, "required": False}
+        if question.type in {SHORT_TEXT, LONG_TEXT}:
+            widget = (
+                forms.Textarea(attrs={"rows": 5})
+                if question.type == LONG_TEXT
+                else forms.TextInput()
             )
-        elif question.is_multiple:
+            field = forms.CharField(
+                max_length=question.max_length, widget=widget, strip=True, **common
+            )
+        elif question.type == MULTIPLE_CHOICE:
             exclusive = {o.code for o in question.options if o.exclusive}
             field = forms.MultipleChoiceField(
-                choices=choices, widget=ExclusiveCheckboxes(exclusive=exclusive), **common
+                choices=self._choices(question),
+                widget=ExclusiveCheckboxes(exclusive=exclusive),
+                **common,
             )
-        else:
-            field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+        elif question.type in {NUMBER, PERCENTAGE}:
+            unit = _localised(question.unit, self.language)[0] if question.unit else ""
+            if question.type == PERCENTAGE:
+                unit = "%"
+            attrs = {"inputmode": "numeric" if question.integer else "decimal"}
+            field = forms.DecimalField(
+                min_value=question.min,
+                max_value=question.max,
+                max_digits=18,
+                decimal_places=0 if question.integer else 4,
+                widget=forms.TextInput(attrs=attrs),
+                **common,
+            )
+            field.unit = unit
+        elif question.type == DATE:
+            field = forms.DateField(widget=DateInput(), **common)
+        elif question.type == COUNTRY:
+            field = forms.ChoiceField(
+                choices=[("", "---------"), *countries], widget=forms.Select, **common
+            )
+        else:  # single choice, yes/no
+            field = forms.ChoiceField(
+                choices=self._choices(question), widget=forms.RadioSelect, **common
+            )
         field.question = question
-        field.error_messages["required"] = _("Please answer this question.")
         return field
 
     def clean(self):
         cleaned = super().clean()
-        for question in self.definition.questions:
+        for question in self.questions:
             value = cleaned.get(question.code)
             if question.is_multiple and value and len(value) > 1:
                 exclusive = [o for o in question.options if o.exclusive and o.code in value]
@@ -77,30 +165,96 @@ class AnswerForm(forms.Form):
                     )
         return cleaned
 
-    def answers_to_store(self) -> tuple[dict, list[str]]:
-        """(valid answers, codes of questions left empty). Fields with errors are left out,
-        so the draft keeps its previous value for them rather than losing or corrupting it."""
+    def page_answers(self) -> tuple[dict, list[str]]:
+        """(valid answers on this page, codes of this page's questions left empty).
+
+        Fields with errors are left out, so the draft keeps its previous value for them
+        rather than losing or corrupting it.
+        """
         answers: dict = {}
         cleared: list[str] = []
         cleaned = getattr(self, "cleaned_data", {})
-        for question in self.definition.questions:
+        for question in self.questions:
+            if question.is_grid:
+                rows = {}
+                for row in question.rows:
+                    name = grid_field_name(question, row.code)
+                    if name in self.errors or not cleaned.get(name):
+                        continue
+                    rows[row.code] = cleaned[name]
+                if rows:
+                    answers[question.code] = rows
+                elif not any(
+                    grid_field_name(question, r.code) in self.errors for r in question.rows
+                ):
+                    cleared.append(question.code)
+                continue
             if question.code in self.errors or question.code not in cleaned:
                 continue
             value = cleaned[question.code]
             if value in ("", [], None):
                 cleared.append(question.code)
+            elif question.is_multiple:
+                answers[question.code] = list(
+                    dict.fromkeys(value)
+                )  # a box posted twice counts once
+            elif isinstance(value, Decimal):
+                answers[question.code] = format(value.normalize(), "f")
+            elif question.type == DATE:
+                answers[question.code] = value.isoformat()
             else:
-                answers[question.code] = list(value) if question.is_multiple else value
+                answers[question.code] = value
         return answers, cleared
 
-    def sections(self):
-        """Bound fields grouped by questionnaire section, for the template."""
-        for section in self.definition.sections:
-            yield {
-                "code": section.code,
-                "title": section.title.get(self.language),
-                "fields": [self[q.code] for q in section.questions],
+    def check_required(self, answers: dict) -> None:
+        """Flag visible required questions of this page left empty, given all answers."""
+        _sections, shown = conditions.visible(self.definition, answers)
+        for question in self.questions:
+            if question.code not in shown or not conditions.is_required(question, answers):
+                continue
+            if question.is_grid:
+                for row in question.rows:
+                    name = grid_field_name(question, row.code)
+                    if name not in self.errors and not answers.get(question.code, {}).get(row.code):
+                        self.add_error(name, _("Please answer this row."))
+            elif question.code not in self.errors and not answers.get(question.code):
+                self.add_error(question.code, _("Please answer this question."))
+
+    def items(self, answers: dict):
+        """The page's questions for the template: bound fields, condition, fallback marks."""
+        _sections, shown = conditions.visible(self.definition, answers)
+        for question in self.questions:
+            item = {
+                "question": question,
+                "code": question.code,
+                "shown": question.code in shown,
+                "show_if": json.dumps(question.show_if) if question.show_if else "",
+                "required": question.required or question.required_if is not None,
+                "fallback": question.code in self.fallbacks,
+                "options_fallback": any(
+                    name.startswith(f"{question.code}:") for name in self.fallbacks
+                ),
             }
+            if question.is_grid:
+                item["title"] = _localised(question.text, self.language)[0]
+                item["help"] = _localised(question.help, self.language)[0]
+                item["rows"] = [self[grid_field_name(question, r.code)] for r in question.rows]
+            else:
+                item["field"] = self[question.code]
+            yield item
+
+
+def initial_from_draft(draft: dict, questions) -> dict:
+    """Form initial values from a stored draft (grids are spread over their row fields)."""
+    initial = {}
+    for question in questions:
+        value = draft.get(question.code)
+        if question.is_grid and isinstance(value, dict):
+            for row, option in value.items():
+                initial[grid_field_name(question, row)] = option
+        elif value is not None:
+            initial[question.code] = value
+    return initial
 
 
 class ResumeForm(forms.Form):

@@ -55,8 +55,10 @@ class Answer(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
-    question_code = models.CharField(max_length=64)
+    question_code = models.CharField(max_length=130)
+    # Grid rows are stored as "question.row"; a number's band code goes in option_code.
     option_code = models.CharField(max_length=64, blank=True)
+    number = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     text = models.TextField(blank=True)
 
     class Meta:

@@ -1,13 +1,18 @@
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from hrdd.campaigns.models import Campaign
 from hrdd.core.tokens import hash_code, new_code
 from hrdd.notifications.services import email_queue
-from hrdd.questionnaires.definition import Definition
+from hrdd.questionnaires import conditions
+from hrdd.questionnaires.definition import COUNTRY, DATE, Definition, Question
 from hrdd.responses.models import Answer, Response
 
 AnswerValue = str | list[str]
@@ -38,26 +43,84 @@ def response_find(*, campaign: Campaign, code: str) -> Response | None:
     return Response.objects.filter(campaign=campaign, code_hash=hash_code(code)).first()
 
 
+def _invalid(code: str) -> ValidationError:
+    return ValidationError(_("Invalid answer to %(code)s.") % {"code": code})
+
+
+def _check_value(question: Question, value) -> None:
+    """Refuse a value that does not fit the question, whoever the caller is."""
+    code = question.code
+    if question.is_text:
+        if not isinstance(value, str) or len(value) > question.max_length:
+            raise _invalid(code)
+    elif question.is_grid:
+        rows = {r.code for r in question.rows}
+        if not isinstance(value, dict) or not value:
+            raise _invalid(code)
+        if any(r not in rows or o not in question.option_codes for r, o in value.items()):
+            raise _invalid(code)
+    elif question.is_numeric:
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            raise _invalid(code) from None
+        if not number.is_finite() or (question.integer and number != number.to_integral()):
+            raise _invalid(code)
+        # What the database column holds: 14 digits before the point, 4 after.
+        if abs(number) >= Decimal(10) ** 14 or number != number.quantize(Decimal("0.0001")):
+            raise _invalid(code)
+        if (question.min is not None and number < question.min) or (
+            question.max is not None and number > question.max
+        ):
+            raise _invalid(code)
+    elif question.type == DATE:
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise _invalid(code) from None
+    elif question.type == COUNTRY:
+        if not isinstance(value, str) or value not in countries:
+            raise _invalid(code)
+    else:
+        values = value if isinstance(value, list) else [value]
+        if not values or any(v not in question.option_codes for v in values):
+            raise _invalid(code)
+        if not question.is_multiple and (isinstance(value, list) or len(values) != 1):
+            raise _invalid(code)
+        if len(set(values)) != len(values):
+            raise _invalid(code)
+        exclusive = {o.code for o in question.options if o.exclusive}
+        if len(values) > 1 and exclusive & set(values):
+            raise _invalid(code)
+
+
 def _check_answers(definition: Definition, answers: dict[str, AnswerValue]) -> None:
-    """Refuse answers that do not fit the questionnaire, whoever the caller is."""
     for code, value in answers.items():
         question = definition.question(code)
         if question is None:
             raise ValidationError(_("Unknown question %(code)s.") % {"code": code})
-        if question.is_text:
-            if not isinstance(value, str) or len(value) > question.max_length:
-                raise ValidationError(_("Invalid answer to %(code)s.") % {"code": code})
-            continue
-        values = value if isinstance(value, list) else [value]
-        if not values or any(v not in question.option_codes for v in values):
-            raise ValidationError(_("Invalid answer to %(code)s.") % {"code": code})
-        if not question.is_multiple and len(values) != 1:
-            raise ValidationError(_("Invalid answer to %(code)s.") % {"code": code})
+        _check_value(question, value)
+
+
+def missing_required(definition: Definition, answers: dict) -> list[Question]:
+    """Visible questions that are required (or required by an earlier answer) and empty."""
+    _sections, shown = conditions.visible(definition, answers)
+    missing = []
+    for question in definition.questions:
+        if question.code in shown and conditions.is_required(question, answers):
+            value = answers.get(question.code)
+            if not value or (question.is_grid and len(value) < len(question.rows)):
+                missing.append(question)
+    return missing
 
 
 @transaction.atomic
 def response_save_draft(
-    *, response: Response, answers: dict[str, AnswerValue], cleared: list[str] = ()
+    *,
+    response: Response,
+    answers: dict[str, AnswerValue],
+    cleared: list[str] = (),
+    language: str | None = None,
 ) -> Response:
     """Merge answers into the draft. Only what is given changes; nothing else is lost.
 
@@ -72,10 +135,18 @@ def response_save_draft(
     draft = dict(locked.draft)
     for code in cleared:
         draft.pop(code, None)
-    draft.update(answers)
-    Response.objects.filter(pk=locked.pk).update(
-        draft=draft, revision=F("revision") + 1, updated_at=timezone.now()
-    )
+    for code, value in answers.items():
+        if isinstance(value, dict) and isinstance(draft.get(code), dict):
+            # A grid: rows posted now replace theirs; a row refused keeps its earlier answer.
+            draft[code] = {**draft[code], **value}
+        else:
+            draft[code] = value
+    # An answer to a question that the other answers now hide is dropped, never kept.
+    draft = conditions.keep_visible(definition, draft)
+    fields = {"draft": draft, "revision": F("revision") + 1, "updated_at": timezone.now()}
+    if language and language != locked.language:
+        fields["language"] = language
+    Response.objects.filter(pk=locked.pk).update(**fields)
     locked.refresh_from_db()
     return locked
 
@@ -97,11 +168,13 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
     campaign = locked.campaign
     _require_open(campaign)
     definition = campaign.questionnaire_version.parsed
-    _check_answers(definition, locked.draft)
-    missing = [q.code for q in definition.questions if q.required and not locked.draft.get(q.code)]
+    answers = conditions.keep_visible(definition, locked.draft)
+    _check_answers(definition, answers)
+    missing = missing_required(definition, answers)
     if missing:
         raise ValidationError(
-            _("Please answer every required question (%(codes)s).") % {"codes": ", ".join(missing)},
+            _("Please answer every required question (%(codes)s).")
+            % {"codes": ", ".join(q.code for q in missing)},
             code="incomplete",
         )
     # The conditional update is the claim: only one transaction can move draft -> submitted.
@@ -113,14 +186,10 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
         return locked, False
     rows = []
     for question in definition.questions:
-        value = locked.draft.get(question.code)
+        value = answers.get(question.code)
         if not value:
             continue
-        if question.is_text:
-            rows.append(Answer(question_code=question.code, text=value))
-        else:
-            for option in value if isinstance(value, list) else [value]:
-                rows.append(Answer(question_code=question.code, option_code=option))
+        rows += _answer_rows(question, value)
     for row in rows:
         row.response_id = locked.pk
         row.campaign_id = campaign.pk
@@ -131,6 +200,25 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
     transaction.on_commit(lambda: refresh_report.enqueue(campaign_id=campaign.pk))
     locked.refresh_from_db()
     return locked, True
+
+
+def _answer_rows(question: Question, value) -> list[Answer]:
+    """Submitted answers as rows of language-neutral codes (one per chosen option)."""
+    code = question.code
+    if question.is_text:
+        return [Answer(question_code=code, text=value)]
+    if question.is_grid:
+        return [Answer(question_code=f"{code}.{row}", option_code=o) for row, o in value.items()]
+    if question.is_numeric:
+        number = Decimal(str(value))
+        band = question.band_for(number)
+        return [Answer(question_code=code, number=number, option_code=band.code if band else "")]
+    if question.type == DATE:
+        return [Answer(question_code=code, text=value)]
+    return [
+        Answer(question_code=code, option_code=o)
+        for o in (value if isinstance(value, list) else [value])
+    ]
 
 
 def response_email_resume_link(*, response: Response, code: str, email: str, language: str) -> None:

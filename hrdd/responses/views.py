@@ -1,5 +1,7 @@
 """The supplier side: no account, usable without JavaScript, every GET free of side effects."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from hrdd.campaigns.models import Campaign
 from hrdd.core.tokens import format_code
+from hrdd.questionnaires import conditions
 from hrdd.responses import services
-from hrdd.responses.forms import AnswerForm, EmailLinkForm, ResumeForm
+from hrdd.responses.forms import AnswerForm, EmailLinkForm, ResumeForm, initial_from_draft
 from hrdd.responses.models import Response
 from hrdd.responses.selectors import answers_for_receipt, get_campaign_by_slug
 
@@ -83,62 +86,119 @@ def landing(request, slug):
     )
 
 
+def _page_url(campaign: Campaign, code: str, page: int) -> str:
+    if page <= 1:
+        return _answer_url(campaign, code)
+    return reverse(
+        "responses:answer_page", kwargs={"slug": campaign.public_slug, "code": code, "page": page}
+    )
+
+
+def _page_of(definition, answers: dict, question_code: str) -> int:
+    pages = conditions.visible_sections(definition, answers)
+    for number, section in enumerate(pages, start=1):
+        if any(q.code == question_code for q in section.questions):
+            return number
+    return 1
+
+
 @never_cache
-def answer(request, slug, code):
-    """The questionnaire. POST with action=save keeps a draft; action=submit submits."""
+def answer(request, slug, code, page=1):
+    """One page (section) of the questionnaire.
+
+    POST actions: "save" keeps the draft and stays; "back" and "next" keep the draft and
+    move (next first checks this page's required questions); "submit", on the last page,
+    checks everything and submits. Whatever happens, valid answers are saved first.
+    """
     campaign = get_campaign_by_slug(slug)
     if not campaign.is_open:
         return _not_open(request, campaign)
     response = _get_response(campaign, code)
     if response.is_submitted:
         return redirect("responses:receipt", slug=slug, code=code)
-    definition = campaign.questionnaire_version.parsed
+    version = campaign.questionnaire_version
+    definition = version.parsed
     language = _language(campaign)
+    pages = conditions.visible_sections(definition, response.draft)
+    if not 1 <= page <= len(pages):
+        return redirect(_page_url(campaign, code, min(max(page, 1), len(pages))))
+    section = pages[page - 1]
+    status = 200
     if request.method == "POST":
-        submitting = request.POST.get("action") == "submit"
+        action = request.POST.get("action", "save")
         form = AnswerForm(
-            request.POST, definition=definition, language=language, require=submitting
+            request.POST, definition=definition, questions=section.questions, language=language
         )
-        valid = form.is_valid()
-        answers, cleared = form.answers_to_store()
+        form.is_valid()
+        answers, cleared = form.page_answers()
         try:
             response = services.response_save_draft(
-                response=response, answers=answers, cleared=cleared
+                response=response, answers=answers, cleared=cleared, language=language
             )
         except ValidationError as exc:
             if exc.code == "submitted":
                 return redirect("responses:receipt", slug=slug, code=code)
             return _not_open(request, campaign)
-        stale = "revision" not in form.errors and form.cleaned_data.get("revision") not in (
-            None,
-            response.revision - 1,
-        )
-        if valid and submitting:
-            try:
-                services.response_submit(response=response)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+        if action in {"next", "submit"}:
+            form.check_required(response.draft)
+        pages = conditions.visible_sections(definition, response.draft)
+        index = next((i for i, s in enumerate(pages, 1) if s.code == section.code), page)
+        if not form.errors:
+            if action == "back":
+                return redirect(_page_url(campaign, code, max(1, index - 1)))
+            if action == "next" and index < len(pages):
+                return redirect(_page_url(campaign, code, index + 1))
+            if action == "submit" or action == "next":
+                try:
+                    services.response_submit(response=response)
+                except ValidationError as exc:
+                    if exc.code != "incomplete":
+                        raise
+                    first = services.missing_required(definition, response.draft)[0]
+                    messages.error(
+                        request,
+                        _("Some required questions are not answered yet. Please answer them."),
+                    )
+                    target = _page_of(definition, response.draft, first.code)
+                    return redirect(_page_url(campaign, code, target) + f"#field-{first.code}")
                 return redirect("responses:receipt", slug=slug, code=code)
-        elif valid:
             messages.success(
                 request,
                 _("Your answers are saved. You can come back with your resume link or code."),
             )
-            return redirect(_answer_url(campaign, code) + "#top")
-        # Invalid: show the page again with everything the supplier typed, and the errors.
+            return redirect(_page_url(campaign, code, index))
+        # Errors: show the page again with everything the supplier typed, and the errors.
         form.data = form.data.copy()
         form.data["revision"] = response.revision
-        if stale:
-            messages.warning(
-                request,
-                _("These answers were also changed in another window; what you sent last is kept."),
-            )
         status = 422
+        page = index
     else:
-        initial = {"revision": response.revision, **response.draft}
-        form = AnswerForm(initial=initial, definition=definition, language=language, require=False)
-        status = 200
+        form = AnswerForm(
+            initial={
+                "revision": response.revision,
+                **initial_from_draft(response.draft, section.questions),
+            },
+            definition=definition,
+            questions=section.questions,
+            language=language,
+        )
+    answers = response.draft
+    items = list(form.items(answers))
+    same_page = {q.code for q in section.questions}
+    for item in items:
+        refs = set()
+        if item["question"].show_if:
+            refs = {
+                r.split(".")[0] for r in conditions.referenced_questions(item["question"].show_if)
+            }
+        # Depends on this page: always in the page (the script hides it; without a script a
+        # hint says when to answer). Depends on earlier pages only: decided here.
+        item["render"] = item["shown"] or bool(refs & same_page)
+        item["hint"] = (
+            conditions.describe(item["question"].show_if, definition, language)
+            if refs & same_page
+            else ""
+        )
     return render(
         request,
         "responses/answer.html",
@@ -146,11 +206,18 @@ def answer(request, slug, code):
             "campaign": campaign,
             "title": definition.title.get(language),
             "form": form,
+            "items": items,
+            "section_title": section.title.get(language),
+            "page": page,
+            "page_count": len(pages),
+            "is_last": page >= len(pages),
             "code": code,
             "resume_url": settings.SITE_URL + _answer_url(campaign, code),
             "started": request.GET.get("started") == "1",
             "email_form": EmailLinkForm(),
             "language": language,
+            "draft_translation": version.is_draft_translation(language),
+            "answers_json": json.dumps(answers),
         },
         status=status,
     )

@@ -32,11 +32,17 @@ def answer_as_supplier(response_url: str, language: str, answers: dict) -> None:
     supplier = Client()
     supplier.post("/i18n/setlang/", {"language": language, "next": "/"})
     started = supplier.post(path_of(response_url), {"action": "start"})
-    answer_url = started["Location"].split("?")[0]
-    page = supplier.get(answer_url)
-    revision = re.search(r'name="revision" value="(\d+)"', page.content.decode()).group(1)
-    done = supplier.post(answer_url, {"revision": revision, "action": "submit", **answers})
-    assert done.status_code == 302 and done["Location"].endswith("/receipt/"), done
+    page_url = started["Location"].split("?")[0]
+    while True:  # page by page, Next until the last page, then Submit
+        text = supplier.get(page_url).content.decode()
+        revision = re.search(r'name="revision" value="(\d+)"', text).group(1)
+        action = "submit" if 'value="submit"' in text else "next"
+        done = supplier.post(page_url, {"revision": revision, "action": action, **answers})
+        assert done.status_code == 302, done.content.decode()[:2000]
+        if action == "submit":
+            break
+        page_url = done["Location"]
+    assert done["Location"].endswith("/receipt/"), done
 
 
 def test_from_application_to_summary_report(olivia):

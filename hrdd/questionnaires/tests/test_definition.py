@@ -43,6 +43,9 @@ CRISIS_QUESTION_CODES = [
     "q11_comments",
 ]
 CODE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+# Version 2 added eight translations, not yet reviewed: they are drafts, en and ja complete.
+CRISIS_LANGUAGES = ("en", "ja", "vi", "th", "id", "zh-hans", "my", "ne", "tl", "pt")
+CRISIS_DRAFT_LANGUAGES = ("vi", "th", "id", "zh-hans", "my", "ne", "tl", "pt")
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +55,11 @@ def builtin_data() -> dict:
 
 @pytest.fixture
 def data(builtin_data) -> dict:
-    """A fresh, valid definition to break; published under its own code, not the built-in's."""
+    """A fresh, valid definition to break; published under its own code and as version 1,
+    so that it never collides with the built-in's published version."""
     result = copy.deepcopy(builtin_data)
     result["code"] = "test-q"
+    result["version"] = 1
     return result
 
 
@@ -81,13 +86,15 @@ def test_builtin_file_is_valid_with_eleven_questions_in_stable_order():
     definition = parse_definition(load_file(BUILTIN_FILE), source=str(BUILTIN_FILE))
 
     assert definition.code == "crisis-impact"
-    assert definition.version == 1
+    assert definition.version == 2
     assert [q.code for q in definition.questions] == CRISIS_QUESTION_CODES
 
 
-def test_builtin_file_has_english_and_japanese_for_every_text():
+def test_builtin_file_has_every_declared_language_for_every_text():
     definition = parse_definition(load_file(BUILTIN_FILE))
-    assert definition.languages == ("en", "ja")
+    assert definition.languages == CRISIS_LANGUAGES
+    assert definition.draft_languages == CRISIS_DRAFT_LANGUAGES
+    assert definition.complete_languages == ("en", "ja")
 
     texts = [("title", definition.title), ("description", definition.description)]
     texts += [(f"topic {code}", text) for code, text in definition.topics.items()]
@@ -102,10 +109,11 @@ def test_builtin_file_has_english_and_japanese_for_every_text():
     assert len(texts) > 60
     for where, text in texts:
         assert text is not None, where
-        assert set(text.values) == {"en", "ja"}, where
+        assert set(text.values) == set(CRISIS_LANGUAGES), where
         assert all(value.strip() for value in text.values.values()), where
-        # A Japanese text that is a copy of the English one is an untranslated text.
-        assert text.values["ja"] != text.values["en"], where
+        # A translation that is a copy of the English text is an untranslated text.
+        for language in CRISIS_LANGUAGES[1:]:
+            assert text.values[language] != text.values["en"], (where, language)
 
 
 def test_builtin_codes_are_well_formed_and_unique():
@@ -143,12 +151,14 @@ def test_builtin_questionnaire_is_published_in_a_fresh_database(db, builtin_data
     questionnaire = Questionnaire.objects.get(code="crisis-impact")
     version = questionnaire.latest_version()
 
-    assert str(version) == "crisis-impact v1"
-    assert list(questionnaire.versions.values_list("version", flat=True)) == [1]
+    assert str(version) == "crisis-impact v2"
+    assert list(questionnaire.versions.values_list("version", flat=True)) == [2]
     assert version.definition == builtin_data
     assert version.parsed.checksum == version.checksum
     assert questionnaire.title_in("ja") == builtin_data["title"]["ja"]
-    assert questionnaire.title_in("vi") == builtin_data["title"]["en"]
+    assert questionnaire.title_in("vi") == builtin_data["title"]["vi"]
+    # A language the questionnaire does not have falls back to English.
+    assert questionnaire.title_in("ko") == builtin_data["title"]["en"]
 
 
 # --- Errors an author sees --------------------------------------------------------------------
@@ -176,13 +186,40 @@ def test_blank_text_counts_as_missing(data):
 
 
 def test_text_in_an_undeclared_language_is_reported(data):
-    first_question(data)["text"]["vi"] = "Câu hỏi"
+    first_question(data)["text"]["ko"] = "질문"
 
     [error] = errors_of(data)
 
     assert "question 'q01_business_impact' > text" in error
-    assert "vi" in error
+    assert "ko" in error
     assert "not declared" in error
+
+
+def test_missing_text_in_a_draft_language_is_not_an_error(data):
+    # A draft translation may be incomplete: the supplier then sees the English text.
+    del first_question(data)["options"][1]["text"]["vi"]
+    del first_question(data)["text"]["vi"]
+
+    definition = parse_definition(data, source="test.yaml")
+
+    question = definition.question("q01_business_impact")
+    assert question.text.resolve("vi") == (first_question(data)["text"]["en"], True)
+    assert question.options[1].text.resolve("vi") == (
+        first_question(data)["options"][1]["text"]["en"],
+        True,
+    )
+    assert question.options[0].text.resolve("vi")[1] is False
+
+
+def test_missing_text_in_a_complete_language_is_an_error_even_with_drafts(data):
+    assert "ja" not in data["draft_languages"]
+    del first_question(data)["text"]["ja"]
+
+    [error] = errors_of(data)
+
+    assert "question 'q01_business_impact' > text" in error
+    assert "missing" in error
+    assert "ja" in error.split(">")[-1]
 
 
 def test_unknown_topic_is_named(data):
@@ -346,13 +383,26 @@ def test_text_falls_back_to_english_and_says_so():
     assert text.get("vi") == "Wages"
 
 
-def test_builtin_question_in_vietnamese_is_shown_in_english(builtin_data):
-    question = parse_definition(builtin_data).question("q04_wages_paid")
+def test_builtin_question_with_a_missing_vietnamese_text_is_shown_in_english(data):
+    # The built-in file has every Vietnamese text; a copy with one removed stands for a draft
+    # translation that is not finished yet.
+    wages = next(
+        q for s in data["sections"] for q in s["questions"] if q["code"] == "q04_wages_paid"
+    )
+    del wages["text"]["vi"]
+    question = parse_definition(data).question("q04_wages_paid")
 
     text, fallback = question.text.resolve("vi")
 
     assert fallback is True
     assert text == question.text.values["en"]
+
+
+def test_builtin_question_in_an_undeclared_language_is_shown_in_english(builtin_data):
+    question = parse_definition(builtin_data).question("q04_wages_paid")
+
+    assert question.text.resolve("vi") == (question.text.values["vi"], False)
+    assert question.text.resolve("ko") == (question.text.values["en"], True)
 
 
 # --- Publishing: nothing half-loaded, versions frozen -------------------------------------------
@@ -545,5 +595,5 @@ def test_command_builtin_republishes_without_duplicating(db):
 
     call_command("publish_questionnaire", "--builtin", stdout=out)
 
-    assert "published crisis-impact v1" in out.getvalue()
+    assert "published crisis-impact v2" in out.getvalue()
     assert QuestionnaireVersion.objects.filter(questionnaire__code="crisis-impact").count() == 1

@@ -30,6 +30,31 @@ def form_data(answers=None, revision=0, action="save"):
     return data
 
 
+# Pages of the crisis questionnaire: 1 business, 2 health and safety, 3 wages and rights,
+# 4 privacy and support (with the free-text comment).
+def page_url(url, page):
+    return url if page == 1 else f"{url}p/{page}/"
+
+
+def revision_of(client, url):
+    return re.search(r'name="revision" value="(\d+)"', client.get(url).content.decode()).group(1)
+
+
+def answer_all(client, url, answers=None, final="submit"):
+    """Go through every page as a supplier would, pressing Next, then Submit."""
+    page = 1
+    while True:
+        current = page_url(url, page)
+        text = client.get(current).content.decode()
+        last = 'value="submit"' in text
+        revision = re.search(r'name="revision" value="(\d+)"', text).group(1)
+        action = final if last else "next"
+        result = client.post(current, form_data(answers, revision=revision, action=action))
+        if last or result.status_code != 302:
+            return result
+        page += 1
+
+
 def test_landing_tells_who_asks_and_who_sees(client, campaign_a):
     page = client.get(reverse("responses:landing", args=[campaign_a.public_slug]))
     assert page.status_code == 200
@@ -83,8 +108,9 @@ def test_wrong_resume_code_says_so(client, campaign_a):
 
 def test_submit_creates_answer_rows_in_codes_and_a_receipt(client, campaign_a):
     code, url = start(client, campaign_a)
-    page = client.post(url, form_data(action="submit"), follow=True)
-    assert page.status_code == 200
+    done = answer_all(client, url)
+    assert done.status_code == 302 and done["Location"].endswith("/receipt/")
+    page = client.get(done["Location"])
     text = page.content.decode()
     assert "your answers have been submitted" in text
     assert "Mr Sato in line 3 was injured." in text  # the supplier sees its own comment
@@ -99,8 +125,8 @@ def test_submit_creates_answer_rows_in_codes_and_a_receipt(client, campaign_a):
 
 def test_double_submit_and_retries_create_one_response(client, campaign_a):
     code, url = start(client, campaign_a)
-    first = client.post(url, form_data(action="submit"))
-    second = client.post(url, form_data(action="submit"))
+    first = answer_all(client, url)
+    second = client.post(page_url(url, 4), form_data(action="submit"))
     third = client.post(url, form_data(action="save"))
     assert first.status_code == second.status_code == third.status_code == 302
     assert second["Location"].endswith("/receipt/") and third["Location"].endswith("/receipt/")
@@ -110,22 +136,38 @@ def test_double_submit_and_retries_create_one_response(client, campaign_a):
 
 def test_missing_required_answers_keep_the_draft(client, campaign_a):
     code, url = start(client, campaign_a)
-    partial = {"q01_business_impact": "about_same", "q11_comments": "Kept"}
-    page = client.post(url, form_data(partial, action="submit"))
-    assert page.status_code == 422
+    page = client.post(url, form_data({"q01_business_impact": "about_same"}, action="next"))
+    assert page.status_code == 422  # Next is refused while a required question is empty
     text = page.content.decode()
     assert "Please answer this question." in text
     assert 'href="#field-q02_operational_status"' in text  # the summary links to the field
+    assert Response.objects.get().draft == {"q01_business_impact": "about_same"}
+    # Submitting on the last page with earlier pages incomplete sends the supplier back
+    # to the first unanswered question, keeping what the last page held.
+    last = client.post(
+        page_url(url, 4),
+        form_data(
+            {
+                "q09_health_data_privacy": "confidential",
+                "q10_support_needed": ["stable_orders"],
+                "q11_comments": "Kept",
+            },
+            action="submit",
+        ),
+    )
+    assert last.status_code == 302
+    assert last["Location"].endswith("#field-q02_operational_status")
     response = Response.objects.get()
     assert response.status == Response.Status.DRAFT
-    assert response.draft == partial
-    assert "Kept</textarea>" in text
+    assert response.draft["q11_comments"] == "Kept"
+    assert response.draft["q01_business_impact"] == "about_same"
+    assert "Some required questions are not answered yet" in client.get(url).content.decode()
 
 
 def test_option_code_from_another_question_is_refused_and_the_rest_kept(client, campaign_a):
     code, url = start(client, campaign_a)
     tampered = dict(VALID_ANSWERS, q02_operational_status="full_on_time")
-    page = client.post(url, form_data(tampered, action="submit"))
+    page = client.post(url, form_data(tampered, action="next"))
     assert page.status_code == 422
     assert "Select a valid choice. full_on_time is not one of the available choices." in (
         page.content.decode()
@@ -138,7 +180,7 @@ def test_option_code_from_another_question_is_refused_and_the_rest_kept(client, 
 def test_exclusive_option_cannot_be_combined(client, campaign_a):
     code, url = start(client, campaign_a)
     answers = dict(VALID_ANSWERS, q03_health_safety_measures=["none_of_these", "risk_assessment"])
-    page = client.post(url, form_data(answers, action="submit"))
+    page = client.post(page_url(url, 2), form_data(answers, action="next"))
     assert page.status_code == 422
     assert "cannot be combined with other answers" in page.content.decode()
     assert Response.objects.get().status == Response.Status.DRAFT
@@ -147,11 +189,11 @@ def test_exclusive_option_cannot_be_combined(client, campaign_a):
 def test_oversized_text_is_refused_without_losing_it(client, campaign_a):
     code, url = start(client, campaign_a)
     long_text = "x" * 2001
-    page = client.post(url, form_data(dict(VALID_ANSWERS, q11_comments=long_text)))
+    page = client.post(page_url(url, 4), form_data(dict(VALID_ANSWERS, q11_comments=long_text)))
     assert page.status_code == 422
     assert "Ensure this value has at most 2000 characters (it has 2001)." in page.content.decode()
     assert long_text in page.content.decode()  # shown back to be shortened, not thrown away
-    assert Response.objects.get().draft["q01_business_impact"] == "down_10_to_29"
+    assert Response.objects.get().draft["q09_health_data_privacy"] == "confidential"
 
 
 def test_tampered_revision_field_gets_a_page_message(client, campaign_a):
@@ -171,7 +213,7 @@ def test_closed_campaign_says_closed_on_every_supplier_page(client, campaign_a):
     with time_machine.travel(campaign_a.closes_at + timedelta(minutes=1)):
         landing = client.get(reverse("responses:landing", args=[campaign_a.public_slug]))
         answer_page = client.get(url)
-        late_submit = client.post(url, form_data(action="submit"))
+        late_submit = client.post(page_url(url, 4), form_data(action="submit"))
     for page in (landing, answer_page, late_submit):
         assert page.status_code == 410
         assert "This questionnaire is closed" in page.content.decode()
@@ -233,9 +275,9 @@ def test_invalid_email_for_resume_link_says_why(client, campaign_a):
 
 def test_japanese_questionnaire_answers_counted_in_the_same_codes(client, campaign_a):
     code, url = start(client, campaign_a, language="ja")
-    page = client.get(url)
+    page = client.get(page_url(url, 4))
     assert "送信" in page.content.decode()
-    client.post(url, form_data(action="submit"))
+    answer_all(client, url)
     response = Response.objects.get()
     assert response.language == "ja"
     assert Answer.objects.filter(option_code="down_10_to_29").count() == 1
@@ -244,5 +286,5 @@ def test_japanese_questionnaire_answers_counted_in_the_same_codes(client, campai
 def test_submitted_at_is_recorded(client, campaign_a):
     code, url = start(client, campaign_a)
     before = timezone.now()
-    client.post(url, form_data(action="submit"))
+    answer_all(client, url)
     assert Response.objects.get().submitted_at >= before

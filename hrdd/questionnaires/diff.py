@@ -1,0 +1,113 @@
+"""What changed between two versions of a questionnaire, by code.
+
+The same question code in two versions means "comparable": reports can set them side by
+side. The diff tells the operator where that no longer holds (changed options or type) and
+where only wording changed (and in which languages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hrdd.questionnaires.definition import Definition, Question
+
+
+@dataclass
+class QuestionChange:
+    code: str
+    text: str  # English text in the newer version
+    wording: list[str] = field(default_factory=list)  # languages whose question text changed
+    options_added: list[str] = field(default_factory=list)
+    options_removed: list[str] = field(default_factory=list)
+    options_reworded: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)  # type, required, condition, range, ...
+
+    @property
+    def comparable(self) -> bool:
+        """Whether answers to both versions can be counted together."""
+        return not (self.options_added or self.options_removed or "type" in self.other)
+
+
+@dataclass
+class Diff:
+    added: list[Question] = field(default_factory=list)
+    removed: list[Question] = field(default_factory=list)
+    changed: list[QuestionChange] = field(default_factory=list)
+    languages_added: list[str] = field(default_factory=list)
+    languages_removed: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.added
+            or self.removed
+            or self.changed
+            or self.languages_added
+            or self.languages_removed
+        )
+
+
+def _changed_languages(old, new) -> list[str]:
+    if old is None and new is None:
+        return []
+    a = old.values if old else {}
+    b = new.values if new else {}
+    return sorted(lang for lang in set(a) | set(b) if a.get(lang) != b.get(lang))
+
+
+def _compare(old: Question, new: Question) -> QuestionChange | None:
+    change = QuestionChange(code=new.code, text=new.text.get("en"))
+    change.wording = _changed_languages(old.text, new.text)
+    if _changed_languages(old.help, new.help):
+        change.other.append("help")
+    old_options = {o.code: o for o in old.options}
+    new_options = {o.code: o for o in new.options}
+    change.options_added = [c for c in new_options if c not in old_options]
+    change.options_removed = [c for c in old_options if c not in new_options]
+    change.options_reworded = [
+        c
+        for c in new_options
+        if c in old_options and old_options[c].text.values != new_options[c].text.values
+    ]
+    if any(
+        c in old_options
+        and (old_options[c].risk, old_options[c].indicators)
+        != (new_options[c].risk, new_options[c].indicators)
+        for c in new_options
+    ):
+        change.other.append("risk")
+    for attr in ("type", "required", "show_if", "required_if", "min", "max", "integer"):
+        if getattr(old, attr) != getattr(new, attr):
+            change.other.append(attr)
+    if [r.code for r in old.rows] != [r.code for r in new.rows]:
+        change.other.append("rows")
+    if [(b.code, b.min, b.max) for b in old.bands] != [(b.code, b.min, b.max) for b in new.bands]:
+        change.other.append("bands")
+    if old.section != new.section:
+        change.other.append("section")
+    if (
+        change.wording
+        or change.options_added
+        or change.options_removed
+        or change.options_reworded
+        or change.other
+    ):
+        return change
+    return None
+
+
+def diff_definitions(old: Definition, new: Definition) -> Diff:
+    old_questions = {q.code: q for q in old.questions}
+    new_questions = {q.code: q for q in new.questions}
+    diff = Diff(
+        added=[q for code, q in new_questions.items() if code not in old_questions],
+        removed=[q for code, q in old_questions.items() if code not in new_questions],
+        languages_added=[lang for lang in new.languages if lang not in old.languages],
+        languages_removed=[lang for lang in old.languages if lang not in new.languages],
+    )
+    for code, question in new_questions.items():
+        if code in old_questions:
+            change = _compare(old_questions[code], question)
+            if change:
+                diff.changed.append(change)
+    return diff

@@ -1,0 +1,195 @@
+"""A supplier answers a conditional, multi-page questionnaire in Vietnamese on a phone, in a
+real browser (Debian's chromium driven by Playwright) against a live server."""
+
+import os
+import re
+import shutil
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from hrdd.campaigns.services import campaign_create
+from hrdd.questionnaires.services import questionnaire_publish
+from hrdd.responses.models import Answer, Response
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+
+
+def yes_no(risk_yes="high"):
+    return [
+        {"code": "yes", "text": {"en": "Yes", "vi": "Có"}, "risk": risk_yes},
+        {"code": "no", "text": {"en": "No", "vi": "Không"}, "risk": "none"},
+        {
+            "code": "dont_know",
+            "special": "dont_know",
+            "text": {"en": "Don't know", "vi": "Không biết"},
+        },
+    ]
+
+
+DEFINITION = {
+    "format": 1,
+    "code": "recruitment-check",
+    "version": 1,
+    "languages": ["en", "vi"],
+    "draft_languages": ["vi"],
+    "title": {"en": "Recruitment check", "vi": "Kiểm tra tuyển dụng"},
+    "topics": {"recruitment": {"en": "Recruitment", "vi": "Tuyển dụng"}},
+    "sections": [
+        {
+            "code": "fees",
+            "title": {"en": "Fees", "vi": "Phí tuyển dụng"},
+            "questions": [
+                {
+                    "code": "q01_fees",
+                    "type": "yes_no",
+                    "required": True,
+                    "topic": "recruitment",
+                    "text": {
+                        "en": "Did workers pay recruitment fees?",
+                        "vi": "Người lao động có phải trả phí tuyển dụng không?",
+                    },
+                    "options": yes_no(),
+                },
+                {
+                    "code": "q02_months",
+                    "type": "number",
+                    "integer": True,
+                    "min": 0,
+                    "max": 36,
+                    "topic": "recruitment",
+                    "show_if": {"question": "q01_fees", "equals": "yes"},
+                    "required_if": {"question": "q01_fees", "equals": "yes"},
+                    "unit": {"en": "months of wages", "vi": "tháng lương"},
+                    "text": {"en": "How much, in months of wages?", "vi": "Bao nhiêu tháng lương?"},
+                },
+            ],
+        },
+        {
+            "code": "documents",
+            "title": {"en": "Documents", "vi": "Giấy tờ"},
+            "questions": [
+                {
+                    "code": "q03_passports",
+                    "type": "yes_no",
+                    "required": True,
+                    "topic": "recruitment",
+                    "text": {
+                        "en": "Does the company keep passports?",
+                        "vi": "Công ty có giữ hộ chiếu của người lao động không?",
+                    },
+                    "options": yes_no(),
+                },
+                {
+                    "code": "q04_repaid",
+                    "type": "yes_no",
+                    "topic": "recruitment",
+                    "show_if": {"question": "q01_fees", "equals": "yes"},
+                    "text": {
+                        "en": "Were the fees repaid to workers?",
+                        "vi": "Phí đã được hoàn trả cho người lao động chưa?",
+                    },
+                    "options": yes_no(risk_yes="none"),
+                },
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's synchronous API runs an event loop in this thread; the test itself
+    # only touches the database between browser steps, never concurrently.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def campaign(org_a):
+    version = questionnaire_publish(data=DEFINITION)
+    return campaign_create(
+        organisation=org_a,
+        questionnaire_version=version,
+        name="Recruitment 2026",
+        languages=["en", "vi"],
+        by=None,
+        opens_at=timezone.now() - timedelta(days=1),
+    )
+
+
+def open_in_vietnamese(browser, live_server, campaign):
+    page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server.url}/r/{campaign.public_slug}/")
+    page.locator(".language-switch button[value=vi]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra tuyển dụng")
+    page.locator("button[value=start]").click()
+    return page
+
+
+def test_conditional_pages_in_vietnamese_on_a_phone(browser, live_server, campaign):
+    page = open_in_vietnamese(browser, live_server, campaign)
+    expect(page.locator(".message.warning")).to_be_visible()  # draft translation notice
+    months = page.locator('[data-question="q02_months"]')
+    expect(months).to_be_hidden()  # only asked once fees were paid
+    page.get_by_label("Có").first.check()
+    expect(months).to_be_visible()
+    page.get_by_label("Bao nhiêu tháng lương?").fill("40")
+    page.locator("button[value=next]").click()
+    # Out of range: the page comes back with the error next to the field, answers kept.
+    expect(page.locator("#field-q02_months .errors")).to_be_visible()
+    expect(page.get_by_label("Có").first).to_be_checked()
+    page.get_by_label("Bao nhiêu tháng lương?").fill("2")
+    page.locator("button[value=next]").click()
+
+    expect(page.get_by_role("heading", name="Giấy tờ")).to_be_visible()
+    expect(page.locator("progress")).to_have_attribute("value", "2")
+    # Asked because fees were paid on the previous page.
+    expect(page.locator('[data-question="q04_repaid"]')).to_be_visible()
+    page.locator('[data-question="q03_passports"]').get_by_label("Không", exact=True).check()
+    page.locator('[data-question="q04_repaid"]').get_by_label("Không", exact=True).check()
+    page.locator("button[value=submit]").click()
+    expect(page).to_have_url(re.compile(r"/receipt/$"))
+    expect(page.get_by_text("Bao nhiêu tháng lương?")).to_be_visible()
+    page.close()
+
+    response = Response.objects.get(status=Response.Status.SUBMITTED)
+    assert response.language == "vi"
+    answers = {a.question_code: a for a in Answer.objects.filter(response=response)}
+    assert answers["q01_fees"].option_code == "yes"
+    assert answers["q02_months"].number == 2
+    assert answers["q04_repaid"].option_code == "no"
+
+
+def test_hidden_questions_are_skipped_and_never_stored(browser, live_server, campaign):
+    page = open_in_vietnamese(browser, live_server, campaign)
+    page.get_by_label("Có").first.check()
+    page.get_by_label("Bao nhiêu tháng lương?").fill("3")
+    page.locator('[data-question="q01_fees"]').get_by_label("Không", exact=True).check()
+    expect(page.locator('[data-question="q02_months"]')).to_be_hidden()
+    page.locator("button[value=next]").click()
+    expect(page.locator('[data-question="q04_repaid"]')).to_have_count(0)
+    page.locator('[data-question="q03_passports"]').get_by_label("Có").check()
+    page.locator("button[value=submit]").click()
+    expect(page).to_have_url(re.compile(r"/receipt/$"))
+    page.close()
+    codes = set(Answer.objects.values_list("question_code", flat=True))
+    assert codes == {"q01_fees", "q03_passports"}
