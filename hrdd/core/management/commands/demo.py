@@ -12,7 +12,7 @@ from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
 from hrdd.organisations.models import Membership, Organisation
 from hrdd.organisations.services import application_submit
-from hrdd.questionnaires.definition import Definition
+from hrdd.questionnaires.definition import COUNTRY, DATE, LONG_TEXT, Definition
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.questionnaires.services import questionnaire_sync_builtin
 from hrdd.reports.services import report_release_if_due
@@ -42,12 +42,16 @@ def _pick(rng: random.Random, options, exclude_exclusive=False):
     return rng.choices(pool, weights=weights)[0]
 
 
+DEMO_COUNTRIES = ["VN", "TH", "ID", "MM", "NP", "PH", "CN", "BD"]
+
+
 def demo_answers(definition: Definition, language: str, rng: random.Random) -> dict:
+    """A plausible set of answers to any questionnaire (conditions are applied on save)."""
     answers: dict = {}
     for q in definition.questions:
         if q.is_text:
-            if rng.random() < 0.3:
-                answers[q.code] = rng.choice(COMMENTS[language])
+            if q.type == LONG_TEXT and rng.random() < 0.3:
+                answers[q.code] = rng.choice(COMMENTS.get(language, COMMENTS["en"]))
         elif q.is_multiple:
             first = _pick(rng, q.options)
             if first.exclusive:
@@ -56,6 +60,17 @@ def demo_answers(definition: Definition, language: str, rng: random.Random) -> d
                 ordinary = [o for o in q.options if not o.exclusive]
                 chosen = {first.code} | {o.code for o in ordinary if rng.random() < 0.45}
                 answers[q.code] = sorted(chosen)
+        elif q.is_grid:
+            answers[q.code] = {row.code: _pick(rng, q.options).code for row in q.rows}
+        elif q.is_numeric:
+            low = int(q.min if q.min is not None else 0)
+            high = int(q.max if q.max is not None else low + 60)
+            # Most answers low, a few high: like real hours, fees and shares.
+            answers[q.code] = str(low + int((high - low) * rng.random() ** 2))
+        elif q.type == COUNTRY:
+            answers[q.code] = rng.choice(DEMO_COUNTRIES)
+        elif q.type == DATE:
+            answers[q.code] = f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
         else:
             answers[q.code] = _pick(rng, q.options).code
     return answers
@@ -86,6 +101,7 @@ class Command(BaseCommand):
         questionnaire_sync_builtin()
         crisis = Questionnaire.objects.get(code="crisis-impact")
         version = crisis.latest_version()
+        migrants = Questionnaire.objects.filter(code="migrant-workers").first()
 
         operator = Organisation.objects.create(
             kind=Organisation.Kind.OPERATOR, name="Responsible Supply Alliance", country="JP"
@@ -107,17 +123,29 @@ class Command(BaseCommand):
 
         now = timezone.now()
         plans = [
-            # (organisation, name, owner, responses, days open so far)
-            (northwind, "Crisis impact assessment 2026", alice, 42, 20),
-            (northwind, "Crisis impact: new suppliers", alice, 3, 5),
-            (kansai, "サプライヤー危機影響調査 2026", carol, 8, 10),
+            # (organisation, name, owner, responses, days open so far, version, languages)
+            (northwind, "Crisis impact assessment 2026", alice, 42, 20, version, ["en", "ja"]),
+            (northwind, "Crisis impact: new suppliers", alice, 3, 5, version, ["en", "ja"]),
+            (kansai, "サプライヤー危機影響調査 2026", carol, 8, 10, version, ["en", "ja"]),
         ]
-        for organisation, name, owner, count, days in plans:
+        if migrants:
+            plans.append(
+                (
+                    kansai,
+                    "外国人労働者の受入れ状況調査 2026",
+                    carol,
+                    24,
+                    12,
+                    migrants.latest_version(),
+                    ["ja", "en", "vi", "id", "my", "ne"],
+                )
+            )
+        for organisation, name, owner, count, days, pinned, languages in plans:
             campaign = campaign_create(
                 organisation=organisation,
-                questionnaire_version=version,
+                questionnaire_version=pinned,
                 name=name,
-                languages=["en", "ja"],
+                languages=languages,
                 by=owner,
                 opens_at=now - timedelta(days=days),
                 closes_at=now + timedelta(days=30 - days),
@@ -140,7 +168,7 @@ class Command(BaseCommand):
     def _respond(self, campaign: Campaign, count: int, rng: random.Random) -> None:
         definition = campaign.questionnaire_version.parsed
         for i in range(count):
-            language = "ja" if i % 3 == 0 else "en"
+            language = campaign.languages[i % len(campaign.languages)]
             response, _code = response_start(campaign=campaign, language=language)
             response = response_save_draft(
                 response=response, answers=demo_answers(definition, language, rng)
@@ -148,4 +176,7 @@ class Command(BaseCommand):
             response_submit(response=response)
         # One supplier that saved a draft and has not submitted: never counted.
         response, _code = response_start(campaign=campaign, language="en")
-        response_save_draft(response=response, answers={"q01_business_impact": "about_same"})
+        first = definition.questions[0]
+        response_save_draft(
+            response=response, answers={first.code: first.options[0].code} if first.options else {}
+        )
