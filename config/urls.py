@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("hrdd.accounts.urls")),
     path("campaigns/", include("hrdd.campaigns.urls")),
     path("reports/", include("hrdd.reports.urls")),
+    path("reports/detailed/", include("hrdd.reports.detailed_urls")),
+    path("", include("hrdd.reports.insights_urls")),
     path("operator/questionnaires/", include("hrdd.questionnaires.urls")),
     path("", include("hrdd.organisations.urls")),
     path("", include("hrdd.responses.urls")),

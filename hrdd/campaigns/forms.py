@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.campaigns.models import Campaign
@@ -32,4 +33,70 @@ class CampaignDatesForm(forms.ModelForm):
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The close date must be after the open date."))
+        return cleaned
+
+
+class QuestionnaireVersionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        from django.utils.translation import get_language
+
+        return f"{obj.questionnaire.title_in(get_language() or 'en')} (v{obj.version})"
+
+
+class CampaignCreateForm(forms.Form):
+    """A new campaign: questionnaire, languages, dates and confidentiality mode."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    questionnaire_version = QuestionnaireVersionChoice(
+        label=_("Questionnaire"), queryset=None, empty_label=None
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered to suppliers"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["en"],
+        error_messages={"required": _("Choose at least one language.")},
+    )
+    mode = forms.ChoiceField(
+        label=_("Confidentiality"),
+        choices=Campaign.Mode.choices,
+        initial=Campaign.Mode.CONFIDENTIAL,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Disclosed campaigns ask each supplier to agree that you see its answers under its "
+            "name; per-supplier reports need the paid plan. The mode cannot change later."
+        ),
+    )
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput())
+
+    def __init__(self, *args, **kwargs):
+        from hrdd.questionnaires.models import QuestionnaireVersion
+
+        super().__init__(*args, **kwargs)
+        latest = {}
+        for version in QuestionnaireVersion.objects.select_related("questionnaire").order_by(
+            "questionnaire__code", "version"
+        ):
+            latest[version.questionnaire_id] = version.pk
+        self.fields["questionnaire_version"].queryset = QuestionnaireVersion.objects.filter(
+            pk__in=latest.values()
+        ).select_related("questionnaire")
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The close date must be after the open date."))
+        version, languages = cleaned.get("questionnaire_version"), cleaned.get("languages")
+        if version and languages:
+            missing = [lang for lang in languages if lang not in version.parsed.languages]
+            if missing:
+                self.add_error(
+                    "languages",
+                    _("This questionnaire is not available in: %(languages)s")
+                    % {"languages": ", ".join(missing)},
+                )
         return cleaned

@@ -11,9 +11,16 @@ from hrdd.core.tokens import new_slug
 class Campaign(models.Model):
     """A buyer's round of asking its suppliers one pinned questionnaire version.
 
-    Campaigns are confidential: the buyer only ever sees aggregates released by the
+    Confidential (the default): the buyer only ever sees aggregates released by the
     confidentiality policy (hrdd.reports.policy), never one supplier's answers or who answered.
+    Disclosed: each supplier is told before answering which buyer will see its answers, under
+    its company name, and agrees or declines; a buyer on the paid plan then sees per-supplier
+    reports, every access to which is audited. The mode cannot change once anyone answered.
     """
+
+    class Mode(models.TextChoices):
+        CONFIDENTIAL = "confidential", _("Confidential: aggregated results only")
+        DISCLOSED = "disclosed", _("Disclosed: suppliers agree to share their answers with you")
 
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Not open yet")
@@ -27,6 +34,9 @@ class Campaign(models.Model):
         verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
+    mode = models.CharField(
+        _("confidentiality"), max_length=20, choices=Mode.choices, default=Mode.CONFIDENTIAL
+    )
     questionnaire_version = models.ForeignKey(
         "questionnaires.QuestionnaireVersion",
         on_delete=models.PROTECT,
@@ -77,6 +87,10 @@ class Campaign(models.Model):
 
     def get_state_display(self) -> str:
         return self.State(self.state()).label
+
+    @property
+    def is_disclosed(self) -> bool:
+        return self.mode == self.Mode.DISCLOSED
 
     @property
     def is_open(self) -> bool:

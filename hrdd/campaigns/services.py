@@ -41,8 +41,13 @@ def campaign_create(
     by: User | None,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    mode: str = Campaign.Mode.CONFIDENTIAL,
 ) -> Campaign:
-    """Create a confidential campaign pinned to one questionnaire version, with its URL."""
+    """Create a campaign pinned to one questionnaire version, with its response URL.
+
+    The mode is fixed at creation: turning a confidential campaign into a disclosed one
+    would expose answers given under the promise of confidentiality.
+    """
     opens_at = opens_at or timezone.now()
     closes_at = closes_at or opens_at + DEFAULT_DURATION
     _check_dates(opens_at, closes_at)
@@ -54,6 +59,7 @@ def campaign_create(
         opens_at=opens_at,
         closes_at=closes_at,
         created_by=by,
+        mode=mode,
     )
 
 

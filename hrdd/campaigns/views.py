@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from hrdd.campaigns.forms import CampaignDatesForm
+from hrdd.campaigns.forms import CampaignCreateForm, CampaignDatesForm
 from hrdd.campaigns.selectors import campaigns_for_organisation
-from hrdd.campaigns.services import campaign_set_dates
+from hrdd.campaigns.services import campaign_create, campaign_set_dates
 from hrdd.core.access import buyer_memberships, get_campaign_for_member, is_operator
+from hrdd.organisations.models import Membership, Organisation
+from hrdd.reports import policy
 from hrdd.reports.selectors import latest_release, response_band, submitted_count
 
 
@@ -60,6 +62,8 @@ def _render_detail(request, campaign, form, status=200):
             "band_high": high,
             "release": latest_release(campaign=campaign),
             "can_edit": campaign.membership.can_edit,
+            "is_owner": campaign.membership.role == Membership.Role.OWNER,
+            "detailed_access": policy.detailed_report_access(campaign),
         },
         status=status,
     )
@@ -89,3 +93,43 @@ def edit_dates(request, campaign_id):
     campaign.refresh_from_db()
     campaign.membership = membership
     return _render_detail(request, campaign, form, status=422)
+
+
+@login_required
+def create(request, organisation_id):
+    """A new campaign, for owners and administrators of the organisation."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation"),
+        organisation_id=organisation_id,
+        user=request.user,
+        organisation__kind=Organisation.Kind.BUYER,
+    )
+    if not membership.can_edit:
+        raise PermissionDenied
+    form = CampaignCreateForm()
+    if request.method == "POST":
+        form = CampaignCreateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                campaign = campaign_create(
+                    organisation=membership.organisation,
+                    questionnaire_version=data["questionnaire_version"],
+                    name=data["name"],
+                    languages=data["languages"],
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                    mode=data["mode"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The campaign is ready. Send its response URL."))
+                return redirect("campaigns:detail", campaign_id=campaign.pk)
+    return render(
+        request,
+        "campaigns/create.html",
+        {"form": form, "organisation": membership.organisation},
+        status=422 if form.errors else 200,
+    )

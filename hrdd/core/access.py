@@ -72,3 +72,17 @@ def get_application_for_operator(user, application_id) -> Application:
     return get_object_or_404(
         Application.objects.select_related("questionnaire", "organisation"), pk=application_id
     )
+
+
+def get_campaign_for_detailed_report(user, campaign_id) -> Campaign:
+    """The campaign if `user` is a member and per-supplier data may exist in it.
+
+    Outsiders and confidential campaigns get 404 (in a confidential campaign there is no
+    per-supplier report to find). The plan check is left to the view, which explains it.
+    """
+    from hrdd.reports import policy
+
+    campaign = get_campaign_for_member(user, campaign_id)
+    if policy.detailed_report_access(campaign) == policy.DETAILED_CONFIDENTIAL:
+        raise Http404
+    return campaign

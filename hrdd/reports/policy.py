@@ -205,3 +205,27 @@ def summarise(
             for q in definition.questions
         ],
     }
+
+
+# --- Per-supplier data (disclosed campaigns) ------------------------------------------------
+
+DETAILED_OK = "ok"
+DETAILED_CONFIDENTIAL = "confidential"  # no per-supplier data exists for the buyer: 404
+DETAILED_NEEDS_PLAN = "needs_paid_plan"  # exists, but the buyer's plan does not include it: 403
+
+
+def detailed_report_access(campaign) -> str:
+    """Whether a buyer may see one supplier's answers in this campaign, and if not, why.
+
+    Only in a disclosed campaign (each supplier agreed, before answering, that this buyer
+    sees its answers) and only on the paid plan. Every surface (page, export, PDF, API,
+    command) asks this function; the responses shown are only those with recorded consent.
+    """
+    from hrdd.campaigns.models import Campaign
+    from hrdd.organisations.models import Organisation
+
+    if campaign.mode != Campaign.Mode.DISCLOSED:
+        return DETAILED_CONFIDENTIAL
+    if campaign.organisation.plan != Organisation.Plan.PAID:
+        return DETAILED_NEEDS_PLAN
+    return DETAILED_OK

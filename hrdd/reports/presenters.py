@@ -13,6 +13,7 @@ from hrdd.campaigns.models import Campaign
 from hrdd.questionnaires.definition import COUNTRY, Question
 from hrdd.reports import policy
 from hrdd.reports.charts import Bar, bar_chart
+from hrdd.reports.measures import measures_for_release
 from hrdd.reports.models import ReportRelease
 
 RISK_TONES = {"high": "risk-high", "medium": "risk-medium"}
@@ -158,9 +159,14 @@ def _present_question(item: dict, question: Question, language: str, k: int) -> 
 
 
 def present_release(*, release: ReportRelease, campaign: Campaign) -> dict:
-    definition = campaign.questionnaire_version.parsed
+    return present_summary(
+        content=release.content, definition=campaign.questionnaire_version.parsed
+    )
+
+
+def present_summary(*, content: dict, definition) -> dict:
+    """Labels, charts, notes and measures for released content, in the active language."""
     language = get_language() or "en"
-    content = release.content
     k = content["min_responses"]
     by_code = {item["code"]: item for item in content["questions"]}
     sections = []
@@ -176,4 +182,5 @@ def present_release(*, release: ReportRelease, campaign: Campaign) -> dict:
         "response_count": content["response_count"],
         "min_responses": k,
         "sections": sections,
+        "measures": measures_for_release(content=content, definition=definition, language=language),
     }

@@ -257,6 +257,24 @@ def initial_from_draft(draft: dict, questions) -> dict:
     return initial
 
 
+class DisclosureForm(forms.Form):
+    """What a supplier agrees to before answering a disclosed campaign."""
+
+    supplier_name = forms.CharField(label=_("Your company name"), max_length=200)
+    supplier_country = forms.ChoiceField(
+        label=_("Country of your site"), choices=[("", "---------"), *countries], required=False
+    )
+    consent = forms.BooleanField(
+        error_messages={"required": _("Tick the box to agree, or choose not to take part.")}
+    )
+
+    def __init__(self, *args, buyer: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = _(
+            "I agree that %(buyer)s sees my answers together with my company name."
+        ) % {"buyer": buyer}
+
+
 class ResumeForm(forms.Form):
     code = forms.CharField(
         label=_("Resume code"),

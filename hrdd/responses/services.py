@@ -23,17 +23,37 @@ def _require_open(campaign: Campaign) -> None:
         raise ValidationError(_("This campaign is not accepting answers."), code="closed")
 
 
-def response_start(*, campaign: Campaign, language: str) -> tuple[Response, str]:
+def response_start(
+    *,
+    campaign: Campaign,
+    language: str,
+    supplier_name: str = "",
+    supplier_country: str = "",
+    consent: bool = False,
+) -> tuple[Response, str]:
     """Open a new draft response and return it with its resume code (shown once, never stored).
 
-    Starting costs nothing to the report: drafts are never counted.
+    Starting costs nothing to the report: drafts are never counted. In a disclosed campaign
+    the supplier must first agree that the buyer sees its answers under its name.
     """
     _require_open(campaign)
     if language not in campaign.languages:
         language = campaign.languages[0]
+    fields = {}
+    if campaign.is_disclosed:
+        if not consent or not supplier_name.strip():
+            raise ValidationError(
+                _("To answer, give your company name and agree to share your answers."),
+                code="consent",
+            )
+        fields = {
+            "supplier_name": supplier_name.strip()[:200],
+            "supplier_country": supplier_country,
+            "consented_at": timezone.now(),
+        }
     code = new_code()
     response = Response.objects.create(
-        campaign=campaign, language=language, code_hash=hash_code(code)
+        campaign=campaign, language=language, code_hash=hash_code(code), **fields
     )
     return response, code
 

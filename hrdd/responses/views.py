@@ -17,7 +17,13 @@ from hrdd.campaigns.models import Campaign
 from hrdd.core.tokens import format_code
 from hrdd.questionnaires import conditions
 from hrdd.responses import services
-from hrdd.responses.forms import AnswerForm, EmailLinkForm, ResumeForm, initial_from_draft
+from hrdd.responses.forms import (
+    AnswerForm,
+    DisclosureForm,
+    EmailLinkForm,
+    ResumeForm,
+    initial_from_draft,
+)
 from hrdd.responses.models import Response
 from hrdd.responses.selectors import answers_for_receipt, get_campaign_by_slug
 
@@ -56,8 +62,12 @@ def landing(request, slug):
     if not campaign.is_open:
         return _not_open(request, campaign)
     resume_form = ResumeForm()
+    buyer = campaign.organisation.name
+    disclosure_form = DisclosureForm(buyer=buyer) if campaign.is_disclosed else None
+    status = 200
     if request.method == "POST":
-        if request.POST.get("action") == "resume":
+        action = request.POST.get("action")
+        if action == "resume":
             resume_form = ResumeForm(request.POST)
             if resume_form.is_valid():
                 code = format_code(resume_form.cleaned_data["code"])
@@ -66,6 +76,20 @@ def landing(request, slug):
                 resume_form.add_error(
                     "code", _("No saved answers match this code. Please check it and try again.")
                 )
+        elif action == "decline" and campaign.is_disclosed:
+            return render(request, "responses/declined.html", {"campaign": campaign})
+        elif campaign.is_disclosed:
+            disclosure_form = DisclosureForm(request.POST, buyer=buyer)
+            if disclosure_form.is_valid():
+                _response, code = services.response_start(
+                    campaign=campaign,
+                    language=_language(campaign),
+                    supplier_name=disclosure_form.cleaned_data["supplier_name"],
+                    supplier_country=disclosure_form.cleaned_data["supplier_country"],
+                    consent=True,
+                )
+                return redirect(_answer_url(campaign, code) + "?started=1")
+            status = 422
         else:
             _response, code = services.response_start(
                 campaign=campaign, language=_language(campaign)
@@ -82,7 +106,9 @@ def landing(request, slug):
             "description": definition.description.get(language) if definition.description else "",
             "question_count": len(definition.questions),
             "resume_form": resume_form,
+            "disclosure_form": disclosure_form,
         },
+        status=status,
     )
 
 

@@ -138,3 +138,31 @@ def test_the_report_is_rendered_in_the_readers_language(client, alice, campaign_
 )
 def test_response_bands(count, band):
     assert response_band(count) == band
+
+
+def test_measures_follow_the_released_figures_only(client, alice, campaign_a):
+    from hrdd.reports.measures import _measures
+
+    if "wages_hours" not in _measures():
+        pytest.fail("hrdd/reports/measures.yaml has no measures for wages_hours")
+    for i in range(10):
+        answers = dict(VALID_ANSWERS)
+        answers["q04_wages_paid"] = "some_unpaid" if i < 5 else "full_on_time"
+        submit_response(campaign_a, answers)
+    report_release_if_due(campaign_id=campaign_a.pk)
+    text = report_page(client, alice, campaign_a)
+    measures = text[text.index('id="measures"') :]
+    # 5 of 10 unpaid: shown, high risk, so wages come first, naming the question.
+    first = measures[: measures.index("</article>")]
+    assert "Wages and working hours" in first and "High risk" in first
+    assert "Sources:" in first
+
+
+def test_no_measures_when_nothing_risky_is_released(client, alice, campaign_a):
+    calm = dict(VALID_ANSWERS, q01_business_impact="about_same", q02_operational_status="normal")
+    for _ in range(5):
+        submit_response(campaign_a, calm)  # no medium or high risk answer anywhere
+    report_release_if_due(campaign_id=campaign_a.pk)
+    text = report_page(client, alice, campaign_a)
+    measures = text[text.index('id="measures"') :]
+    assert "do not show medium or high risk" in measures

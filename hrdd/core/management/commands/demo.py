@@ -42,6 +42,17 @@ def _pick(rng: random.Random, options, exclude_exclusive=False):
     return rng.choices(pool, weights=weights)[0]
 
 
+SUPPLIERS = [
+    ("Saigon Knitwear Co.", "VN"),
+    ("Dhaka Denim Ltd.", "BD"),
+    ("Chiang Mai Textiles", "TH"),
+    ("Bandung Garment Works", "ID"),
+    ("Yangon Sewing Factory", "MM"),
+    ("Guangzhou Trims Co.", "CN"),
+    ("Hai Phong Apparel", "VN"),
+    ("Mandalay Threads", "MM"),
+    ("Cebu Fashion Manufacturing", "PH"),
+]
 DEMO_COUNTRIES = ["VN", "TH", "ID", "MM", "NP", "PH", "CN", "BD"]
 
 
@@ -109,8 +120,9 @@ class Command(BaseCommand):
         staff = self._user(OPERATOR_EMAIL, "Olivia Operator", is_staff=True, is_superuser=True)
         Membership.objects.create(organisation=operator, user=staff, role=Membership.Role.OWNER)
 
+        # Northwind is on the paid plan: its disclosed campaign has a Detailed Report.
         northwind = Organisation.objects.create(
-            name="Northwind Apparel", country="JP", industry="apparel"
+            name="Northwind Apparel", country="JP", industry="apparel", plan=Organisation.Plan.PAID
         )
         alice = self._user("alice@northwind.example", "Alice Tanaka", "en")
         bob = self._user("bob@northwind.example", "Bob Suzuki", "ja")
@@ -121,12 +133,41 @@ class Command(BaseCommand):
         carol = self._user("carol@kansai.example", "Carol Yamamoto", "ja")
         Membership.objects.create(organisation=kansai, user=carol, role=Membership.Role.OWNER)
 
+        # A third buyer, so that the operator's insights across buyers have enough of them.
+        hokuriku = Organisation.objects.create(
+            name="Hokuriku Electronics", country="JP", industry="electronics"
+        )
+        dave = self._user("dave@hokuriku.example", "Dave Kato", "ja")
+        Membership.objects.create(organisation=hokuriku, user=dave, role=Membership.Role.OWNER)
+
         now = timezone.now()
+        confidential, disclosed = Campaign.Mode.CONFIDENTIAL, Campaign.Mode.DISCLOSED
+        en_ja = ["en", "ja"]
         plans = [
-            # (organisation, name, owner, responses, days open so far, version, languages)
-            (northwind, "Crisis impact assessment 2026", alice, 42, 20, version, ["en", "ja"]),
-            (northwind, "Crisis impact: new suppliers", alice, 3, 5, version, ["en", "ja"]),
-            (kansai, "サプライヤー危機影響調査 2026", carol, 8, 10, version, ["en", "ja"]),
+            # (organisation, name, owner, responses, days open, version, languages, mode)
+            (
+                northwind,
+                "Crisis impact assessment 2026",
+                alice,
+                42,
+                20,
+                version,
+                en_ja,
+                confidential,
+            ),
+            (northwind, "Crisis impact: new suppliers", alice, 3, 5, version, en_ja, confidential),
+            (
+                northwind,
+                "Strategic suppliers: crisis check",
+                alice,
+                9,
+                8,
+                version,
+                en_ja,
+                disclosed,
+            ),
+            (kansai, "サプライヤー危機影響調査 2026", carol, 8, 10, version, en_ja, confidential),
+            (hokuriku, "Crisis impact 2026", dave, 15, 15, version, en_ja, confidential),
         ]
         if migrants:
             plans.append(
@@ -138,9 +179,10 @@ class Command(BaseCommand):
                     12,
                     migrants.latest_version(),
                     ["ja", "en", "vi", "id", "my", "ne"],
+                    confidential,
                 )
             )
-        for organisation, name, owner, count, days, pinned, languages in plans:
+        for organisation, name, owner, count, days, pinned, languages, mode in plans:
             campaign = campaign_create(
                 organisation=organisation,
                 questionnaire_version=pinned,
@@ -149,6 +191,7 @@ class Command(BaseCommand):
                 by=owner,
                 opens_at=now - timedelta(days=days),
                 closes_at=now + timedelta(days=30 - days),
+                mode=mode,
             )
             self._respond(campaign, count, rng)
             report_release_if_due(campaign_id=campaign.pk)
@@ -169,13 +212,20 @@ class Command(BaseCommand):
         definition = campaign.questionnaire_version.parsed
         for i in range(count):
             language = campaign.languages[i % len(campaign.languages)]
-            response, _code = response_start(campaign=campaign, language=language)
+            identity = {}
+            if campaign.is_disclosed:
+                name, country = SUPPLIERS[i % len(SUPPLIERS)]
+                identity = {"supplier_name": name, "supplier_country": country, "consent": True}
+            response, _code = response_start(campaign=campaign, language=language, **identity)
             response = response_save_draft(
                 response=response, answers=demo_answers(definition, language, rng)
             )
             response_submit(response=response)
         # One supplier that saved a draft and has not submitted: never counted.
-        response, _code = response_start(campaign=campaign, language="en")
+        identity = (
+            {"supplier_name": "Late Supplier Co.", "consent": True} if campaign.is_disclosed else {}
+        )
+        response, _code = response_start(campaign=campaign, language="en", **identity)
         first = definition.questions[0]
         response_save_draft(
             response=response, answers={first.code: first.options[0].code} if first.options else {}

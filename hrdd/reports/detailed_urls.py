@@ -1,0 +1,16 @@
+from django.urls import path
+
+from hrdd.reports import detailed_views as views
+
+app_name = "detailed"
+urlpatterns = [
+    path("campaigns/<int:campaign_id>/suppliers/", views.supplier_list, name="suppliers"),
+    path(
+        "campaigns/<int:campaign_id>/suppliers/<int:response_id>/",
+        views.supplier_detail,
+        name="supplier",
+    ),
+    path("campaigns/<int:campaign_id>/answers.csv", views.export_csv, name="export_csv"),
+    path("campaigns/<int:campaign_id>/answers.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("campaigns/<int:campaign_id>/audit/", views.audit_log, name="audit"),
+]

@@ -1,0 +1,116 @@
+"""Per-supplier pages and exports of disclosed campaigns: gated by the policy, audited."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+
+from hrdd.core.access import get_campaign_for_detailed_report, get_campaign_for_member
+from hrdd.reports import detailed, policy
+from hrdd.reports.models import AuditEntry
+from hrdd.responses.selectors import answers_for_receipt
+
+
+def _gate(request, campaign_id):
+    """(campaign, None) if the detailed report may be shown, else (campaign, 403 page)."""
+    campaign = get_campaign_for_detailed_report(request.user, campaign_id)
+    if policy.detailed_report_access(campaign) == policy.DETAILED_NEEDS_PLAN:
+        return campaign, render(
+            request, "reports/needs_paid_plan.html", {"campaign": campaign}, status=403
+        )
+    return campaign, None
+
+
+@login_required
+def supplier_list(request, campaign_id):
+    campaign, refused = _gate(request, campaign_id)
+    if refused:
+        return refused
+    responses = list(detailed.disclosed_responses(campaign=campaign))
+    flags = detailed.risk_flags(campaign=campaign, responses=responses)
+    definition = campaign.questionnaire_version.parsed
+    language = get_language() or "en"
+    topics = list(definition.topics.items())
+    rows = [
+        {
+            "response": r,
+            "flags": [(flags[r.pk].get(code, "")) for code, _text in topics],
+        }
+        for r in responses
+    ]
+    detailed.audit(campaign=campaign, user=request.user, action=AuditEntry.Action.SUPPLIER_LIST)
+    return render(
+        request,
+        "reports/suppliers.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "topics": [text.get(language) for _code, text in topics],
+        },
+    )
+
+
+@login_required
+def supplier_detail(request, campaign_id, response_id):
+    campaign, refused = _gate(request, campaign_id)
+    if refused:
+        return refused
+    response = get_object_or_404(detailed.disclosed_responses(campaign=campaign), pk=response_id)
+    language = get_language() or "en"
+    detailed.audit(
+        campaign=campaign,
+        user=request.user,
+        action=AuditEntry.Action.SUPPLIER_ANSWERS,
+        response=response,
+    )
+    return render(
+        request,
+        "reports/supplier.html",
+        {
+            "campaign": campaign,
+            "response": response,
+            "answers": answers_for_receipt(
+                response=response,
+                definition=campaign.questionnaire_version.parsed,
+                language=language,
+            ),
+        },
+    )
+
+
+@login_required
+def export_csv(request, campaign_id):
+    campaign, refused = _gate(request, campaign_id)
+    if refused:
+        return refused
+    detailed.audit(campaign=campaign, user=request.user, action=AuditEntry.Action.EXPORT_CSV)
+    response = StreamingHttpResponse(
+        detailed.stream_csv(campaign=campaign), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="answers-{campaign.pk}.csv"'
+    return response
+
+
+@login_required
+def export_xlsx(request, campaign_id):
+    campaign, refused = _gate(request, campaign_id)
+    if refused:
+        return refused
+    detailed.audit(campaign=campaign, user=request.user, action=AuditEntry.Action.EXPORT_XLSX)
+    return FileResponse(
+        detailed.write_xlsx(campaign=campaign, language=get_language() or "en"),
+        as_attachment=True,
+        filename=f"answers-{campaign.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def audit_log(request, campaign_id):
+    """Who looked at which supplier's data, and when: for the buyer's owner."""
+    campaign = get_campaign_for_member(request.user, campaign_id)
+    if campaign.membership.role != campaign.membership.Role.OWNER:
+        raise PermissionDenied
+    entries = campaign.audit_entries.select_related("user")[:500]
+    return render(request, "reports/audit.html", {"campaign": campaign, "entries": entries})
