@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python manage.py makemessages -l ja --no-location --no-obsolete \
-  --ignore=.venv --ignore=.tools --ignore=var --ignore=conftest.py --ignore='*/tests/*'
+  --ignore=.venv --ignore=.tools --ignore=var --ignore=conftest.py --ignore='*/tests/*' --ignore=bench

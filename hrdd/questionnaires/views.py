@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -32,37 +32,37 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("Questionnaire file"),
-        help_text=_lazy("A definition in YAML or JSON, or an XLSForm workbook (.xlsx)."),
+        label=gettext_lazy("Questionnaire file"),
+        help_text=gettext_lazy("A definition in YAML or JSON, or an XLSForm workbook (.xlsx)."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
-            raise ValidationError(_lazy("The file is larger than 5 MB."))
+            raise ValidationError(gettext_lazy("The file is larger than 5 MB."))
         if not upload.name.lower().endswith((".yaml", ".yml", ".json", ".xlsx")):
-            raise ValidationError(_lazy("Upload a .yaml, .yml, .json or .xlsx file."))
+            raise ValidationError(gettext_lazy("Upload a .yaml, .yml, .json or .xlsx file."))
         return upload
 
 
 class TranslationUploadForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("Translation file"),
-        help_text=_lazy("The XLSX or PO file exported here, filled in by the translator."),
+        label=gettext_lazy("Translation file"),
+        help_text=gettext_lazy("The XLSX or PO file exported here, filled in by the translator."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
-            raise ValidationError(_lazy("The file is larger than 5 MB."))
+            raise ValidationError(gettext_lazy("The file is larger than 5 MB."))
         if not upload.name.lower().endswith((".xlsx", ".po")):
-            raise ValidationError(_lazy("Upload a .xlsx or .po file."))
+            raise ValidationError(gettext_lazy("Upload a .xlsx or .po file."))
         return upload
 
 
 class SourceForm(forms.Form):
     source = forms.CharField(
-        label=_lazy("Definition (YAML)"),
+        label=gettext_lazy("Definition (YAML)"),
         widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "code"}),
     )
 

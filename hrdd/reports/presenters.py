@@ -4,9 +4,8 @@ Nothing here computes or reveals a figure: it only attaches labels in the reader
 language to what hrdd.reports.policy already released.
 """
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django_countries.fields import Country
 
 from hrdd.campaigns.models import Campaign
@@ -76,11 +75,11 @@ def _chart(title: str, rows: list[dict]):
     )
 
 
-WITHHELD_NOTE = _lazy(
+WITHHELD_NOTE = gettext_lazy(
     "Not shown: the answers are spread over too few suppliers to show any figure "
     "without risking that one supplier's answer could be worked out."
 )
-DOMINANT_NOTE = _lazy(
+DOMINANT_NOTE = gettext_lazy(
     "Exact figures are not shown because nearly all respondents gave the same answer: "
     "they would reveal what each supplier answered."
 )
