@@ -25,7 +25,9 @@ Rules, with k = the campaign's minimum number of responses (never below 3):
    well as words do: a number question is summarised only over the bands its definition
    declares, each band a cell under rules 2-4. A grid is one partition per row.
 7. Differencing: summaries are released in batches (hrdd.reports.services), never live, so
-   two consecutive releases differ by at least k responses.
+   two releases differ by at least k responses; and a figure shown in an earlier release is
+   hidden now (with complementary suppression) if the difference would be a small cell or
+   near-unanimity among the suppliers who answered in between.
 
 Zero counts are shown: "no supplier chose this" is a statement about the group, and hiding
 zeros would not protect anyone while making reports useless for rare risks.
@@ -77,9 +79,13 @@ def _dominates(count: int, total: int) -> bool:
     return 4 * count >= 3 * total
 
 
-def protect_partition(cells: dict[str, int], total: int, k: int) -> dict:
+def protect_partition(
+    cells: dict[str, int], total: int, k: int, force_hidden: frozenset[str] = frozenset()
+) -> dict:
     """Apply rules 2-4 to counts that add up to `total` (one answer per respondent).
 
+    `force_hidden`: cells that must be hidden whatever their size (rule 7, differencing),
+    protected by complementary suppression like small ones.
     Returns {"status", "cells": {code: {"count", "percent"} | hidden}, "dominant": code|None}.
     """
     if sum(cells.values()) != total:
@@ -104,11 +110,12 @@ def protect_partition(cells: dict[str, int], total: int, k: int) -> dict:
     # one, treats equal counts alike, so the choice of hidden cells reveals nothing more
     # than "each hidden count is below each visible one".
     hidden: set[str] = set()
-    if any(0 < count < k for count in cells.values()):
+    forced = {code for code in force_hidden if cells.get(code, 0) > 0}
+    if forced or any(0 < count < k for count in cells.values()):
         levels = sorted({count for count in cells.values() if count >= k})
         threshold = k
         while True:
-            hidden = {code for code, count in cells.items() if 0 < count < threshold}
+            hidden = {code for code, count in cells.items() if 0 < count < threshold} | forced
             counts = [cells[c] for c in hidden]
             if len(counts) >= 2 and sum(counts) >= k and max(counts) >= k:
                 break
@@ -144,9 +151,43 @@ def protect_option(count: int, total: int, k: int) -> dict:
     return {"status": SHOWN, "cell": _cell(count, total)}
 
 
+def _unsafe_difference(new: int, old: int, batch: int, k: int) -> bool:
+    """Rule 7: whether new - old, the count among the `batch` responses that arrived between
+    two releases, would be a small cell or (near-)unanimity of that batch."""
+    d = new - old
+    return 0 < d < k or (d > 0 and batch - d < k)
+
+
+def _differencing_risks(cells: dict[str, int], total: int, k: int, earlier: list) -> set[str]:
+    """Cells whose exact count, compared with an earlier release that showed it, would tell
+    too much about the suppliers who answered in between. `earlier`: (item, total) pairs."""
+    risky: set[str] = set()
+    for item, old_total in earlier:
+        old_cells = item.get("cells") if item and item.get("status") == SHOWN else None
+        if not old_cells:
+            continue
+        for code, count in cells.items():
+            old = old_cells.get(code, {}).get("count")
+            if old is not None and _unsafe_difference(count, old, total - old_total, k):
+                risky.add(code)
+    return risky
+
+
+def _partition(cells: dict[str, int], total: int, k: int, earlier: list) -> dict:
+    return protect_partition(
+        cells, total, k, frozenset(_differencing_risks(cells, total, k, earlier))
+    )
+
+
 def _summarise_question(
-    question: Question, counts: dict[str, dict[str, int]], answered: int, total: int, k: int
+    question: Question,
+    counts: dict[str, dict[str, int]],
+    answered: int,
+    total: int,
+    k: int,
+    earlier: list[tuple[dict, int]] = (),
 ) -> dict:
+    """`earlier`: this question's item in each earlier release, with that release's total."""
     base = {"code": question.code, "type": question.type, "topic": question.topic}
     own = counts.get(question.code, {})
     if question.is_text:
@@ -160,14 +201,37 @@ def _summarise_question(
             row_counts = counts.get(f"{question.code}.{row.code}", {})
             cells = {code: row_counts.get(code, 0) for code in question.option_codes}
             cells[NO_ANSWER] = total - sum(cells.values())
-            rows[row.code] = protect_partition(cells, total, k)
+            row_earlier = [
+                ((item.get("rows") or {}).get(row.code), old_total) for item, old_total in earlier
+            ]
+            rows[row.code] = _partition(cells, total, k, row_earlier)
         return {**base, "status": GRID, "rows": rows}
     if question.is_multiple:
-        options = {
-            code: protect_option(own.get(code, 0), total, k) for code in question.option_codes
-        }
-        no_answer = protect_option(total - answered, total, k)
-        return {**base, "status": SHOWN, "options": options, "no_answer": no_answer}
+        counted = {code: own.get(code, 0) for code in question.option_codes}
+        counted["_no_answer"] = total - answered
+        results = {}
+        for code, count in counted.items():
+            result = protect_option(count, total, k)
+            for item, old_total in earlier:
+                previous = (
+                    (
+                        item.get("no_answer")
+                        if code == "_no_answer"
+                        else (item.get("options") or {}).get(code)
+                    )
+                    if item
+                    else None
+                )
+                old = (previous or {}).get("cell", {}).get("count")
+                if (
+                    result["status"] == SHOWN
+                    and old is not None
+                    and _unsafe_difference(count, old, total - old_total, k)
+                ):
+                    result = {"status": WITHHELD, "cell": HIDDEN}
+            results[code] = result
+        no_answer = results.pop("_no_answer")
+        return {**base, "status": SHOWN, "options": results, "no_answer": no_answer}
     if question.is_numeric:
         codes = [band.code for band in question.bands]
     elif question.type == COUNTRY:
@@ -176,7 +240,7 @@ def _summarise_question(
         codes = list(question.option_codes)
     cells = {code: own.get(code, 0) for code in codes}
     cells[NO_ANSWER] = total - sum(cells.values())
-    return {**base, **protect_partition(cells, total, k)}
+    return {**base, **_partition(cells, total, k, list(earlier))}
 
 
 def summarise(
@@ -186,11 +250,14 @@ def summarise(
     counts: dict[str, dict[str, int]],
     answered: dict[str, int],
     rules: Rules,
+    earlier: list[dict] = (),
 ) -> dict:
     """The releasable Summary Report for one campaign, as JSON-ready data.
 
     `total` is the number of submitted responses; `counts[question][option]` how many chose
-    each option; `answered[question]` how many respondents answered each question at all.
+    each option; `answered[question]` how many respondents answered each question at all;
+    `earlier` the contents of the campaign's earlier releases (rule 7: no figure may differ
+    from one shown before in a way that describes too few of the suppliers in between).
     The output holds codes and numbers only (labels are rendered in the reader's language).
     """
     k = rules.min_responses
@@ -201,7 +268,21 @@ def summarise(
         "response_count": total,
         "min_responses": k,
         "questions": [
-            _summarise_question(q, counts, answered.get(q.code, 0), total, k)
+            _summarise_question(
+                q,
+                counts,
+                answered.get(q.code, 0),
+                total,
+                k,
+                [
+                    (
+                        next((i for i in release["questions"] if i["code"] == q.code), None),
+                        release["response_count"] or 0,
+                    )
+                    for release in earlier
+                    if release.get("status") == OK
+                ],
+            )
             for q in definition.questions
         ],
     }

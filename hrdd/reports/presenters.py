@@ -88,8 +88,9 @@ DOMINANT_NOTE = gettext_lazy(
 def _hidden_note(rows: list[dict], k: int) -> str:
     if any(r["status"] == policy.WITHHELD for r in rows):
         return _(
-            "Some figures are hidden because they concern fewer than %(k)s suppliers, or "
-            "because they would allow a hidden figure to be recomputed."
+            "Some figures are hidden because they concern fewer than %(k)s suppliers, because "
+            "they would allow a hidden figure to be recomputed, or because comparing them with "
+            "an earlier release would reveal what the suppliers who answered since then said."
         ) % {"k": k}
     return ""
 

@@ -45,12 +45,18 @@ def _release_if_due(campaign_id: int) -> ReportRelease | None:
         already = previous.response_count if previous else 0
         if total - already < campaign.min_responses:
             return None
+        earlier = list(
+            ReportRelease.objects.filter(campaign=campaign)
+            .order_by("number")
+            .values_list("content", flat=True)
+        )
         content = policy.summarise(
             definition=campaign.questionnaire_version.parsed,
             total=total,
             counts=counts,
             answered=answered,
             rules=policy.Rules(min_responses=campaign.min_responses),
+            earlier=earlier,
         )
         return ReportRelease.objects.create(
             campaign=campaign,

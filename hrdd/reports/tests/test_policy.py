@@ -196,3 +196,80 @@ def test_no_answer_cell_is_part_of_the_partition():
     )
     q1 = out["questions"][0]
     assert q1["status"] == policy.DOMINANT
+
+
+# --- Differencing: comparing releases ------------------------------------------------------
+def _multi_definition() -> Definition:
+    t = Text({"en": "x"})
+    options = tuple(Option(c, t, "none") for c in ("a", "b", "c"))
+    single = Question(
+        code="s", type="single_choice", text=t, topic="t", section="x", options=options
+    )
+    multiple = Question(
+        code="m", type="multiple_choice", text=t, topic="t", section="x", options=options
+    )
+    return Definition(
+        code="d",
+        version=1,
+        languages=("en",),
+        title=t,
+        description=None,
+        topics={"t": t},
+        sections=(Section("x", t, (single, multiple)),),
+    )
+
+
+batch_strategy = st.lists(
+    st.tuples(st.integers(0, 12), st.integers(0, 12), st.integers(0, 12), st.integers(0, 3)).filter(
+        lambda b: sum(b) >= K
+    ),
+    min_size=2,
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(batch_strategy)
+def test_no_two_releases_differ_by_a_small_or_unanimous_group(batches):
+    """The buyer keeps every release and subtracts: for any figure shown in two releases,
+    the difference describes the suppliers who answered in between. It must never be a
+    small group, nor (nearly) all of them."""
+    definition = _multi_definition()
+    rules = policy.Rules(min_responses=K)
+    single = {"a": 0, "b": 0, "c": 0}
+    chose = {"a": 0, "b": 0, "c": 0}
+    total, releases = 0, []
+    for a, b, c, skipped in batches:
+        single["a"] += a
+        single["b"] += b
+        single["c"] += c
+        total += a + b + c + skipped
+        # In the multiple-choice question the same people tick "a", and "b" if they chose b.
+        chose["a"] += a + b
+        chose["b"] += b
+        content = policy.summarise(
+            definition=definition,
+            total=total,
+            counts={"s": dict(single), "m": dict(chose)},
+            answered={"s": total - skipped, "m": total - skipped},
+            rules=rules,
+            earlier=[r for r, _n in releases],
+        )
+        releases.append((content, total))
+    for i, (old, old_total) in enumerate(releases):
+        for new, new_total in releases[i + 1 :]:
+            between = new_total - old_total
+            old_s, new_s = old["questions"][0], new["questions"][0]
+            if old_s["status"] == new_s["status"] == policy.SHOWN:
+                for code, cell in new_s["cells"].items():
+                    before = old_s["cells"][code]["count"]
+                    if cell["count"] is not None and before is not None:
+                        d = cell["count"] - before
+                        assert not (0 < d < K or (d > 0 and between - d < K)), (code, d)
+            old_m, new_m = old["questions"][1], new["questions"][1]
+            for code, result in new_m["options"].items():
+                before = old_m["options"][code]["cell"]["count"]
+                now = result["cell"]["count"]
+                if now is not None and before is not None:
+                    d = now - before
+                    assert not (0 < d < K or (d > 0 and between - d < K)), (code, d)
