@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +52,9 @@ def campaign_create(
     opens_at = opens_at or timezone.now()
     closes_at = closes_at or opens_at + DEFAULT_DURATION
     _check_dates(opens_at, closes_at)
+    floor = questionnaire_version.questionnaire.min_responses or 0
     return Campaign.objects.create(
+        min_responses=max(settings.CONFIDENTIALITY_DEFAULT_MIN_RESPONSES, floor),
         organisation=organisation,
         questionnaire_version=questionnaire_version,
         name=name,

@@ -19,7 +19,8 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     """Questionnaires are published from files (manage.py publish_questionnaire); published
     versions are frozen, so they are shown here read-only."""
 
-    list_display = ["code", "__str__", "created_at"]
+    list_display = ["code", "__str__", "min_responses", "created_at"]
+    fields = ["code", "title", "min_responses", "created_at"]
     readonly_fields = ["code", "title", "created_at"]
     inlines = [VersionInline]
 

@@ -1,6 +1,7 @@
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,15 @@ class Questionnaire(models.Model):
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     title = models.JSONField(_("title"), default=dict, help_text=_("Title per language."))
+    # The operator may require more responses per figure for a sensitive questionnaire;
+    # campaigns on it start with at least this. Never below the platform floor of 3.
+    min_responses = models.PositiveSmallIntegerField(
+        _("minimum responses per figure"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(3)],
+        help_text=_("Leave empty for the platform default. Can only raise it, never below 3."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -6,4 +6,9 @@ app_name = "reports"
 urlpatterns = [
     path("campaigns/<int:campaign_id>/summary/", views.summary, name="summary"),
     path("campaigns/<int:campaign_id>/summary.pdf", views.summary_pdf, name="summary_pdf"),
+    path(
+        "campaigns/<int:campaign_id>/summary.<str:fmt>",
+        views.summary_export,
+        name="summary_export",
+    ),
 ]

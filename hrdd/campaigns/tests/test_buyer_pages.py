@@ -129,3 +129,15 @@ def test_operator_pages_are_invisible_to_buyers(client, alice):
     login(client, alice)
     assert client.get(reverse("organisations:operator_applications")).status_code == 404
     assert client.get(reverse("organisations:operator_application", args=[1])).status_code == 404
+
+
+def test_operator_can_raise_the_minimum_for_a_questionnaire(org_a, make_campaign, crisis_version):
+    from django.core.exceptions import ValidationError
+
+    questionnaire = crisis_version.questionnaire
+    questionnaire.min_responses = 8
+    questionnaire.save()
+    assert make_campaign(org_a).min_responses == 8
+    questionnaire.min_responses = 2
+    with pytest.raises(ValidationError):
+        questionnaire.full_clean()

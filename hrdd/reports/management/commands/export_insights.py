@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from hrdd.organisations.models import Industry
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports import policy
+from hrdd.reports.exports import cells
 from hrdd.reports.insights import insights
 
 
@@ -31,25 +32,8 @@ class Command(BaseCommand):
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(["question", "answer", "count", "percent", "status"])
         for item in content["questions"]:
-            for question, answer, cell, status in _cells(item):
+            for question, answer, cell, status in cells(item):
                 writer.writerow([question, answer, cell.get("count"), cell.get("percent"), status])
         self.stderr.write(
             f"{content['response_count']} responses from {content['buyer_count']} buyers"
         )
-
-
-def _cells(item: dict):
-    code, status = item["code"], item["status"]
-    if status == policy.DOMINANT:
-        yield code, item["dominant"], {}, "three_quarters_or_more"
-    elif status == policy.GRID:
-        for row, result in item["rows"].items():
-            yield from _cells({**result, "code": f"{code}.{row}"})
-    elif "options" in item:
-        for option, result in item["options"].items():
-            yield code, option, result["cell"], result["status"]
-    elif status == policy.SHOWN:
-        for option, cell in item["cells"].items():
-            yield code, option, cell, "shown" if cell["count"] is not None else "hidden"
-    else:
-        yield code, "", {}, status

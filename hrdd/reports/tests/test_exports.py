@@ -1,0 +1,98 @@
+"""Exports of the Summary Report's aggregates, and the command-line export of answers."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from conftest import PASSWORD, VALID_ANSWERS, submit_response
+from hrdd.campaigns.models import Campaign
+from hrdd.organisations.models import Organisation
+from hrdd.reports.models import AuditEntry
+from hrdd.reports.services import report_release_if_due
+from hrdd.responses.services import response_save_draft, response_start, response_submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def released(campaign_a):
+    for i in range(10):
+        answers = dict(VALID_ANSWERS)
+        answers["q01_business_impact"] = ["down_10_to_29", "about_same"][i % 2]
+        if i == 0:
+            answers["q03_health_safety_measures"] = ["risk_assessment"]
+        submit_response(campaign_a, answers)
+    report_release_if_due(campaign_id=campaign_a.pk)
+    return campaign_a
+
+
+def rows_of(client, campaign, fmt):
+    page = client.get(reverse("reports:summary_export", args=[campaign.pk, fmt]))
+    assert page.status_code == 200
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(page.content.decode("utf-8-sig"))))
+    book = openpyxl.load_workbook(io.BytesIO(page.content))
+    return [
+        ["" if v is None else v for v in r] for r in book["summary"].iter_rows(values_only=True)
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_aggregates_export_matches_the_page(client, alice, released, fmt):
+    assert client.login(email=alice.email, password=PASSWORD)
+    rows = rows_of(client, released, fmt)
+    assert rows[0] == [
+        "question",
+        "question_text",
+        "answer",
+        "answer_text",
+        "count",
+        "percent",
+        "status",
+    ]
+    by_key = {(r[0], r[2]): r for r in rows[1:]}
+    assert str(by_key[("q01_business_impact", "about_same")][4]) == "5"
+    # 9 of 10 ticked masks: "three quarters or more", no figure; free text: no row of text.
+    masks = by_key[("q03_health_safety_measures", "free_masks_hygiene")]
+    assert masks[6] == "three_quarters_or_more" and masks[4] in (None, "")
+    assert by_key[("q11_comments", "")][6] == "free_text"
+    assert not any("Mr Sato" in str(cell) for row in rows for cell in row)
+
+
+def test_aggregates_export_is_for_members_only(client, carol, released):
+    assert client.login(email=carol.email, password=PASSWORD)
+    page = client.get(reverse("reports:summary_export", args=[released.pk, "csv"]))
+    assert page.status_code == 404
+
+
+def test_no_export_before_the_first_release(client, alice, campaign_a):
+    assert client.login(email=alice.email, password=PASSWORD)
+    page = client.get(reverse("reports:summary_export", args=[campaign_a.pk, "csv"]))
+    assert page.status_code == 404
+
+
+def test_answers_command_is_gated_and_audited(alice, carol, org_a, make_campaign):
+    campaign = make_campaign(org_a)
+    with pytest.raises(CommandError, match="confidential"):
+        call_command("export_answers", campaign.pk, user=alice.email, stdout=io.StringIO())
+    campaign.mode = Campaign.Mode.DISCLOSED
+    campaign.save()
+    with pytest.raises(CommandError, match="paid plan"):
+        call_command("export_answers", campaign.pk, user=alice.email, stdout=io.StringIO())
+    org_a.plan = Organisation.Plan.PAID
+    org_a.save()
+    with pytest.raises(CommandError, match="No such campaign"):
+        call_command("export_answers", campaign.pk, user=carol.email, stdout=io.StringIO())
+    response, _code = response_start(
+        campaign=campaign, language="en", supplier_name="Saigon Knits", consent=True
+    )
+    response_submit(response=response_save_draft(response=response, answers=VALID_ANSWERS))
+    out = io.StringIO()
+    call_command("export_answers", campaign.pk, user=alice.email, stdout=out)
+    assert "Saigon Knits" in out.getvalue()
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.action) == (alice, "export_csv")
