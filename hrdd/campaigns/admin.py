@@ -11,4 +11,5 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "questionnaire_version", "opens_at", "closes_at"]
     list_filter = ["organisation"]
     search_fields = ["name", "organisation__name"]
-    readonly_fields = ["public_slug", "questionnaire_version", "created_at", "created_by"]
+    # The mode is fixed at creation (see Campaign): switching it would break a promise.
+    readonly_fields = ["public_slug", "questionnaire_version", "mode", "created_at", "created_by"]

@@ -2,13 +2,15 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
 from hrdd.core.access import get_campaign_for_detailed_report, get_campaign_for_member
 from hrdd.reports import detailed, policy
 from hrdd.reports.models import AuditEntry
+from hrdd.reports.pdf import render_supplier_pdf, supplier_pdf_filename
 from hrdd.responses.selectors import answers_for_receipt
 
 
@@ -77,6 +79,35 @@ def supplier_detail(request, campaign_id, response_id):
             ),
         },
     )
+
+
+@login_required
+def supplier_pdf(request, campaign_id, response_id):
+    """One supplier's answers as a PDF: the same gate, rows and language as supplier_detail."""
+    campaign, refused = _gate(request, campaign_id)
+    if refused:
+        return refused
+    response = get_object_or_404(detailed.disclosed_responses(campaign=campaign), pk=response_id)
+    pdf = render_supplier_pdf(
+        campaign=campaign,
+        response=response,
+        answers=answers_for_receipt(
+            response=response,
+            definition=campaign.questionnaire_version.parsed,
+            language=get_language() or "en",
+        ),
+    )
+    detailed.audit(
+        campaign=campaign,
+        user=request.user,
+        action=AuditEntry.Action.EXPORT_PDF,
+        response=response,
+    )
+    http_response = HttpResponse(pdf, content_type="application/pdf")
+    http_response["Content-Disposition"] = content_disposition_header(
+        False, supplier_pdf_filename(campaign=campaign, response=response)
+    )
+    return http_response
 
 
 @login_required

@@ -1,8 +1,11 @@
-"""The Summary Report as a PDF, made by WeasyPrint from exactly what the report page shows.
+"""The Summary Report as a PDF, made by WeasyPrint from exactly what the report page shows,
+and one supplier's answers of a disclosed campaign (Detailed Report) as a PDF.
 
-The caller passes the output of hrdd.reports.presenters.present_release, so the
-confidentiality policy stays the only source of figures: nothing here reads answers or
-counts. The PDF template is self-contained (its own <style>, inline SVG charts, system
+For the Summary Report the caller passes the output of hrdd.reports.presenters.present_release,
+so the confidentiality policy stays the only source of figures: nothing here reads answers or
+counts. For one supplier the caller passes a response it has already gated and audited
+(hrdd.reports.detailed_views), and the answers are those of the supplier's page.
+The PDF templates are self-contained (their own <style>, inline SVG charts, system
 fonts), so WeasyPrint never needs to fetch anything, and the URL fetcher below refuses
 every URL so that no markup can make the server read a file or call a host.
 
@@ -22,10 +25,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_countries.fields import Country
 
 if TYPE_CHECKING:
     from hrdd.campaigns.models import Campaign
     from hrdd.reports.models import ReportRelease
+    from hrdd.responses.models import Response
 
 # Noto Sans CJK JP (Debian's fonts-noto-cjk) has Latin and Japanese glyphs in one face.
 FONT_FAMILY = '"Noto Sans CJK JP", "Noto Sans", sans-serif'
@@ -57,7 +62,7 @@ def _fetcher_class():
             super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=True)
 
         def fetch(self, url, headers=None):
-            raise ValueError(f"The Summary Report PDF fetches nothing (asked for {url[:80]!r}).")
+            raise ValueError(f"A report PDF fetches nothing (asked for {url[:80]!r}).")
 
     return NoFetching
 
@@ -127,21 +132,51 @@ def pdf_filename(*, campaign: Campaign, release: ReportRelease | None) -> str:
     return f"summary-{campaign.pk}-release-{release.number}.pdf"
 
 
-def render_summary_pdf(
-    *, campaign: Campaign, release: ReportRelease | None, report: dict | None
-) -> bytes:
-    """The PDF of `report` (present_release's output), or of "no results yet" without one."""
+def _write_pdf(template: str, context: dict) -> bytes:
+    """`template` rendered with `context` and the shared PDF context (language, font, page
+    footer), made into a PDF by WeasyPrint with every URL refused."""
     from weasyprint import HTML
 
     html = render_to_string(
-        "reports/summary_pdf.html",
+        template,
         {
-            "campaign": campaign,
-            "release": release,
-            "report": _pdf_report(report) if report else None,
+            **context,
             "language": get_language() or "en",
             "font_family": mark_safe(FONT_FAMILY),  # noqa: S308 - a constant
             "page_footer": page_footer_content(),
         },
     )
     return HTML(string=html, url_fetcher=no_fetching()).write_pdf()
+
+
+def render_summary_pdf(
+    *, campaign: Campaign, release: ReportRelease | None, report: dict | None
+) -> bytes:
+    """The PDF of `report` (present_release's output), or of "no results yet" without one."""
+    return _write_pdf(
+        "reports/summary_pdf.html",
+        {
+            "campaign": campaign,
+            "release": release,
+            "report": _pdf_report(report) if report else None,
+        },
+    )
+
+
+def supplier_pdf_filename(*, campaign: Campaign, response: Response) -> str:
+    return f"supplier-{campaign.pk}-{response.pk}.pdf"
+
+
+def render_supplier_pdf(*, campaign: Campaign, response: Response, answers: list) -> bytes:
+    """One supplier's answers (answers_for_receipt's rows) as a PDF. The caller checks that
+    the Detailed Report may show this response and records the export in the audit log."""
+    country = response.supplier_country
+    return _write_pdf(
+        "reports/supplier_pdf.html",
+        {
+            "campaign": campaign,
+            "response": response,
+            "country": (Country(country).name or country) if country else "",
+            "answers": answers,
+        },
+    )

@@ -178,6 +178,8 @@ def answer(request, slug, code, page=1):
                 try:
                     services.response_submit(response=response)
                 except ValidationError as exc:
+                    if exc.code == "closed":  # it closed while the supplier was answering
+                        return _not_open(request, campaign)
                     if exc.code != "incomplete":
                         raise
                     first = services.missing_required(definition, response.draft)[0]

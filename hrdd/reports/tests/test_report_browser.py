@@ -1,0 +1,79 @@
+"""A buyer logs in and reads a released Summary Report, then its PDF, in a real browser
+(Debian's chromium driven by Playwright) against a live server."""
+
+import os
+import shutil
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
+
+from conftest import PASSWORD, VALID_ANSWERS, submit_response
+from hrdd.reports.services import report_release_if_due
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's synchronous API runs an event loop in this thread; the test itself
+    # only touches the database between browser steps, never concurrently.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def released(campaign_a):
+    """Ten responses, released: q01's two options shown, the masks option (2 of 10) hidden."""
+    for i in range(10):
+        answers = dict(VALID_ANSWERS)
+        answers["q01_business_impact"] = "down_10_to_29" if i < 5 else "about_same"
+        answers["q03_health_safety_measures"] = ["risk_assessment"] + (
+            ["free_masks_hygiene"] if i < 2 else []
+        )
+        submit_response(campaign_a, answers)
+    release = report_release_if_due(campaign_id=campaign_a.pk)
+    assert release is not None
+    return campaign_a
+
+
+def test_buyer_reads_the_summary_report_and_its_pdf(browser, live_server, alice, released):
+    context = browser.new_context()
+    page = context.new_page()
+    campaign_url = reverse("campaigns:detail", args=[released.pk])
+    page.goto(f"{live_server.url}{reverse('accounts:login')}?next={campaign_url}")
+    page.locator("#id_username").fill(alice.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}{campaign_url}")
+
+    page.get_by_role("link", name="Summary Report").click()
+    page.wait_for_url(f"{live_server.url}{reverse('reports:summary', args=[released.pk])}")
+    expect(page.get_by_text("Based on 10 responses")).to_be_visible()
+    expect(page.locator("svg.chart").first).to_be_visible()
+    expect(page.locator(".hidden-figure", has_text="hidden").first).to_be_visible()
+
+    # Headless chromium has no PDF viewer, so the inline PDF is fetched with the page's
+    # session (its cookies) rather than opened in a tab.
+    link = page.get_by_role("link", name="PDF", exact=True)
+    href = link.get_attribute("href")
+    assert href == reverse("reports:summary_pdf", args=[released.pk])
+    pdf = page.request.get(f"{live_server.url}{href}")
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    context.close()
