@@ -1,14 +1,12 @@
 """A supplier answers a conditional, multi-page questionnaire in Vietnamese on a phone, in a
 real browser (Debian's chromium driven by Playwright) against a live server."""
 
-import os
 import re
-import shutil
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from hrdd.campaigns.services import campaign_create
 from hrdd.questionnaires.services import questionnaire_publish
@@ -99,28 +97,6 @@ DEFINITION = {
         },
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's synchronous API runs an event loop in this thread; the test itself
-    # only touches the database between browser steps, never concurrently.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
