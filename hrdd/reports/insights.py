@@ -49,25 +49,19 @@ def raw_insight_counts(
         buyers.add(owner[campaign_id])
     counts: dict = defaultdict(lambda: defaultdict(int))
     cell_buyers: dict = defaultdict(lambda: defaultdict(set))
+    answered: dict = defaultdict(int)
     rows = (
         Answer.objects.filter(campaign_id__in=owner)
-        .exclude(option_code="")
         .values_list("campaign_id", "question_code", "option_code")
         .annotate(n=Count("*"))
         .order_by()
     )
     for campaign_id, question, option, n in rows:
+        if not option:  # "answered" markers (see hrdd.reports.selectors.split_answered)
+            answered[question] += n
+            continue
         counts[question][option] += n
         cell_buyers[question][option].add(owner[campaign_id])
-    answered: dict = defaultdict(int)
-    for campaign_id, question, n in (
-        Answer.objects.filter(campaign_id__in=owner)
-        .values_list("campaign_id", "question_code")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-    ):
-        del campaign_id
-        answered[question] += n
     return total, buyers, counts, cell_buyers, answered
 
 

@@ -263,6 +263,12 @@ def summarise(
     k = rules.min_responses
     if total < k:
         return {"status": TOO_FEW, "response_count": None, "min_responses": k, "questions": []}
+    # Each earlier release's items by question code, looked up once.
+    history = [
+        ({item["code"]: item for item in release["questions"]}, release["response_count"] or 0)
+        for release in earlier
+        if release.get("status") == OK
+    ]
     return {
         "status": OK,
         "response_count": total,
@@ -274,14 +280,7 @@ def summarise(
                 answered.get(q.code, 0),
                 total,
                 k,
-                [
-                    (
-                        next((i for i in release["questions"] if i["code"] == q.code), None),
-                        release["response_count"] or 0,
-                    )
-                    for release in earlier
-                    if release.get("status") == OK
-                ],
+                [(items.get(q.code), old_total) for items, old_total in history],
             )
             for q in definition.questions
         ],

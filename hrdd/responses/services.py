@@ -235,10 +235,15 @@ def _answer_rows(question: Question, value) -> list[Answer]:
         return [Answer(question_code=code, number=number, option_code=band.code if band else "")]
     if question.type == DATE:
         return [Answer(question_code=code, text=value)]
-    return [
+    rows = [
         Answer(question_code=code, option_code=o)
         for o in (value if isinstance(value, list) else [value])
     ]
+    if question.is_multiple:
+        # One row without an option marks "answered", so reports count respondents with the
+        # same GROUP BY as options (no COUNT(DISTINCT response) over the whole table).
+        rows.append(Answer(question_code=code, option_code=""))
+    return rows
 
 
 def response_email_resume_link(*, response: Response, code: str, email: str, language: str) -> None:

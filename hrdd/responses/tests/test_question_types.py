@@ -560,6 +560,7 @@ def test_submitting_writes_answer_rows_in_codes_numbers_and_text(client, url):
         ("q06_sector", "garment", None, ""),
         ("q07_deductions", "housing", None, ""),  # one row per chosen option
         ("q07_deductions", "food", None, ""),
+        ("q07_deductions", "", None, ""),  # "answered": counts respondents, not boxes
         ("q08_agency_name", "", None, "Sunrise Manpower"),
         ("q09_conditions.r_housing", "poor", None, ""),  # one row per grid row
         ("q09_conditions.r_food", "good", None, ""),

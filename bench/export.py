@@ -1,0 +1,146 @@
+"""Benchmark: export every answer of a disclosed campaign to CSV (the Detailed Report export).
+
+    .venv/bin/python bench/export.py --responses 100000 [--database sqlite|postgres|both]
+
+For each database: a fresh database, N generated responses in a disclosed campaign of a
+paid-plan buyer, then the CSV export exactly as the web view streams it
+(hrdd.reports.detailed.stream_csv), consumed chunk by chunk. Printed: seconds (median of 3),
+the peak memory of the process that ran the export (getrusage, measured in a fresh process
+that only exports), the number of queries, and the bytes written. Targets (issue "Reports and
+disclosure control"): under 5 s, under 150 MB, a constant number of queries. Baseline: a
+comparable open-source Django survey app took ~37 s for 10,000 responses (one query per
+response).
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "RESULT "
+
+
+def setup_and_export(args) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from hrdd.campaigns.models import Campaign
+    from hrdd.organisations.models import Organisation
+    from hrdd.reports import detailed
+    from hrdd.responses.models import Response
+
+    if args.phase == "prepare":
+        call_command("migrate", verbosity=0)
+        from hrdd.responses.management.commands.generate_responses import (
+            create_benchmark_campaign,
+        )
+
+        campaign = create_benchmark_campaign(name="Export benchmark")
+        Campaign.objects.filter(pk=campaign.pk).update(mode=Campaign.Mode.DISCLOSED)
+        Organisation.objects.filter(pk=campaign.organisation_id).update(plan=Organisation.Plan.PAID)
+        started = time.perf_counter()
+        call_command("generate_responses", campaign=campaign.pk, count=args.responses, verbosity=0)
+        generated = time.perf_counter() - started
+        # Generated responses carry no identity: give each a supplier name and consent.
+        Response.objects.filter(campaign=campaign).update(
+            supplier_name="Supplier", supplier_country="VN", consented_at=timezone.now()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
+        return {"campaign": campaign.pk, "generate_s": generated}
+
+    campaign = Campaign.objects.select_related("organisation", "questionnaire_version").get(
+        pk=args.campaign
+    )
+    times, size, queries = [], 0, 0
+    for _ in range(args.runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            size = sum(len(chunk.encode()) for chunk in detailed.stream_csv(campaign=campaign))
+            times.append(time.perf_counter() - started)
+        queries = len(captured.captured_queries)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "median_s": statistics.median(times),
+        "runs_s": times,
+        "peak_mb": peak_kb / 1024,
+        "queries": queries,
+        "bytes": size,
+    }
+
+
+def run(database: str, args, workdir: Path) -> dict:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", VAR_DIR=str(workdir))
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(args.postgres_url + "/postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS hrdd_bench_export")
+            conn.execute("CREATE DATABASE hrdd_bench_export")
+        env["DATABASE_URL"] = args.postgres_url + "/hrdd_bench_export"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{workdir / 'export.sqlite3'}"
+
+    def phase(name: str, extra: list[str]) -> dict:
+        command = [sys.executable, __file__, "--phase", name, *extra]
+        out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        if out.returncode:
+            raise SystemExit(out.stderr[-3000:])
+        line = next(x for x in out.stdout.splitlines() if x.startswith(PREFIX))
+        return json.loads(line[len(PREFIX) :])
+
+    prepared = phase("prepare", ["--responses", str(args.responses)])
+    # A fresh process for the export, so its peak memory is the export's own.
+    exported = phase("export", ["--campaign", str(prepared["campaign"]), "--runs", str(args.runs)])
+    if database == "postgres" and not args.keep:
+        import psycopg
+
+        with psycopg.connect(args.postgres_url + "/postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS hrdd_bench_export")
+    return {**prepared, **exported}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--phase", choices=["prepare", "export"], help=argparse.SUPPRESS)
+    parser.add_argument("--campaign", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        sys.path.insert(0, str(ROOT))
+        print(PREFIX + json.dumps(setup_and_export(args)), flush=True)
+        return
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    print(f"CSV export of all answers, {args.responses:,} responses, median of {args.runs}")
+    print(
+        f"{'database':<10} {'seconds':>8} {'target':>7} {'peak MB':>8} {'target':>7} "
+        f"{'queries':>8} {'MB written':>11}"
+    )
+    with tempfile.TemporaryDirectory(prefix="hrdd-export-") as tmp:
+        for database in databases:
+            r = run(database, args, Path(tmp))
+            print(
+                f"{database:<10} {r['median_s']:>8.2f} {'< 5':>7} {r['peak_mb']:>8.0f} "
+                f"{'< 150':>7} {r['queries']:>8} {r['bytes'] / 1e6:>11.1f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

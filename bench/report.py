@@ -1,0 +1,610 @@
+#!/usr/bin/env python
+"""Benchmark the Summary Report against the bare GROUP BY it is built from.
+
+    .venv/bin/python bench/report.py --responses 100000 [--database sqlite|postgres|both]
+
+For each database, in a fresh database (an SQLite file in a temporary folder; the PostgreSQL
+database `hrdd_bench`, dropped and created again), in its own Python process so that the
+settings stay clean: migrate, generate N responses (plus a second campaign of --small
+responses) with `manage.py generate_responses`, analyse, then measure (median of --runs
+runs after one warm-up run):
+
+(a) baseline: one bare `SELECT question_code, option_code, COUNT(*) ... GROUP BY 1, 2` over
+    the campaign's answers, through the covering index answer_count_idx (plan printed);
+(b) building a Summary Report release: report_release_if_due (the releases are deleted
+    between runs so that each run makes one), then each of its SELECTs on its own;
+(c) serving the already-released report page: a logged-in GET of reports:summary through
+    Django's test client.
+
+Then, at N responses: (b) again with earlier releases in the campaign (--history, and the
+most the batch rule allows), because the release process reads them all; and
+"what if" variants of the counting (not the app's code: the selector is replaced in the
+benchmark process only, and each variant must produce the very same release).
+
+Targets: (b) at most 1.5 x (a) on the same data in the same run; (c) under 100 ms whatever
+the number of responses. See bench/README.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
+BENCH_DATABASE = "hrdd_bench"
+RESULT_PREFIX = "BENCH-RESULT "
+TARGET_RATIO = 1.5
+TARGET_PAGE_MS = 100.0
+
+BASELINE_SQL = (
+    "SELECT question_code, option_code, COUNT(*) FROM responses_answer "
+    "WHERE campaign_id = %s GROUP BY 1, 2"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Worker: one database, in its own process (Django is set up here only).
+# --------------------------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def timed(fn, runs: int, setup=None) -> dict:
+    """Median (and range) in ms of `runs` calls of fn, after one warm-up call."""
+    if setup:
+        setup()
+    fn()
+    times = []
+    for _ in range(runs):
+        if setup:
+            setup()
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return {"median": statistics.median(times), "min": min(times), "max": max(times)}
+
+
+def recreate_postgres_database(base_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+
+
+def drop_postgres_database(base_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+
+
+def worker(args) -> dict:
+    if args.worker == "postgres":
+        recreate_postgres_database(args.postgres_url)
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    result: dict = {"database": args.worker, "vendor": connection.vendor}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+        else:
+            cursor.execute("SHOW server_version")
+        result["version"] = cursor.fetchone()[0].split()[0]
+    result["location"] = (
+        str(connection.settings_dict["NAME"])
+        if connection.vendor == "sqlite"
+        else f"database {BENCH_DATABASE}"
+    )
+    log(f"{args.worker} {result['version']}: migrate")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    result["migrate_s"] = time.perf_counter() - started
+
+    campaigns = []
+    for count, seed in ((args.responses, 2026), (args.small, 7)):
+        if not count:
+            continue
+        log(f"generate_responses --create-campaign --count {count}")
+        started = time.perf_counter()
+        out = _call(
+            call_command, "generate_responses", create_campaign=True, count=count, seed=seed
+        )
+        elapsed = time.perf_counter() - started
+        campaigns.append({"id": int(out.split()[0]), "responses": count, "generate_s": elapsed})
+        log(out.splitlines()[-1])
+
+    log("analyse the tables (ANALYZE; VACUUM ANALYZE on PostgreSQL, as autovacuum would)")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
+
+    result["sizes"] = [measure_campaign(c, args.runs) for c in campaigns]
+    if args.history and campaigns:
+        result["history"] = measure_history(campaigns[0]["id"], args.runs, args.history)
+    result["load_average"] = os.getloadavg()
+    return result
+
+
+def _call(call_command, name: str, **options) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command(name, stdout=out, **options)
+    return out.getvalue()
+
+
+def explain(sql: str, params=None) -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            return [row[-1] for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def run_sql(sql: str, params=None) -> list:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def baseline(cid: int):
+    return lambda: run_sql(BASELINE_SQL, [cid])
+
+
+def measure_campaign(info: dict, runs: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hrdd.campaigns.models import Campaign
+    from hrdd.reports import policy
+    from hrdd.reports.models import ReportRelease
+    from hrdd.reports.selectors import campaign_raw_counts
+    from hrdd.reports.services import report_release_if_due
+    from hrdd.responses.models import Answer
+
+    cid = info["id"]
+    size = dict(info)
+    size["answers"] = Answer.objects.filter(campaign_id=cid).count()
+    log(f"measure {info['responses']:,} responses ({size['answers']:,} answers)")
+
+    # (a) The bare GROUP BY over the covering index.
+    size["a"] = timed(baseline(cid), runs)
+    size["a_sql"] = BASELINE_SQL % cid
+    size["a_plan"] = explain(BASELINE_SQL, [cid])
+
+    # (b) Building a release, from scratch each time.
+    def clear():
+        ReportRelease.objects.filter(campaign_id=cid).delete()
+
+    made = []
+    size["b"] = timed(lambda: made.append(report_release_if_due(campaign_id=cid)), runs, clear)
+    if not all(made):
+        raise SystemExit(f"report_release_if_due made no release for campaign {cid}")
+    clear()
+    with CaptureQueriesContext(connection) as captured:
+        report_release_if_due(campaign_id=cid)
+    size["b_queries"] = len(captured.captured_queries)
+    # Each SELECT of (b) on its own (outside the release's transaction), with its plan.
+    parts = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        parts.append({"sql": sql, "time": timed(lambda s=sql: run_sql(s), runs)})
+    for part in parts:
+        part["plan"] = explain(part["sql"])
+    campaign = Campaign.objects.select_related("questionnaire_version").get(pk=cid)
+    total, counts, answered = campaign_raw_counts(campaign=campaign)
+    size["b_raw_counts"] = timed(lambda: campaign_raw_counts(campaign=campaign), runs)
+    size["b_summarise"] = timed(
+        lambda: policy.summarise(
+            definition=campaign.questionnaire_version.parsed,
+            total=total,
+            counts=counts,
+            answered=answered,
+            rules=policy.Rules(min_responses=campaign.min_responses),
+        ),
+        runs,
+    )
+    size["b_parts"] = parts
+
+    # (c) Serving the released page (one release exists: the one made just above).
+    size["c"], size["c_queries"], size["c_bytes"] = measure_page(campaign, runs)
+    return size
+
+
+def measure_page(campaign, runs: int) -> tuple[dict, int, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from hrdd.accounts.models import User
+    from hrdd.organisations.models import Membership
+
+    user = User.objects.create_user(
+        email=f"reader{campaign.pk}@bench.example", password="bench-password-not-secret-1"
+    )
+    Membership.objects.create(
+        organisation=campaign.organisation, user=user, role=Membership.Role.VIEWER
+    )
+    client = Client()
+    client.force_login(user)
+    url = reverse("reports:summary", args=[campaign.pk])
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url}: HTTP {response.status_code}")
+        return response
+
+    page = timed(get, runs)
+    with CaptureQueriesContext(connection) as captured:
+        content = get().content
+    return page, len(captured.captured_queries), len(content)
+
+
+def measure_history(cid: int, runs: int, some: int) -> dict:
+    """(b) again, with earlier releases in the campaign, as a campaign that received its
+    responses over weeks has them: the release process reads every earlier release.
+
+    Releases are made whenever at least k new responses arrived, so a campaign with N
+    responses has as many earlier releases as the batch rule allows
+    (k new responses, and 5 % of those already released). They are copies of the current release
+    (with their own response counts, spread from k to N - k): the work per earlier release is
+    the same as with real ones, which the benchmark cannot afford to build one by one.
+    """
+    from hrdd.campaigns.models import Campaign
+    from hrdd.reports.models import ReportRelease
+    from hrdd.reports.services import report_release_if_due
+
+    campaign = Campaign.objects.get(pk=cid)
+    k = campaign.min_responses
+    latest = ReportRelease.objects.filter(campaign_id=cid).order_by("-number").first()
+    total, content = latest.response_count, latest.content
+    from hrdd.reports.services import batch_size
+
+    # The most releases the batch rule allows before `total` responses.
+    worst, released = 0, 0
+    while released + batch_size(k, released) <= total - k:
+        released += batch_size(k, released)
+        worst += 1
+    worst = max(worst, 1)
+    out: dict = {"k": k, "content_bytes": len(json.dumps(content)), "points": []}
+    for count, count_runs in ((some, runs), (worst, 2)):
+        if not count or count > worst or (count == some and some == worst and out["points"]):
+            continue
+        log(f"(b) with {count:,} earlier releases")
+        ReportRelease.objects.filter(campaign_id=cid).delete()
+        earlier = []
+        for number in range(1, count + 1):
+            responses = k + (number - 1) * (total - 2 * k) // max(count - 1, 1)
+            earlier.append(
+                ReportRelease(
+                    campaign_id=cid,
+                    number=number,
+                    response_count=responses,
+                    reason=ReportRelease.Reason.BATCH,
+                    content={**content, "response_count": responses},
+                )
+            )
+        ReportRelease.objects.bulk_create(earlier, batch_size=500)
+        made = []
+        figure = timed(
+            lambda made=made: made.append(report_release_if_due(campaign_id=cid)),
+            count_runs,
+            lambda n=count: ReportRelease.objects.filter(campaign_id=cid, number__gt=n).delete(),
+        )
+        figure["made"] = all(made)
+        out["points"].append({"releases": count, "runs": count_runs, "time": figure})
+    # Leave the campaign as it was: one release.
+    ReportRelease.objects.filter(campaign_id=cid).delete()
+    report_release_if_due(campaign_id=cid)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# What if: other ways to get the same counts, measured on the same data. Not the app's code:
+# the app's selector is replaced in this process only, and every variant's release must be
+# identical to the one the app made.
+# --------------------------------------------------------------------------------------------
+
+
+def machine_info(args) -> list[tuple[str, str]]:
+    import sqlite3
+
+    import django
+
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info = [
+        ("date", datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
+        ("machine", f"{os.cpu_count()} cores, {cpu}, {platform.platform()}"),
+        ("python", platform.python_version()),
+        ("django", django.get_version()),
+        ("sqlite (python module)", sqlite3.sqlite_version),
+    ]
+    if args.database in ("postgres", "both"):
+        try:
+            import psycopg
+
+            with psycopg.connect(f"{args.postgres_url}/postgres") as conn:
+                version = conn.execute("SHOW server_version").fetchone()[0]
+            info.append(("postgresql server", f"{version} (psycopg {psycopg.__version__})"))
+        except Exception as error:  # noqa: BLE001 - reported, the run fails later
+            info.append(("postgresql server", f"unreachable: {error}"))
+    load = os.getloadavg()
+    info.append(("load average (1/5/15 min)", " / ".join(f"{x:.2f}" for x in load)))
+    return info
+
+
+def run_worker(database: str, args, workdir: Path) -> dict:
+    var_dir = workdir / database
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        VAR_DIR=str(var_dir),
+        DEBUG="0",
+        DATABASE_URL=(
+            f"sqlite:///{var_dir / 'bench.sqlite3'}"
+            if database == "sqlite"
+            else f"{args.postgres_url}/{BENCH_DATABASE}"
+        ),
+    )
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        database,
+        "--responses",
+        str(args.responses),
+        "--small",
+        str(args.small),
+        "--runs",
+        str(args.runs),
+        "--postgres-url",
+        args.postgres_url,
+    ]
+    command += ["--history", str(args.history)]
+    completed = subprocess.run(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False
+    )
+    lines = [line for line in completed.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if completed.returncode or not lines:
+        sys.stdout.write(completed.stdout)
+        raise SystemExit(f"{database}: the benchmark failed (exit {completed.returncode})")
+    return json.loads(lines[-1][len(RESULT_PREFIX) :])
+
+
+def ms(value: float) -> str:
+    return f"{value:,.1f} ms" if value < 10_000 else f"{value / 1000:,.1f} s"
+
+
+def short_sql(sql: str, width: int | None = 150) -> str:
+    """One line; a long column list is shortened to its first column."""
+    sql = " ".join(sql.split())
+    head, sep, tail = sql.partition(" FROM ")
+    if sep and len(head) > 60 and "COUNT" not in head:
+        head = head.split(", ")[0] + ", ..."
+    sql = head + sep + tail
+    return sql if width is None or len(sql) <= width else sql[: width - 3] + "..."
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "MISSED"
+
+
+def print_database(result: dict, big: int) -> None:
+    title = f"{result['database']} {result['version']}"
+    print(f"\n=== {title} ({result['location']}) ===")
+    for size in result["sizes"]:
+        print(
+            f"  {size['responses']:,} responses, {size['answers']:,} answer rows: generated in "
+            f"{size['generate_s']:.1f} s"
+        )
+    print("\n  Baseline (a): " + result["sizes"][0]["a_sql"])
+    print("  Plan:")
+    for line in result["sizes"][0]["a_plan"]:
+        print(f"    {line}")
+
+    header = (
+        f"\n  {'responses':>9}  {'measure':<40} {'median':>10} {'(min-max)':>19}  "
+        f"{'baseline (a)':>12} {'ratio':>7}  target"
+    )
+    print(header)
+    print("  " + "-" * (len(header) - 3))
+    for size in result["sizes"]:
+        a, b, c = size["a"]["median"], size["b"]["median"], size["c"]["median"]
+        is_big = size["responses"] == big
+        rows = [
+            ("(a) bare GROUP BY, covering index", size["a"], "", ""),
+            (
+                f"(b) build a release ({size['b_queries']} queries)",
+                size["b"],
+                f"{b / a:.2f}x",
+                f"<= {TARGET_RATIO}x: {verdict(b / a <= TARGET_RATIO)}" if is_big else "",
+            ),
+            (
+                f"(c) serve the released page ({size['c_queries']} q.)",
+                size["c"],
+                f"{c / a:.2f}x",
+                f"< {TARGET_PAGE_MS:.0f} ms: {verdict(c < TARGET_PAGE_MS)}",
+            ),
+        ]
+        for label, figure, ratio, target in rows:
+            spread = f"({ms(figure['min'])}-{ms(figure['max'])})"
+            baseline = ms(a) if ratio else ""
+            print(
+                f"  {size['responses']:>9,}  {label:<40} {ms(figure['median']):>10} "
+                f"{spread:>19}  {baseline:>12} {ratio:>7}  {target}"
+            )
+
+    for size in result["sizes"]:
+        a = size["a"]["median"]
+        print(f"\n  (b) at {size['responses']:,} responses, piece by piece (medians):")
+        raw_counts, summarise = size["b_raw_counts"]["median"], size["b_summarise"]["median"]
+        print(f"    {'campaign_raw_counts (all its queries)':<40} {ms(raw_counts):>10}")
+        print(f"    {'policy.summarise':<40} {ms(summarise):>10}")
+        for number, part in enumerate(size["b_parts"], 1):
+            sql = short_sql(part["sql"], None if "responses_" in part["sql"] else 150)
+            share = part["time"]["median"] / a
+            print(
+                f"    SELECT {number}: {ms(part['time']['median']):>10}  ({share:.2f}x (a))  {sql}"
+            )
+            if "responses_" in part["sql"]:  # the plans that matter: the counting queries
+                for line in part["plan"]:
+                    if line.strip():
+                        print(f"        {line}")
+
+
+def print_history(result: dict, big: int) -> None:
+    out = result.get("history")
+    if not out:
+        return
+    a = result["sizes"][0]["a"]["median"]
+    b = result["sizes"][0]["b"]["median"]
+    print(
+        f"\n  (b) at {big:,} responses with earlier releases in the campaign (k = {out['k']}: "
+        f"up to {max(big // out['k'] - 1, 1):,};\n  copies of the current release, "
+        f"{out['content_bytes']:,} bytes of JSON each):"
+    )
+    print(f"    {'earlier releases':>16} {'(b)':>10} {'runs':>5} {'baseline (a)':>13} {'ratio':>7}")
+    print(f"    {0:>16,} {ms(b):>10} {'':>5} {ms(a):>13} {b / a:>6.2f}x  (table above)")
+    for point in out["points"]:
+        t = point["time"]["median"]
+        made = "" if point["time"]["made"] else "  (no release made!)"
+        print(
+            f"    {point['releases']:>16,} {ms(t):>10} {point['runs']:>5} {ms(a):>13} "
+            f"{t / a:>6.2f}x  {verdict(t / a <= TARGET_RATIO)}{made}"
+        )
+
+
+def print_summary(results: list[dict], big: int, small: int) -> None:
+    print("\n=== Summary (medians; ratios against the baseline (a) of the same run) ===")
+    header = (
+        f"  {'database':<15} {'responses':>9} {'(a) GROUP BY':>13} {'(b) release':>12} "
+        f"{'b/a':>7} {'(b) + history':>14} {'b/a':>7}  {'(c) page':>9} "
+        f"{'(c) at ' + format(small, ','):>13}"
+    )
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    for result in results:
+        sizes = {s["responses"]: s for s in result["sizes"]}
+        s = sizes[big]
+        a, b, c = s["a"]["median"], s["b"]["median"], s["c"]["median"]
+        points = (result.get("history") or {}).get("points") or []
+        history = f"{ms(points[-1]['time']['median']):>14}" if points else f"{'-':>14}"
+        history_ratio = f"{points[-1]['time']['median'] / a:>6.2f}x" if points else f"{'-':>7}"
+        small_page = ms(sizes[small]["c"]["median"]) if small in sizes else "-"
+        print(
+            f"  {result['database'] + ' ' + result['version']:<15} {big:>9,} {ms(a):>13} "
+            f"{ms(b):>12} {b / a:>6.2f}x {history} {history_ratio}  {ms(c):>9} {small_page:>13}"
+        )
+    if any((r.get("history") or {}).get("points") for r in results):
+        print("  (b) + history: with the most earlier releases the batch rule allows.")
+    pages = [s["c"]["median"] for r in results for s in r["sizes"]]
+    ratios = [
+        s["b"]["median"] / s["a"]["median"]
+        for r in results
+        for s in r["sizes"]
+        if s["responses"] == big
+    ]
+    print(
+        f"\n  Target (b) <= {TARGET_RATIO} x (a) at {big:,} responses: "
+        f"{verdict(all(x <= TARGET_RATIO for x in ratios))} "
+        f"(worst {max(ratios):.2f}x, without history)."
+    )
+    print(
+        f"  Target (c) < {TARGET_PAGE_MS:.0f} ms whatever the number of responses: "
+        f"{verdict(all(x < TARGET_PAGE_MS for x in pages))} (worst {ms(max(pages))})."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs (after one warm-up)")
+    parser.add_argument(
+        "--small", type=int, default=1000, help="responses of the second campaign (0: none)"
+    )
+    parser.add_argument("--postgres-url", default=POSTGRES_URL, help="server, without database")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--json", type=Path, help="also write the raw results to this file")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=1000,
+        help="also time (b) with this many earlier releases and with the most allowed (0: skip)",
+    )
+    parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        print(RESULT_PREFIX + json.dumps(worker(args)), flush=True)
+        return
+
+    sys.path.insert(0, str(ROOT))
+    print("Summary Report benchmark")
+    for key, value in machine_info(args):
+        print(f"  {key:<26} {value}")
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    workdir = Path(tempfile.mkdtemp(prefix="hrdd-bench-"))
+    results = []
+    try:
+        for database in databases:
+            print(f"\n{database}: running (progress below)", flush=True)
+            results.append(run_worker(database, args, workdir))
+            print_database(results[-1], args.responses)
+            print_history(results[-1], args.responses)
+    finally:
+        if args.keep:
+            print(
+                f"\nKept: {workdir}" + (f" and {BENCH_DATABASE}" if "postgres" in databases else "")
+            )
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+            if "postgres" in databases:
+                try:
+                    drop_postgres_database(args.postgres_url)
+                except Exception as error:  # noqa: BLE001 - cleaning up only
+                    print(f"could not drop {BENCH_DATABASE}: {error}", file=sys.stderr)
+    print_summary(results, args.responses, args.small)
+    after = os.getloadavg()
+    print(f"  load average at the end: {after[0]:.2f} / {after[1]:.2f} / {after[2]:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
