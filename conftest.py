@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hrdd.accounts.models import User
+from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
 from hrdd.organisations.models import Membership, Organisation
 from hrdd.questionnaires.models import Questionnaire
@@ -126,6 +127,26 @@ def submit_response(campaign, answers=None, language="en"):
     response = response_save_draft(response=response, answers=dict(answers or VALID_ANSWERS))
     response, _created = response_submit(response=response)
     return response
+
+
+@pytest.fixture
+def disclosed(org_a, make_campaign):
+    """A disclosed campaign of organisation A, which is on the paid plan."""
+    org_a.plan = Organisation.Plan.PAID
+    org_a.save()
+    campaign = make_campaign(org_a, name="Disclosed 2026")
+    campaign.mode = Campaign.Mode.DISCLOSED
+    campaign.save()
+    return campaign
+
+
+def submit_disclosed(campaign, name, answers=None):
+    """Submit one response to a disclosed campaign, the supplier named and consenting."""
+    response, _code = response_start(
+        campaign=campaign, language="en", supplier_name=name, supplier_country="VN", consent=True
+    )
+    response = response_save_draft(response=response, answers=dict(answers or VALID_ANSWERS))
+    return response_submit(response=response)[0]
 
 
 def run_tasks() -> None:

@@ -10,32 +10,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conftest import PASSWORD, VALID_ANSWERS
-from hrdd.campaigns.models import Campaign
+from conftest import PASSWORD, VALID_ANSWERS, submit_disclosed
 from hrdd.organisations.models import Organisation
 from hrdd.reports.models import AuditEntry
 from hrdd.responses.models import Response
-from hrdd.responses.services import response_save_draft, response_start, response_submit
+from hrdd.responses.services import response_save_draft, response_start
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def disclosed(org_a, make_campaign):
-    org_a.plan = Organisation.Plan.PAID
-    org_a.save()
-    campaign = make_campaign(org_a, name="Disclosed 2026")
-    campaign.mode = Campaign.Mode.DISCLOSED
-    campaign.save()
-    return campaign
-
-
-def submit_disclosed(campaign, name, answers=None):
-    response, _code = response_start(
-        campaign=campaign, language="en", supplier_name=name, supplier_country="VN", consent=True
-    )
-    response = response_save_draft(response=response, answers=dict(answers or VALID_ANSWERS))
-    return response_submit(response=response)[0]
 
 
 def surfaces(campaign, response_id=0):

@@ -8,31 +8,12 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_response
+from conftest import PASSWORD, submit_disclosed, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.organisations.models import Organisation
 from hrdd.reports.models import AuditEntry
-from hrdd.responses.services import response_save_draft, response_start, response_submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def disclosed(org_a, make_campaign):
-    org_a.plan = Organisation.Plan.PAID
-    org_a.save()
-    campaign = make_campaign(org_a, name="Disclosed 2026")
-    campaign.mode = Campaign.Mode.DISCLOSED
-    campaign.save()
-    return campaign
-
-
-def submit_disclosed(campaign, name, answers=None):
-    response, _code = response_start(
-        campaign=campaign, language="en", supplier_name=name, supplier_country="VN", consent=True
-    )
-    response = response_save_draft(response=response, answers=dict(answers or VALID_ANSWERS))
-    return response_submit(response=response)[0]
 
 
 def login(client, user):
