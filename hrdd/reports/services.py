@@ -35,8 +35,8 @@ def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
     Due when at least `min_responses` responses (and 5 % of those already released) were
     submitted since the previous release (for the first release, `min_responses` in all),
     so that two releases never differ by fewer than that many suppliers. At close the same
-    rule applies: the last few responses may stay out of the final release, because showing
-    them would isolate them.
+    rule applies with k alone: up to k - 1 late responses may stay out of the final release,
+    because showing them would isolate them.
     Safe to run twice or concurrently: release numbers are unique per campaign, so of two
     workers racing for the same release one makes it and the other does nothing.
     """
@@ -56,7 +56,10 @@ def _release_if_due(campaign_id: int) -> ReportRelease | None:
         previous = ReportRelease.objects.filter(campaign=campaign).order_by("-number").first()
         total, counts, answered = campaign_raw_counts(campaign=campaign)
         already = previous.response_count if previous else 0
-        if total - already < batch_size(campaign.min_responses, already):
+        closed = campaign.state() == Campaign.State.CLOSED
+        # At close no more responses can come, so the final release needs only k new ones.
+        needed = campaign.min_responses if closed else batch_size(campaign.min_responses, already)
+        if total - already < needed:
             return None
         earlier = list(
             ReportRelease.objects.filter(campaign=campaign)
@@ -75,10 +78,6 @@ def _release_if_due(campaign_id: int) -> ReportRelease | None:
             campaign=campaign,
             number=(previous.number + 1) if previous else 1,
             response_count=total,
-            reason=(
-                ReportRelease.Reason.CLOSE
-                if campaign.state() == Campaign.State.CLOSED
-                else ReportRelease.Reason.BATCH
-            ),
+            reason=ReportRelease.Reason.CLOSE if closed else ReportRelease.Reason.BATCH,
             content=content,
         )

@@ -175,3 +175,19 @@ def test_large_campaigns_release_in_batches_of_five_percent():
 
     assert batch_size(5, 0) == 5 and batch_size(5, 60) == 5
     assert batch_size(5, 1000) == 50 and batch_size(8, 100) == 8
+
+
+def test_at_close_the_last_batch_needs_only_the_minimum(campaign_a):
+    from hrdd.reports.models import ReportRelease
+
+    ReportRelease.objects.create(
+        campaign=campaign_a, number=1, response_count=1000, reason="batch", content={}
+    )
+    # Pretend 1,000 responses were released; 6 more arrive. While open, 50 are needed (5 %).
+    from unittest import mock
+
+    with mock.patch("hrdd.reports.services.campaign_raw_counts", return_value=(1006, {}, {})):
+        assert report_release_if_due(campaign_id=campaign_a.pk) is None
+        with time_machine.travel(campaign_a.closes_at + timedelta(minutes=1)):
+            release = report_release_if_due(campaign_id=campaign_a.pk)
+    assert release.number == 2 and release.reason == "close"
