@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "hrdd.questionnaires",
     "hrdd.campaigns",
     "hrdd.responses",
+    "hrdd.suppliers",
     "hrdd.reports",
     "hrdd.notifications",
 ]

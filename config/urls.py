@@ -16,6 +16,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("hrdd.accounts.urls")),
     path("campaigns/", include("hrdd.campaigns.urls")),
+    path("suppliers/", include("hrdd.suppliers.urls")),
+    path("", include("hrdd.suppliers.link_urls")),
     path("reports/", include("hrdd.reports.urls")),
     path("reports/detailed/", include("hrdd.reports.detailed_urls")),
     path("", include("hrdd.reports.insights_urls")),

@@ -22,6 +22,11 @@ class Campaign(models.Model):
         CONFIDENTIAL = "confidential", _("Confidential: aggregated results only")
         DISCLOSED = "disclosed", _("Disclosed: suppliers agree to share their answers with you")
 
+    class Breakdown(models.TextChoices):
+        COUNTRY = "country", _("Supplier country")
+        INDUSTRY = "industry", _("Supplier industry")
+        SIZE = "size", _("Supplier size")
+
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Not open yet")
         OPEN = "open", _("Open")
@@ -54,6 +59,13 @@ class Campaign(models.Model):
         default=settings.CONFIDENTIALITY_DEFAULT_MIN_RESPONSES,
         validators=[MinValueValidator(settings.CONFIDENTIALITY_MIN_RESPONSES_FLOOR)],
     )
+    # Breakdowns the Summary Report may show, declared before anyone answers (DESIGN: no
+    # dimension chosen after seeing the data). Values from Campaign.Breakdown.
+    breakdowns = models.JSONField(_("report breakdowns"), default=list, blank=True)
+    # Automatic reminders to suppliers invited by personal link who have not answered yet:
+    # days before the close date, e.g. [7, 2].
+    reminder_days = models.JSONField(_("reminder days before close"), default=list, blank=True)
+    launched_at = models.DateTimeField(_("personal links sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

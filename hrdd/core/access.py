@@ -50,6 +50,17 @@ def get_membership(user, organisation: Organisation) -> Membership:
     return get_object_or_404(Membership, organisation=organisation, user=user)
 
 
+def get_buyer_for_member(user, organisation_id, *, write: bool = False) -> Organisation:
+    """The buyer organisation if `user` belongs to it, else 404; with write=True analysts and
+    viewers get 403. The membership is attached as `.membership`."""
+    organisation = get_object_or_404(Organisation, pk=organisation_id, kind=Organisation.Kind.BUYER)
+    membership = get_membership(user, organisation)
+    if write and not membership.can_edit:
+        raise PermissionDenied
+    organisation.membership = membership
+    return organisation
+
+
 def get_campaign_for_member(user, campaign_id, *, write: bool = False) -> Campaign:
     """The campaign if `user` belongs to its organisation, else 404 (never reveal other tenants).
 

@@ -10,12 +10,17 @@ class OutboundEmail(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        CLAIMED = "claimed", _("Claimed by a worker")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         RETRYING = "retrying", _("Failed temporarily, will retry")
         FAILED = "failed", _("Failed permanently")
 
     to = models.EmailField(_("recipient"))
+    # Campaign mail (invitations, reminders): counted per campaign for the buyer.
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     template = models.CharField(_("template"), max_length=100)
     language = models.CharField(_("language"), max_length=10)
     subject = models.CharField(_("subject"), max_length=300)
@@ -29,6 +34,8 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # Set with the claim (a random token per worker batch); see services.outbox_deliver.
+    claim_token = models.CharField(max_length=32, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -37,7 +44,11 @@ class OutboundEmail(models.Model):
         verbose_name = _("outbound e-mail")
         verbose_name_plural = _("outbound e-mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="email_status_idx"),
+            models.Index(fields=["claim_token"], name="email_claim_idx"),
+            models.Index(fields=["campaign", "template", "status"], name="email_campaign_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to} ({self.status})"

@@ -22,9 +22,13 @@ class Response(models.Model):
     language = models.CharField(max_length=10)
     code_hash = models.CharField(max_length=64, unique=True)
     draft = models.JSONField(default=dict)
-    # Disclosed campaigns only: who answers, and when it agreed that the buyer sees its answers.
+    # Disclosed campaigns: who answers, and when it agreed that the buyer sees its answers.
     supplier_name = models.CharField(max_length=200, blank=True)
     supplier_country = models.CharField(max_length=2, blank=True)
+    # From the buyer's supplier list when the supplier came through a personal link: the
+    # dimensions a campaign may declare as report breakdowns (never shown per response).
+    supplier_industry = models.CharField(max_length=30, blank=True)
+    supplier_size = models.CharField(max_length=10, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
     # Incremented on every save; a page posted from an older copy is detected, not applied blindly.
     revision = models.PositiveIntegerField(default=0)

@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from hrdd.organisations.models import Industry
+
+
+class SizeBand(models.TextChoices):
+    """Number of workers at the supplier; coarse bands, usable as a report breakdown."""
+
+    MICRO = "1-9", _("1 to 9 workers")
+    SMALL = "10-49", _("10 to 49 workers")
+    MEDIUM = "50-249", _("50 to 249 workers")
+    LARGE = "250-999", _("250 to 999 workers")
+    VERY_LARGE = "1000+", _("1,000 workers or more")
+
+
+class Supplier(models.Model):
+    """One entry of a buyer's supplier list: a company and the contact the platform writes to.
+
+    The buyer owns its list. The e-mail address is unique within the list (ignoring case).
+    Country, industry and size are what a campaign may declare as report breakdowns.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="suppliers",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"))
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True)
+    size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("preferred language"), max_length=10, default="en")
+    # Set from the link in every e-mail: no more reminders, for any campaign of this buyer.
+    reminders_opted_out_at = models.DateTimeField(
+        _("opted out of reminders at"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", Lower("email"), name="supplier_unique_email_per_buyer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupplierImport(models.Model):
+    """An uploaded supplier file, checked row by row and held until the buyer confirms.
+
+    Nothing reaches the supplier list before confirmation; then every valid row is added in
+    one transaction, so a file is never half-imported.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PREVIEW
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    # Valid rows, normalised: a list of dicts with the Supplier fields and the file's row number.
+    rows = models.JSONField(default=list)
+    # Problems: a list of {"row": n, "field": name, "message": text, "severity": error|warning}.
+    problems = models.JSONField(default=list)
+    imported_count = models.PositiveIntegerField(_("imported"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplier import")
+        verbose_name_plural = _("supplier imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Invitation(models.Model):
+    """A supplier's personal link to one campaign.
+
+    The link carries a random token; only its hash is stored. The same token is the resume
+    code of the response the supplier starts through it, so the link always leads back to its
+    own draft. Revoking or re-sending replaces the token (and the draft's code with it).
+    Opening the link (GET) changes nothing, so mail scanners cannot use it up.
+    """
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="invitations"
+    )
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    response = models.OneToOneField(
+        "responses.Response",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+    )
+    # The newest e-mail carrying the link (invitation or re-send): its delivery status.
+    last_email = models.ForeignKey(
+        "notifications.OutboundEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    send_count = models.PositiveSmallIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "supplier"], name="invitation_unique_supplier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk}"
+
+
+class ReminderRun(models.Model):
+    """One round of reminders of a campaign; the unique key makes each round happen once,
+    however often its task runs ("7d" for the automatic one 7 days before close, or
+    "manual-<date>" for the buyer's button)."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="reminder_runs"
+    )
+    key = models.CharField(max_length=40)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "key"], name="reminder_run_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.key}"
