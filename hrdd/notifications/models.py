@@ -26,7 +26,10 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
-    # Messages carrying a login or resume link have their bodies erased once sent.
+    # Bulk mail (invitations, reminders) is queued with plain values and rendered by the worker
+    # at sending time, so queueing 10,000 messages is one bulk insert.
+    context = models.JSONField(default=dict, blank=True)
+    # Messages carrying a login, resume or personal link have bodies and context erased once sent.
     contains_secret = models.BooleanField(default=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED

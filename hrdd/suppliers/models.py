@@ -101,17 +101,16 @@ class SupplierImport(models.Model):
 class Invitation(models.Model):
     """A supplier's personal link to one campaign.
 
-    The link carries a random token; only its hash is stored. The same token is the resume
-    code of the response the supplier starts through it, so the link always leads back to its
-    own draft. Revoking or re-sending replaces the token (and the draft's code with it).
-    Opening the link (GET) changes nothing, so mail scanners cannot use it up.
+    Each e-mail carries its own random token (an InvitationToken; only hashes are stored), so a
+    reminder never breaks the link of an earlier e-mail, and revoking kills them all. Every
+    token leads to the same response: the supplier's draft follows it from link to link.
+    Opening a link (GET) changes nothing, so mail scanners cannot use it up.
     """
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="invitations"
     )
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="invitations")
-    token_hash = models.CharField(max_length=64, unique=True)
     response = models.OneToOneField(
         "responses.Response",
         on_delete=models.SET_NULL,
@@ -119,7 +118,7 @@ class Invitation(models.Model):
         blank=True,
         related_name="invitation",
     )
-    # The newest e-mail carrying the link (invitation or re-send): its delivery status.
+    # The newest e-mail carrying a link (invitation or re-send): its delivery status.
     last_email = models.ForeignKey(
         "notifications.OutboundEmail",
         on_delete=models.SET_NULL,
@@ -142,6 +141,17 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.pk}"
+
+
+class InvitationToken(models.Model):
+    """The hash of one token sent in one e-mail; the token itself is never stored."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"token of invitation {self.invitation_id}"
 
 
 class ReminderRun(models.Model):
