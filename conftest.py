@@ -168,6 +168,24 @@ def run_tasks() -> None:
     assert not failed.exists(), [(t.task_path, t.traceback) for t in failed]
 
 
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1, configured as the platform's mail server, not started
+    (tests start and stop it to play an outage)."""
+    from hrdd.notifications.testing import SMTPServer, configure
+
+    server = SMTPServer()
+    configure(settings, server)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_running(smtp):
+    smtp.start()
+    return smtp
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright (never a downloaded browser)."""

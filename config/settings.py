@@ -186,6 +186,12 @@ else:
     raise ValueError(f"EMAIL_URL: unsupported scheme {_email.scheme!r} (file, console, smtp...)")
 # How often a message that failed for a temporary reason is retried before giving up.
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
+# Messages a worker claims at once and sends over one SMTP connection.
+EMAIL_BATCH_SIZE = env_int("EMAIL_BATCH_SIZE", 100)
+# Messages per second per worker, within what the mail provider accepts (0: no limit).
+EMAIL_RATE_LIMIT = env_int("EMAIL_RATE_LIMIT", 50)
+# Seconds after which messages held by a worker that stopped go back to the queue.
+EMAIL_CLAIM_TIMEOUT = env_int("EMAIL_CLAIM_TIMEOUT", 300)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS=1 behind a TLS-terminating proxy turns on every transport protection at once.

@@ -1,22 +1,32 @@
 import logging
+import secrets
 import smtplib
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from hrdd.notifications import smtp
 from hrdd.notifications.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
-    """Render the template trio emails/<template>.subject.txt/.txt/.html in `language`."""
+    """Render the template trio emails/<template>.subject.txt/.txt/.html in `language`.
+
+    Values of keys ending in "_at" may be ISO date-times (as queued by bulk mail): they are
+    turned back into date-times so templates format them in the recipient's language.
+    """
     context = {"site_url": settings.SITE_URL, "platform_name": settings.PLATFORM_NAME, **context}
+    for key, value in context.items():
+        if key.endswith("_at") and isinstance(value, str):
+            context[key] = datetime.fromisoformat(value)
     with translation.override(language):
         subject = render_to_string(f"emails/{template}.subject.txt", context)
         text = render_to_string(f"emails/{template}.txt", context)
@@ -31,10 +41,9 @@ def email_queue(
     context: dict,
     language: str,
     contains_secret: bool = False,
+    campaign=None,
 ) -> OutboundEmail:
-    """Render an e-mail now and have a task send it once the current transaction commits."""
-    from hrdd.notifications.tasks import send_email
-
+    """Render an e-mail now and have the outbox send it once the current transaction commits."""
     subject, text, html = render_email(template=template, context=context, language=language)
     message = OutboundEmail.objects.create(
         to=to,
@@ -44,9 +53,66 @@ def email_queue(
         body_text=text,
         body_html=html,
         contains_secret=contains_secret,
+        campaign=campaign,
     )
-    transaction.on_commit(lambda: send_email.enqueue(email_id=message.pk))
+    outbox_kick_on_commit()
     return message
+
+
+def email_build(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    campaign=None,
+    contains_secret: bool = True,
+    not_before: datetime | None = None,
+) -> OutboundEmail:
+    """An unsaved message for bulk queueing: `context` holds plain JSON values only, and the
+    worker renders it when sending. Save many with `email_queue_many`."""
+    return OutboundEmail(
+        to=to,
+        template=template,
+        language=language,
+        context=context,
+        contains_secret=contains_secret,
+        campaign=campaign,
+        next_attempt_at=not_before,
+    )
+
+
+def email_queue_many(messages: list[OutboundEmail]) -> list[OutboundEmail]:
+    """Queue many messages with one bulk insert; the outbox starts once the transaction commits."""
+    created = OutboundEmail.objects.bulk_create(messages, batch_size=2000)
+    due = [m.next_attempt_at for m in created if m.next_attempt_at]
+    outbox_kick_on_commit(run_after=min(due) if due and len(due) == len(created) else None)
+    return created
+
+
+def outbox_kick_on_commit(run_after: datetime | None = None) -> None:
+    """Have a worker deliver the outbox after the current transaction commits."""
+    from hrdd.notifications.tasks import deliver_outbox
+
+    def kick():
+        task = deliver_outbox.using(run_after=run_after) if run_after else deliver_outbox
+        task.enqueue()
+
+    transaction.on_commit(kick)
+
+
+# --- Delivery ----------------------------------------------------------------------------------
+#
+# Messages move queued -> claimed -> sending -> sent, or to retrying / failed. A worker claims a
+# batch with one conditional UPDATE stamped with a random claim token, so two workers never hold
+# the same message; each message is then moved claimed -> sending by another conditional update
+# just before its SMTP dialogue, and recorded as sent at the SMTP commit point (see smtp.py).
+# A worker that dies leaves "claimed" (never started) or "sending" (the server discarded it)
+# messages behind; after EMAIL_CLAIM_TIMEOUT they go back to the queue. Before it sends
+# anything, every batch schedules a watchdog run of the task for that moment, so recovery
+# needs no cron and no surviving worker state.
+
+RETRYABLE = [OutboundEmail.Status.QUEUED, OutboundEmail.Status.RETRYING]
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -63,52 +129,226 @@ def _is_temporary(exc: Exception) -> bool:
     return isinstance(exc, OSError | smtplib.SMTPException)
 
 
-def email_deliver(*, email_id: int) -> str:
-    """Send one queued message exactly once and record the outcome.
+def _due(now: datetime) -> Q:
+    return Q(status__in=RETRYABLE) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
 
-    The conditional update claims the message: if another worker (or a retried task) got
-    there first, this call does nothing. Returns the resulting status.
-    """
-    now = timezone.now()
-    claimed = OutboundEmail.objects.filter(
-        pk=email_id, status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.RETRYING]
-    ).update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return "skipped"
-    message = OutboundEmail.objects.get(pk=email_id)
+
+def outbox_release_stale(*, now: datetime | None = None) -> int:
+    """Put back in the queue what a dead worker held for longer than EMAIL_CLAIM_TIMEOUT."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT)
+    return OutboundEmail.objects.filter(
+        status__in=[OutboundEmail.Status.CLAIMED, OutboundEmail.Status.SENDING],
+        claimed_at__lt=limit,
+    ).update(
+        status=OutboundEmail.Status.RETRYING,
+        claim_token="",
+        next_attempt_at=now,
+        last_error="The worker sending this message stopped; it was put back in the queue.",
+    )
+
+
+def outbox_claim(*, limit: int, now: datetime | None = None) -> tuple[str, list[OutboundEmail]]:
+    """Claim up to `limit` due messages for this worker, oldest first."""
+    now = now or timezone.now()
+    token = secrets.token_hex(16)
+    due_ids = (
+        OutboundEmail.objects.filter(_due(now)).order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    # The status condition is checked again by the UPDATE itself: a message another worker
+    # claimed in the meantime no longer matches and is left alone.
+    OutboundEmail.objects.filter(_due(now), pk__in=due_ids).update(
+        status=OutboundEmail.Status.CLAIMED, claim_token=token, claimed_at=now
+    )
+    return token, list(OutboundEmail.objects.filter(claim_token=token).order_by("pk"))
+
+
+def _as_email(message: OutboundEmail) -> EmailMultiAlternatives:
+    if not message.body_text:
+        # Bulk mail is rendered now, in the recipient's language.
+        subject, text, html = render_email(
+            template=message.template, context=message.context, language=message.language
+        )
+        message.subject, message.body_text, message.body_html = subject[:300], text, html
     mail = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
+        # One identity per message: should anything ever arrive twice, it is recognisable.
+        headers={"Message-ID": f"<outbox-{message.pk}@{_mail_domain()}>"},
     )
     if message.body_html:
         mail.attach_alternative(message.body_html, "text/html")
-    try:
-        mail.send()
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded, none is lost
-        temporary = _is_temporary(exc) and message.attempts < settings.EMAIL_MAX_ATTEMPTS
-        message.status = OutboundEmail.Status.RETRYING if temporary else OutboundEmail.Status.FAILED
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        message.next_attempt_at = now + _retry_delay(message.attempts) if temporary else None
-        fields = ["status", "last_error", "next_attempt_at"]
-        if not temporary and message.contains_secret:
-            # A link that will never be delivered must not stay readable in the database.
-            message.body_text = message.body_html = ""
-            fields += ["body_text", "body_html"]
-        message.save(update_fields=fields)
-        logger.warning("e-mail %s to %s failed: %s", message.pk, message.to, message.last_error)
-        if temporary:
-            from hrdd.notifications.tasks import send_email
+    return mail
 
-            send_email.using(run_after=message.next_attempt_at).enqueue(email_id=message.pk)
-        return message.status
-    message.status = OutboundEmail.Status.SENT
-    message.sent_at = timezone.now()
-    message.last_error = ""
-    fields = ["status", "sent_at", "last_error"]
+
+def _mail_domain() -> str:
+    address = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+    return address or "localhost"
+
+
+def _record_sent(message: OutboundEmail, now: datetime) -> None:
+    fields = {
+        "status": OutboundEmail.Status.SENT,
+        "sent_at": now,
+        "last_error": "",
+        "claim_token": "",
+        "subject": message.subject,
+    }
     if message.contains_secret:
-        message.body_text = message.body_html = ""
-        fields += ["body_text", "body_html"]
-    message.save(update_fields=fields)
-    return message.status
+        # A link that has reached its recipient does not stay readable in the database.
+        fields.update(body_text="", body_html="", context={})
+    elif message.context:
+        fields.update(body_text=message.body_text, body_html=message.body_html)
+    OutboundEmail.objects.filter(pk=message.pk).update(**fields)
+
+
+def _record_failure(message: OutboundEmail, exc: Exception, now: datetime) -> str:
+    attempts = message.attempts + 1  # the attempt that just failed was counted when it began
+    temporary = _is_temporary(exc) and attempts < settings.EMAIL_MAX_ATTEMPTS
+    status = OutboundEmail.Status.RETRYING if temporary else OutboundEmail.Status.FAILED
+    fields = {
+        "status": status,
+        "attempts": attempts,
+        "claim_token": "",
+        "last_error": f"{type(exc).__name__}: {exc}"[:2000],
+        "next_attempt_at": now + _retry_delay(attempts) if temporary else None,
+    }
+    if not temporary and message.contains_secret:
+        # A link that will never be delivered must not stay readable in the database.
+        fields.update(body_text="", body_html="", context={})
+    OutboundEmail.objects.filter(pk=message.pk).update(**fields)
+    logger.warning("e-mail %s to %s failed: %s", message.pk, message.to, fields["last_error"])
+    return status
+
+
+class _Pacer:
+    """At most `rate` messages per second from this worker (0: no limit)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1 / rate if rate else 0.0
+        self.next_at = time.monotonic()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if self.next_at > now:
+            time.sleep(self.next_at - now)
+        self.next_at = max(self.next_at, now) + self.interval
+
+
+def _deliver_one(backend, message: OutboundEmail) -> str:
+    """Send one claimed message and record the outcome. Returns the resulting status."""
+    now = timezone.now()
+    started = OutboundEmail.objects.filter(
+        pk=message.pk, claim_token=message.claim_token, status=OutboundEmail.Status.CLAIMED
+    ).update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not started:
+        return "skipped"  # released as stale and taken over by another worker
+    try:
+        mail = _as_email(message)
+        if smtp.supports_commit_point(backend):
+            smtp.send_with_commit_point(backend, mail, lambda: _record_sent(message, now))
+        else:
+            backend.send_messages([mail])
+            _record_sent(message, now)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded, none is lost
+        if smtp.supports_commit_point(backend):
+            smtp.abandon(backend)  # the dialogue may be half-way: start the next one afresh
+        return _record_failure(message, exc, now)
+    return OutboundEmail.Status.SENT
+
+
+def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
+    """Send every due message, batch by batch over one SMTP connection, at the rate limit.
+
+    Safe to run in any number of workers at once. Returns counts by outcome.
+    """
+    from hrdd.notifications.tasks import deliver_outbox
+
+    counts: dict[str, int] = {}
+    retrying = False
+    outbox_release_stale()
+    pacer = _Pacer(settings.EMAIL_RATE_LIMIT)
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        _token, batch = outbox_claim(limit=settings.EMAIL_BATCH_SIZE)
+        if not batch:
+            break
+        batches += 1
+        # The watchdog: if this worker dies now, a later run puts the batch back in the queue.
+        deliver_outbox.using(
+            run_after=timezone.now() + timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT + 1)
+        ).enqueue()
+        backend = get_connection(fail_silently=False)
+        try:
+            for message in batch:
+                pacer.wait()
+                status = _deliver_one(backend, message)
+                counts[status] = counts.get(status, 0) + 1
+                if status == OutboundEmail.Status.RETRYING:
+                    retrying = True
+        finally:
+            try:
+                backend.close()
+            except Exception:  # noqa: BLE001 - a broken connection is closed either way
+                smtp.abandon(backend) if smtp.supports_commit_point(backend) else None
+    if retrying:
+        _schedule_retries()
+    return counts
+
+
+def _schedule_retries() -> None:
+    """One run of the outbox when the earliest retry falls due (not one per failed message)."""
+    from hrdd.notifications.tasks import deliver_outbox
+
+    due = outbox_next_due()
+    if due is not None:
+        deliver_outbox.using(run_after=due).enqueue()
+
+
+def email_deliver(*, email_id: int) -> str:
+    """Deliver one message now if it is due and nobody holds it (for tests and the admin)."""
+    now = timezone.now()
+    token = secrets.token_hex(16)
+    claimed = OutboundEmail.objects.filter(_due(now), pk=email_id).update(
+        status=OutboundEmail.Status.CLAIMED, claim_token=token, claimed_at=now
+    )
+    if not claimed:
+        return "skipped"
+    message = OutboundEmail.objects.get(pk=email_id)
+    backend = get_connection(fail_silently=False)
+    try:
+        status = _deliver_one(backend, message)
+        if status == OutboundEmail.Status.RETRYING:
+            _schedule_retries()
+        return status
+    finally:
+        try:
+            backend.close()
+        except Exception:  # noqa: BLE001
+            smtp.abandon(backend) if smtp.supports_commit_point(backend) else None
+
+
+def delivery_counts(*, campaign, templates: list[str] | None = None) -> dict[str, int]:
+    """Messages of a campaign by status, as the buyer sees them: queued (including those being
+    sent), sent, failed temporarily (will retry), failed permanently."""
+    qs = OutboundEmail.objects.filter(campaign=campaign)
+    if templates is not None:
+        qs = qs.filter(template__in=templates)
+    raw = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
+    S = OutboundEmail.Status
+    return {
+        "queued": raw.get(S.QUEUED, 0) + raw.get(S.CLAIMED, 0) + raw.get(S.SENDING, 0),
+        "sent": raw.get(S.SENT, 0),
+        "retrying": raw.get(S.RETRYING, 0),
+        "failed": raw.get(S.FAILED, 0),
+    }
+
+
+def outbox_next_due() -> datetime | None:
+    return OutboundEmail.objects.filter(status__in=RETRYABLE).aggregate(t=Min("next_attempt_at"))[
+        "t"
+    ]

@@ -1,9 +1,10 @@
 from django_tasks import task
 
-from hrdd.notifications.services import email_deliver
+from hrdd.notifications.services import outbox_deliver
 
 
 @task(queue_name="email")
-def send_email(*, email_id: int) -> str:
-    """Send one queued e-mail; safe to run twice (the second run finds it claimed)."""
-    return email_deliver(email_id=email_id)
+def deliver_outbox() -> dict[str, int]:
+    """Send every due e-mail in batches. Any number may run at once: each message is claimed
+    by one of them, and a run finding nothing to do simply ends."""
+    return outbox_deliver()

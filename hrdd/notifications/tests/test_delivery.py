@@ -5,99 +5,21 @@ is down only delays it (with a retry on record), a recipient the server refuses 
 rather than retried forever, and a message carrying a secret link does not keep it once sent.
 """
 
-import email
-import email.policy
-import socket
-from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import run_tasks
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.services import email_deliver, email_queue
+from hrdd.notifications.testing import BUSY, REFUSED
 
 pytestmark = pytest.mark.django_db
 
-SEND_EMAIL = "hrdd.notifications.tasks.send_email"
+DELIVER = "hrdd.notifications.tasks.deliver_outbox"
 RESUME_CODE = "ABCD-EFGH-JKMN-PQRS"
-REFUSED = "nobody@factory.example"
-BUSY = "busy@factory.example"
-
-
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    message: email.message.EmailMessage
-
-
-@dataclass
-class Handler:
-    """Accepts everything except two addresses; keeps every message it accepted."""
-
-    received: list[Received] = field(default_factory=list)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address == REFUSED:
-            return "550 5.1.1 no such user"
-        if address == BUSY:
-            return "451 4.2.1 mailbox busy, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
-class SMTPServer:
-    """A local SMTP server on a port of its own, which a test can start late or stop."""
-
-    def __init__(self) -> None:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.handler = Handler()
-        self.controller: Controller | None = None
-
-    @property
-    def received(self) -> list[Received]:
-        return self.handler.received
-
-    def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp(settings):
-    """The SMTP server, configured as the platform's mail server but not yet running."""
-    server = SMTPServer()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp_running(smtp):
-    smtp.start()
-    return smtp
 
 
 def queue_resume_link(campaign, *, to="factory@example.vn", language="en", **extra):
@@ -117,19 +39,28 @@ def queue_and_commit(django_capture_on_commit_callbacks, campaign, **kwargs):
     return message
 
 
-def pending_sends(message) -> list[DBTaskResult]:
-    """send_email tasks for `message` that are still waiting to run."""
-    return [
-        task
-        for task in DBTaskResult.objects.filter(task_path=SEND_EMAIL, status="READY")
-        if task.args_kwargs["kwargs"] == {"email_id": message.pk}
-    ]
+@pytest.fixture(autouse=True)
+def _watchdogs_far_away(settings):
+    """Watchdog runs (scheduled by every batch) go two hours ahead, beyond any retry."""
+    settings.EMAIL_CLAIM_TIMEOUT = 7200
+
+
+def pending_retries() -> list[DBTaskResult]:
+    """Outbox runs scheduled for a retry (within the hour), not the far-away watchdogs."""
+    return list(
+        DBTaskResult.objects.filter(
+            task_path=DELIVER,
+            status="READY",
+            run_after__lte=timezone.now() + timedelta(hours=1),
+        )
+    )
 
 
 def make_retries_due() -> None:
-    DBTaskResult.objects.filter(task_path=SEND_EMAIL, status="READY").update(
-        run_after=timezone.now()
+    OutboundEmail.objects.filter(status=OutboundEmail.Status.RETRYING).update(
+        next_attempt_at=timezone.now()
     )
+    DBTaskResult.objects.filter(task_path=DELIVER, status="READY").update(run_after=timezone.now())
 
 
 def lines(text: str) -> list[str]:
@@ -199,7 +130,7 @@ def test_nothing_is_sent_until_the_transaction_commits(smtp_running, campaign_a)
     assert smtp_running.received == []
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.QUEUED
-    assert pending_sends(message) == []
+    assert pending_retries() == []
 
 
 def test_delivering_twice_sends_once(smtp_running, campaign_a):
@@ -217,16 +148,16 @@ def test_delivering_twice_sends_once(smtp_running, campaign_a):
 def test_task_enqueued_twice_sends_once(
     smtp_running, campaign_a, django_capture_on_commit_callbacks
 ):
-    from hrdd.notifications.tasks import send_email
+    from hrdd.notifications.tasks import deliver_outbox
 
-    message = queue_and_commit(django_capture_on_commit_callbacks, campaign_a)
-    send_email.enqueue(email_id=message.pk)
+    queue_and_commit(django_capture_on_commit_callbacks, campaign_a)
+    deliver_outbox.enqueue()
 
     run_tasks()
 
     assert len(smtp_running.received) == 1
-    results = DBTaskResult.objects.filter(task_path=SEND_EMAIL)
-    assert sorted(r.return_value for r in results) == ["sent", "skipped"]
+    results = DBTaskResult.objects.filter(task_path=DELIVER, status="SUCCESSFUL")
+    assert sorted(str(r.return_value) for r in results) == ["{'sent': 1}", "{}"]
 
 
 def test_secret_bodies_are_erased_once_sent(smtp_running, campaign_a):
@@ -275,7 +206,7 @@ def test_server_down_delays_the_message_and_a_retry_delivers_it_once(
     assert message.sent_at is None
     # The link is still needed for the retry.
     assert RESUME_CODE in message.body_text
-    [retry] = pending_sends(message)
+    [retry] = pending_retries()
     assert retry.run_after > timezone.now()
     assert retry.queue_name == "email"
 
@@ -295,7 +226,7 @@ def test_server_down_delays_the_message_and_a_retry_delivers_it_once(
     assert message.last_error == ""
     assert message.sent_at is not None
     assert message.body_text == ""
-    assert pending_sends(message) == []
+    assert pending_retries() == []
 
     # Running the worker again sends nothing more.
     run_tasks()
@@ -315,7 +246,7 @@ def test_retries_wait_longer_each_time(smtp, campaign_a, django_capture_on_commi
 
     assert message.attempts == 3
     assert delays[0] < delays[1] < delays[2]
-    assert len(pending_sends(message)) == 1
+    assert len(pending_retries()) == 1
 
 
 def test_permanent_refusal_fails_without_retry(
@@ -332,7 +263,7 @@ def test_permanent_refusal_fails_without_retry(
     assert "550" in message.last_error
     assert message.next_attempt_at is None
     assert message.sent_at is None
-    assert pending_sends(message) == []
+    assert pending_retries() == []
 
 
 def test_temporary_refusal_is_retried(smtp_running, campaign_a, django_capture_on_commit_callbacks):
@@ -344,7 +275,7 @@ def test_temporary_refusal_is_retried(smtp_running, campaign_a, django_capture_o
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.RETRYING
     assert "451" in message.last_error
-    assert len(pending_sends(message)) == 1
+    assert len(pending_retries()) == 1
 
 
 def test_refusing_one_address_does_not_hold_up_another(
@@ -381,9 +312,162 @@ def test_gives_up_after_the_maximum_number_of_attempts(
     assert message.attempts == 2
     assert message.last_error
     assert message.next_attempt_at is None
-    assert pending_sends(message) == []
+    assert pending_retries() == []
 
     # A failed message is not picked up again, even when the server is back.
     smtp.start()
     assert email_deliver(email_id=message.pk) == "skipped"
     assert smtp.received == []
+
+
+# --- Batches, workers that die, workers that race -------------------------------------------
+
+
+def queue_many(campaign, n: int) -> list[OutboundEmail]:
+    from hrdd.notifications.services import email_build, email_queue_many
+
+    return email_queue_many(
+        [
+            email_build(
+                to=f"supplier{i}@factory.example",
+                template="resume_link",
+                context={
+                    "campaign": {
+                        "organisation": {"name": "Northwind"},
+                        "public_slug": campaign.public_slug,
+                    },
+                    "code": f"C{i}",
+                },
+                language="en",
+                campaign=campaign,
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def test_bulk_mail_is_rendered_by_the_worker_and_its_secrets_erased(smtp_running, campaign_a):
+    from hrdd.notifications.services import outbox_deliver
+
+    [message] = queue_many(campaign_a, 1)
+    assert message.body_text == ""
+
+    assert outbox_deliver() == {"sent": 1}
+
+    [received] = smtp_running.received
+    assert "C0" in received.message.get_body(preferencelist=("plain",)).get_content()
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.SENT
+    assert "Northwind" in message.subject
+    assert message.context == {}
+    assert message.body_text == ""
+
+
+def test_a_worker_killed_before_the_commit_point_leaves_nothing_at_the_server(
+    smtp_running, campaign_a, settings
+):
+    """The SMTP commit point: the message is recorded as sent before the final "." of DATA;
+    a worker dying before that record leaves an unfinished message the server discards, and
+    the message goes back to the queue after the claim timeout, to be sent exactly once."""
+    from hrdd.notifications import services
+
+    [message] = queue_many(campaign_a, 1)
+
+    class Killed(BaseException):
+        pass
+
+    def die(*args, **kwargs):
+        raise Killed
+
+    original = services._record_sent
+    services._record_sent = die
+    try:
+        with pytest.raises(Killed):
+            services.outbox_deliver()
+    finally:
+        services._record_sent = original
+
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.SENDING
+    assert smtp_running.received == []  # the server dropped the unfinished message
+
+    # Too early: the claim is still fresh, nobody takes the message over.
+    assert services.outbox_deliver() == {}
+    settings.EMAIL_CLAIM_TIMEOUT = 0
+    assert services.outbox_deliver() == {"sent": 1}
+
+    assert len(smtp_running.received) == 1
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.SENT
+    assert message.attempts == 2
+
+
+def test_two_workers_claim_disjoint_batches(campaign_a, settings):
+    from hrdd.notifications.services import outbox_claim
+
+    queue_many(campaign_a, 10)
+
+    _first, mine = outbox_claim(limit=6)
+    _second, theirs = outbox_claim(limit=6)
+    _third, nothing = outbox_claim(limit=6)
+
+    assert len(mine) == 6
+    assert len(theirs) == 4
+    assert nothing == []
+    assert not {m.pk for m in mine} & {m.pk for m in theirs}
+
+
+def test_a_batch_taken_over_after_the_timeout_is_not_sent_by_its_first_worker(
+    smtp_running, campaign_a, settings
+):
+    from hrdd.notifications import services
+
+    queue_many(campaign_a, 3)
+    token, batch = services.outbox_claim(limit=10)
+    # The first worker stalls; its claim expires and another worker sends the batch.
+    settings.EMAIL_CLAIM_TIMEOUT = 0
+    assert services.outbox_deliver() == {"sent": 3}
+    # The first worker wakes up and goes on with its (stale) batch: nothing is sent twice.
+    backend = services.get_connection()
+    assert [services._deliver_one(backend, m) for m in batch] == ["skipped"] * 3
+    backend.close()
+    assert len(smtp_running.received) == 3
+
+
+def test_delivery_keeps_to_the_rate_limit(smtp_running, campaign_a, settings):
+    import time
+
+    from hrdd.notifications.services import outbox_deliver
+
+    settings.EMAIL_RATE_LIMIT = 20
+    queue_many(campaign_a, 11)
+
+    started = time.monotonic()
+    assert outbox_deliver() == {"sent": 11}
+    elapsed = time.monotonic() - started
+
+    assert elapsed >= 0.5  # 11 messages at 20 per second: 10 intervals of 50 ms
+
+
+def test_campaign_delivery_counts(smtp_running, campaign_a):
+    from hrdd.notifications.services import delivery_counts, outbox_deliver
+
+    queue_many(campaign_a, 2)
+    for address in (REFUSED, BUSY):
+        email_queue(
+            to=address,
+            template="resume_link",
+            context={"campaign": campaign_a, "code": RESUME_CODE},
+            language="en",
+            campaign=campaign_a,
+        )
+    queue_resume_link(campaign_a, to="elsewhere@factory.example")  # not campaign mail
+
+    outbox_deliver()
+
+    assert delivery_counts(campaign=campaign_a) == {
+        "queued": 0,
+        "sent": 2,
+        "retrying": 1,
+        "failed": 1,
+    }
