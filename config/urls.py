@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("hrdd.accounts.urls")),
     path("campaigns/", include("hrdd.campaigns.urls")),
+    path("campaigns/<int:campaign_id>/links/", include("hrdd.suppliers.invitation_urls")),
     path("suppliers/", include("hrdd.suppliers.urls")),
     path("", include("hrdd.suppliers.link_urls")),
     path("reports/", include("hrdd.reports.urls")),

@@ -79,4 +79,10 @@ def campaign_set_dates(
     campaign.opens_at = opens_at
     campaign.closes_at = closes_at
     campaign.save(update_fields=["opens_at", "closes_at"])
+    if campaign.launched_at:
+        from hrdd.suppliers.invitations import reminders_schedule
+
+        # Reminders are relative to the close date: schedule them for the new one (a run
+        # queued for the old date finds it has moved and waits, see suppliers.tasks).
+        reminders_schedule(campaign=campaign)
     return campaign

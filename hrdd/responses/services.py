@@ -30,6 +30,8 @@ def response_start(
     supplier_name: str = "",
     supplier_country: str = "",
     consent: bool = False,
+    supplier_industry: str = "",
+    supplier_size: str = "",
 ) -> tuple[Response, str]:
     """Open a new draft response and return it with its resume code (shown once, never stored).
 
@@ -39,18 +41,19 @@ def response_start(
     _require_open(campaign)
     if language not in campaign.languages:
         language = campaign.languages[0]
-    fields = {}
+    # From the buyer's supplier list (personal links): the declared breakdown dimensions.
+    fields = {
+        "supplier_country": supplier_country,
+        "supplier_industry": supplier_industry,
+        "supplier_size": supplier_size,
+    }
     if campaign.is_disclosed:
         if not consent or not supplier_name.strip():
             raise ValidationError(
                 _("To answer, give your company name and agree to share your answers."),
                 code="consent",
             )
-        fields = {
-            "supplier_name": supplier_name.strip()[:200],
-            "supplier_country": supplier_country,
-            "consented_at": timezone.now(),
-        }
+        fields.update(supplier_name=supplier_name.strip()[:200], consented_at=timezone.now())
     code = new_code()
     response = Response.objects.create(
         campaign=campaign, language=language, code_hash=hash_code(code), **fields
@@ -59,8 +62,16 @@ def response_start(
 
 
 def response_find(*, campaign: Campaign, code: str) -> Response | None:
-    """The response of this campaign that the resume code opens, if any."""
-    return Response.objects.filter(campaign=campaign, code_hash=hash_code(code)).first()
+    """The response of this campaign that the resume code, or a live personal link's token,
+    opens, if any."""
+    response = Response.objects.filter(campaign=campaign, code_hash=hash_code(code)).first()
+    if response is None:
+        from hrdd.suppliers.invitations import invitation_for_token
+
+        invitation = invitation_for_token(token=code)
+        if invitation is not None and invitation.campaign_id == campaign.pk:
+            response = invitation.response
+    return response
 
 
 def _invalid(code: str) -> ValidationError:

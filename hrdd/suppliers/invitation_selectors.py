@@ -1,0 +1,91 @@
+"""What a buyer may see of its personal links.
+
+Confidential campaign: delivery of invitations (counts, and the addresses that failed), never
+whether or when a supplier answered, nor anything about reminders, whose recipients are by
+definition the suppliers who have not answered. Disclosed campaign: per-supplier status too.
+"""
+
+from django.db.models import Count, Q
+
+from hrdd.campaigns.models import Campaign
+from hrdd.notifications.models import OutboundEmail
+from hrdd.notifications.services import delivery_counts
+from hrdd.responses.models import Response
+from hrdd.suppliers.invitations import INVITATION, LINK_TEMPLATES, manual_reminder_key
+from hrdd.suppliers.models import Invitation, ReminderRun, Supplier
+
+NOT_STARTED = "not_started"
+STARTED = "started"
+SUBMITTED = "submitted"
+
+
+def links_overview(*, campaign: Campaign) -> dict:
+    """Figures for the campaign page's personal-link card."""
+    invited = Invitation.objects.filter(campaign=campaign)
+    totals = invited.aggregate(
+        invited=Count("pk"), revoked=Count("pk", filter=Q(revoked_at__isnull=False))
+    )
+    overview = {
+        **totals,
+        "suppliers": Supplier.objects.filter(organisation=campaign.organisation).count(),
+        "not_invited": Supplier.objects.filter(organisation=campaign.organisation)
+        .exclude(invitations__campaign=campaign)
+        .count(),
+        # Reminders go only to those who have not answered: in a confidential campaign even
+        # their number would give the response count away.
+        "delivery": delivery_counts(
+            campaign=campaign,
+            templates=LINK_TEMPLATES if campaign.is_disclosed else [INVITATION],
+        ),
+        "reminded_today": ReminderRun.objects.filter(
+            campaign=campaign, key=manual_reminder_key()
+        ).exists(),
+    }
+    if campaign.is_disclosed:
+        overview["statuses"] = invited.aggregate(
+            started=Count("pk", filter=Q(response__status=Response.Status.DRAFT)),
+            submitted=Count("pk", filter=Q(response__status=Response.Status.SUBMITTED)),
+        )
+    return overview
+
+
+def delivery_problems(*, campaign: Campaign) -> list[dict]:
+    """Invitations whose newest e-mail failed, permanently or for now, with the reason."""
+    failing = (
+        Invitation.objects.filter(
+            campaign=campaign,
+            last_email__status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.RETRYING],
+        )
+        .select_related("supplier", "last_email")
+        .order_by("supplier__name")
+    )
+    return [
+        {
+            "invitation": inv,
+            "supplier": inv.supplier,
+            "status": inv.last_email.status,
+            "status_label": inv.last_email.get_status_display(),
+            "error": inv.last_email.last_error,
+        }
+        for inv in failing[:500]
+    ]
+
+
+def invitations_page(*, campaign: Campaign, query: str = ""):
+    """Invited suppliers with the delivery of their newest link; in a disclosed campaign also
+    whether they answered (annotated as `answer_status`)."""
+    qs = Invitation.objects.filter(campaign=campaign).select_related("supplier", "last_email")
+    if query:
+        qs = qs.filter(Q(supplier__name__icontains=query) | Q(supplier__email__icontains=query))
+    if campaign.is_disclosed:
+        qs = qs.select_related("response")
+    return qs.order_by("supplier__name", "pk")
+
+
+def answer_status(invitation: Invitation) -> str:
+    """Disclosed campaigns only: callers must check the mode."""
+    if invitation.response is None:
+        return NOT_STARTED
+    if invitation.response.status == Response.Status.SUBMITTED:
+        return SUBMITTED
+    return STARTED

@@ -1,0 +1,305 @@
+"""Personal links: inviting a buyer's suppliers to a campaign, re-sending, revoking, reminding.
+
+Writes only; what the buyer may see of them is in hrdd/suppliers/invitation_selectors.py.
+Every e-mail carries a fresh random token of which only the hash is stored (InvitationToken).
+E-mails are queued in bulk with plain values and rendered by the outbox worker, so inviting
+10,000 suppliers is a handful of bulk inserts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrdd.campaigns.models import Campaign
+from hrdd.core.tokens import hash_code, new_code
+from hrdd.notifications.models import OutboundEmail
+from hrdd.notifications.services import email_build, email_queue_many
+from hrdd.responses.models import Response
+from hrdd.suppliers.models import Invitation, InvitationToken, ReminderRun, Supplier
+
+INVITATION = "invitation"
+REMINDER = "reminder"
+LINK_TEMPLATES = [INVITATION, REMINDER]
+OPT_OUT_SALT = "hrdd.suppliers.opt-out"
+CHUNK = 2000
+
+
+def new_token() -> str:
+    """A personal-link token: 100 random bits, typed like a resume code if need be."""
+    return new_code(groups=5)
+
+
+def link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("links:invitation", kwargs={"token": token})
+
+
+def opt_out_token(supplier_id: int) -> str:
+    return signing.dumps(supplier_id, salt=OPT_OUT_SALT, compress=True)
+
+
+def opt_out_supplier_id(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=OPT_OUT_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def _language(supplier: Supplier, campaign: Campaign) -> str:
+    """The supplier's language if the campaign offers it, else the campaign's first."""
+    return supplier.language if supplier.language in campaign.languages else campaign.languages[0]
+
+
+def _email(campaign: Campaign, supplier: Supplier, token: str, template: str) -> OutboundEmail:
+    not_before = campaign.opens_at if campaign.opens_at > timezone.now() else None
+    return email_build(
+        to=supplier.email,
+        template=template,
+        language=_language(supplier, campaign),
+        campaign=campaign,
+        not_before=not_before,
+        context={
+            "buyer": campaign.organisation.name,
+            "campaign_name": campaign.name,
+            "supplier_name": supplier.name,
+            "contact_name": supplier.contact_name,
+            "link": link_url(token),
+            "opt_out_link": settings.SITE_URL
+            + reverse("links:opt_out", kwargs={"token": opt_out_token(supplier.pk)}),
+            "closes_at": campaign.closes_at.isoformat(),
+            "disclosed": campaign.is_disclosed,
+        },
+    )
+
+
+def _require_not_closed(campaign: Campaign) -> None:
+    if campaign.state() == Campaign.State.CLOSED:
+        raise ValidationError(_("This campaign is closed: no more links can be sent."))
+
+
+def _send_links(campaign: Campaign, pairs: list[tuple[Invitation, Supplier]], template: str) -> int:
+    """Queue one e-mail with a fresh token per invitation; returns how many were queued."""
+    now = timezone.now()
+    for start in range(0, len(pairs), CHUNK):
+        chunk = pairs[start : start + CHUNK]
+        tokens = [new_token() for _ in chunk]
+        emails = email_queue_many(
+            [
+                _email(campaign, supplier, token, template)
+                for (_inv, supplier), token in zip(chunk, tokens, strict=True)
+            ]
+        )
+        InvitationToken.objects.bulk_create(
+            [
+                InvitationToken(invitation=inv, token_hash=hash_code(token), created_at=now)
+                for (inv, _supplier), token in zip(chunk, tokens, strict=True)
+            ],
+            batch_size=CHUNK,
+        )
+        if template == INVITATION:
+            for (inv, _supplier), message in zip(chunk, emails, strict=True):
+                inv.last_email = message
+                inv.send_count += 1
+            Invitation.objects.bulk_update(
+                [inv for inv, _s in chunk], ["last_email", "send_count"], batch_size=500
+            )
+    return len(pairs)
+
+
+@transaction.atomic
+def campaign_invite(*, campaign: Campaign, by=None, suppliers=None) -> int:
+    """Send a personal link to every supplier of the buyer's list (or of `suppliers`) not yet
+    invited to this campaign. Returns the number of invitations created.
+
+    If the campaign opens later, the e-mails wait until it opens. The automatic reminders of
+    the campaign are scheduled on the first call.
+    """
+    _require_not_closed(campaign)
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # one launch at a time
+    candidates = Supplier.objects.filter(organisation=campaign.organisation)
+    if suppliers is not None:
+        candidates = candidates.filter(pk__in=[s.pk for s in suppliers])
+    candidates = candidates.exclude(invitations__campaign=campaign).only(
+        "pk", "name", "email", "language", "contact_name"
+    )
+    now = timezone.now()
+    created = 0
+    batch: list[Supplier] = []
+    for supplier in candidates.iterator(chunk_size=CHUNK):
+        batch.append(supplier)
+        if len(batch) == CHUNK:
+            created += _invite(campaign, batch, now)
+            batch = []
+    if batch:
+        created += _invite(campaign, batch, now)
+    if campaign.launched_at is None:
+        campaign.launched_at = now
+        Campaign.objects.filter(pk=campaign.pk).update(launched_at=now)
+        reminders_schedule(campaign=campaign)
+    return created
+
+
+def _invite(campaign: Campaign, suppliers: list[Supplier], now) -> int:
+    invitations = Invitation.objects.bulk_create(
+        [Invitation(campaign=campaign, supplier=s, created_at=now) for s in suppliers]
+    )
+    return _send_links(campaign, list(zip(invitations, suppliers, strict=True)), INVITATION)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by=None) -> None:
+    """A new e-mail with a new link (earlier links keep working unless revoked). Lifts a
+    revocation."""
+    campaign = invitation.campaign
+    _require_not_closed(campaign)
+    if invitation.revoked_at:
+        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=None)
+        invitation.revoked_at = None
+    _send_links(campaign, [(invitation, invitation.supplier)], INVITATION)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by=None) -> None:
+    """Every link of this invitation stops working at once, and the draft cannot be reached
+    with them. A submitted response stays counted."""
+    InvitationToken.objects.filter(invitation=invitation).delete()
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    invitation.revoked_at = timezone.now()
+
+
+def invitation_for_token(*, token: str) -> Invitation | None:
+    """The live invitation a personal-link token opens, if any."""
+    found = (
+        InvitationToken.objects.filter(token_hash=hash_code(token), invitation__revoked_at=None)
+        .select_related(
+            "invitation__campaign__organisation",
+            "invitation__campaign__questionnaire_version__questionnaire",
+            "invitation__supplier",
+            "invitation__response",
+        )
+        .first()
+    )
+    return found.invitation if found else None
+
+
+@transaction.atomic
+def invitation_start_response(*, invitation: Invitation, language: str, consent: bool = False):
+    """The supplier's response for this invitation: its existing one, or a new draft that
+    carries the supplier-list dimensions a campaign may break its report down by.
+
+    Idempotent: a doubled request finds the response the first one created.
+    """
+    from hrdd.responses.services import response_start
+
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.response_id:
+        return Response.objects.get(pk=locked.response_id)
+    supplier = invitation.supplier
+    response, _code = response_start(
+        campaign=invitation.campaign,
+        language=language,
+        supplier_name=supplier.name,
+        supplier_country=str(supplier.country),
+        consent=consent,
+        supplier_industry=supplier.industry,
+        supplier_size=supplier.size_band,
+    )
+    Invitation.objects.filter(pk=locked.pk).update(response=response)
+    return response
+
+
+@transaction.atomic
+def supplier_opt_out(*, supplier_id: int) -> Supplier | None:
+    """No more reminders to this supplier, from any campaign of its buyer. Idempotent."""
+    supplier = Supplier.objects.filter(pk=supplier_id).first()
+    if supplier is None:
+        return None
+    if supplier.reminders_opted_out_at is None:
+        supplier.reminders_opted_out_at = timezone.now()
+        Supplier.objects.filter(pk=supplier.pk).update(
+            reminders_opted_out_at=supplier.reminders_opted_out_at
+        )
+    return supplier
+
+
+# --- Reminders -----------------------------------------------------------------------------
+
+
+def reminder_recipients(*, campaign: Campaign):
+    """Invitations whose supplier has not submitted, still holds a live link, did not opt out,
+    and whose address did not refuse the last link for good (the buyer sees that problem and
+    sends a new link once the address is corrected). Never shown to the buyer of a
+    confidential campaign: it would say who answered."""
+    return (
+        Invitation.objects.filter(
+            campaign=campaign, revoked_at=None, supplier__reminders_opted_out_at=None
+        )
+        .filter(Q(response__isnull=True) | ~Q(response__status=Response.Status.SUBMITTED))
+        .exclude(last_email__status=OutboundEmail.Status.FAILED)
+        .select_related("supplier")
+    )
+
+
+def reminders_schedule(*, campaign: Campaign) -> list:
+    """Enqueue the automatic reminders of the campaign for their dates (each runs once, see
+    reminders_send). Past dates are skipped."""
+    from hrdd.suppliers.tasks import send_reminders
+
+    scheduled = []
+    now = timezone.now()
+    for days in sorted(set(campaign.reminder_days or []), reverse=True):
+        at = campaign.closes_at - timedelta(days=days)
+        if at <= now or at <= campaign.opens_at:
+            continue
+        key = f"{days}d"
+        transaction.on_commit(
+            lambda key=key, at=at: send_reminders.using(run_after=at).enqueue(
+                campaign_id=campaign.pk, key=key
+            )
+        )
+        scheduled.append((key, at))
+    return scheduled
+
+
+def manual_reminder_key(now=None) -> str:
+    """The buyer's button works once a day: a second click the same day does nothing."""
+    return f"manual-{(now or timezone.now()).date().isoformat()}"
+
+
+def reminders_send(*, campaign: Campaign, key: str, by=None) -> int | None:
+    """Send one round of reminders, once: returns how many were queued, or None if this round
+    already happened (or the campaign is not open, or was never launched)."""
+    if not campaign.is_open or campaign.launched_at is None:
+        return None
+    if key.endswith("d") and key[:-1].isdigit() and int(key[:-1]) not in campaign.reminder_days:
+        return None  # the buyer removed this reminder from the schedule after it was queued
+    try:
+        with transaction.atomic():
+            run = ReminderRun.objects.create(campaign=campaign, key=key, requested_by=by)
+            pairs = [(inv, inv.supplier) for inv in reminder_recipients(campaign=campaign)]
+            sent = _send_links(campaign, pairs, REMINDER)
+            ReminderRun.objects.filter(pk=run.pk).update(sent_count=sent)
+    except IntegrityError:
+        return None
+    return sent
+
+
+@transaction.atomic
+def campaign_set_reminders(*, campaign: Campaign, days: list[int], by=None) -> None:
+    """Change the automatic reminder schedule; new dates are scheduled at once if the
+    campaign was launched."""
+    clean = sorted({int(d) for d in days}, reverse=True)
+    if any(d < 1 or d > 90 for d in clean):
+        raise ValidationError(_("Reminder days must be between 1 and 90 days before closing."))
+    Campaign.objects.filter(pk=campaign.pk).update(reminder_days=clean)
+    campaign.reminder_days = clean
+    if campaign.launched_at:
+        reminders_schedule(campaign=campaign)
