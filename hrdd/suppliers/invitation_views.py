@@ -86,7 +86,8 @@ def remind(request, campaign_id):
         messages.info(
             request,
             _(
-                "Reminders can be sent once a day while the campaign is open and after links were sent."
+                "Reminders can be sent once a day, while the campaign is open, once links "
+                "have been sent."
             ),
         )
     elif campaign.is_disclosed:
