@@ -167,7 +167,8 @@ def test_a_new_link_works_alongside_the_old_and_withdrawing_stops_both(
     for token in (old, new):
         page = client.get(f"/i/{token}/")
         assert page.status_code == 404
-        assert "This link does not work" in page.content.decode()
+        # In Sato's language, which its first visit through the link chose.
+        assert "このリンクは使えません" in page.content.decode()
         assert client.get(answer_url.format(token)).status_code == 404
 
 
