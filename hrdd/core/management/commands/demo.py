@@ -17,6 +17,8 @@ from hrdd.questionnaires.models import Questionnaire
 from hrdd.questionnaires.services import questionnaire_sync_builtin
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_save_draft, response_start, response_submit
+from hrdd.suppliers.invitations import campaign_invite, invitation_start_response
+from hrdd.suppliers.models import Invitation, Supplier
 
 PASSWORD = "demo-password-1"  # noqa: S105 - printed on the console for the demo on purpose
 OPERATOR_EMAIL = "operator@example.org"
@@ -54,6 +56,28 @@ SUPPLIERS = [
     ("Cebu Fashion Manufacturing", "PH"),
 ]
 DEMO_COUNTRIES = ["VN", "TH", "ID", "MM", "NP", "PH", "CN", "BD"]
+# Northwind's supplier list: (place, kind of works, country, industry, size band, language).
+LIST_PLACES = [
+    ("Saigon", "VN", "vi"),
+    ("Hai Phong", "VN", "vi"),
+    ("Da Nang", "VN", "vi"),
+    ("Chiang Mai", "TH", "th"),
+    ("Samut Sakhon", "TH", "th"),
+    ("Bandung", "ID", "id"),
+    ("Semarang", "ID", "id"),
+    ("Yangon", "MM", "my"),
+    ("Dhaka", "BD", "en"),
+    ("Cebu", "PH", "tl"),
+    ("Osaka", "JP", "ja"),
+    ("Gifu", "JP", "ja"),
+]
+LIST_WORKS = [
+    ("Knitwear", "apparel", "250-999"),
+    ("Denim Mills", "apparel", "1000+"),
+    ("Trims & Labels", "apparel", "50-249"),
+    ("Seafood Processing", "fisheries", "250-999"),
+    ("Packaging", "chemicals", "10-49"),
+]
 
 
 def demo_answers(definition: Definition, language: str, rng: random.Random) -> dict:
@@ -196,6 +220,8 @@ class Command(BaseCommand):
             self._respond(campaign, count, rng)
             report_release_if_due(campaign_id=campaign.pk)
 
+        self._personal_links(northwind, alice, version, now, rng)
+
         application_submit(
             organisation_name="Mekong Garments Trading",
             country="VN",
@@ -207,6 +233,50 @@ class Command(BaseCommand):
             languages=["en", "ja"],
             language="en",
         )
+
+    def _personal_links(self, buyer, owner, version, now, rng: random.Random) -> None:
+        """A supplier list of 60 and a campaign sent to it by personal links, with reminders:
+        the e-mails are in var/mail/ once the worker has run; 24 suppliers have answered."""
+        Supplier.objects.bulk_create(
+            [
+                Supplier(
+                    organisation=buyer,
+                    name=f"{place} {works}",
+                    country=country,
+                    industry=industry,
+                    size_band=size,
+                    contact_name=rng.choice(["Lan", "Somchai", "Dewi", "Aung", "Maria", "Sato"]),
+                    email=f"contact{n}@{place.lower().replace(' ', '-')}-{i}.example",
+                    language=language,
+                )
+                for n, ((place, country, language), (i, (works, industry, size))) in enumerate(
+                    (p, w) for p in LIST_PLACES for w in enumerate(LIST_WORKS)
+                )
+            ]
+        )
+        campaign = campaign_create(
+            organisation=buyer,
+            questionnaire_version=version,
+            name="Crisis impact: supplier list",
+            languages=["en", "ja", "vi", "th", "id"],
+            by=owner,
+            opens_at=now - timedelta(days=6),
+            closes_at=now + timedelta(days=24),
+        )
+        Campaign.objects.filter(pk=campaign.pk).update(
+            reminder_days=[7, 2], breakdowns=[Campaign.Breakdown.COUNTRY]
+        )
+        campaign.refresh_from_db()
+        campaign_invite(campaign=campaign, by=owner)
+        definition = version.parsed
+        for invitation in Invitation.objects.filter(campaign=campaign).order_by("pk")[:24]:
+            language = campaign.languages[invitation.pk % len(campaign.languages)]
+            response = invitation_start_response(invitation=invitation, language=language)
+            response = response_save_draft(
+                response=response, answers=demo_answers(definition, language, rng)
+            )
+            response_submit(response=response)
+        report_release_if_due(campaign_id=campaign.pk)
 
     def _respond(self, campaign: Campaign, count: int, rng: random.Random) -> None:
         definition = campaign.questionnaire_version.parsed
