@@ -191,7 +191,9 @@ def invitation_for_token(*, token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_start_response(*, invitation: Invitation, language: str, consent: bool = False):
+def invitation_start_response(
+    *, invitation: Invitation, language: str, consent: bool = False, supplier_name: str = ""
+):
     """The supplier's response for this invitation: its existing one, or a new draft that
     carries the supplier-list dimensions a campaign may break its report down by.
 
@@ -206,7 +208,8 @@ def invitation_start_response(*, invitation: Invitation, language: str, consent:
     response, _code = response_start(
         campaign=invitation.campaign,
         language=language,
-        supplier_name=supplier.name,
+        # In a disclosed campaign the supplier confirms (or corrects) its name when agreeing.
+        supplier_name=supplier_name or supplier.name,
         supplier_country=str(supplier.country),
         consent=consent,
         supplier_industry=supplier.industry,

@@ -76,7 +76,10 @@ def _landing(request, found, token):
             return render(request, "responses/declined.html", {"campaign": campaign})
         if form is None or form.is_valid():
             invitations.invitation_start_response(
-                invitation=found, language=_language(request, campaign), consent=form is not None
+                invitation=found,
+                language=_language(request, campaign),
+                consent=form is not None,
+                supplier_name=form.cleaned_data["supplier_name"] if form else "",
             )
             return redirect(answer_url + "?started=1")
         status = 422
