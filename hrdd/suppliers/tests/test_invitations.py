@@ -341,3 +341,17 @@ def test_inviting_ten_thousand_queues_with_bulk_queries_not_one_per_supplier(
     with django_assert_max_num_queries(500):
         assert invitations.campaign_invite(campaign=campaign_a) == 10_000
     assert OutboundEmail.objects.filter(campaign=campaign_a, status="queued").count() == 10_000
+
+
+def test_command_line_invites_and_reminds(campaign_a, suppliers, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("invite_suppliers", str(campaign_a.pk))
+    call_command("remind_suppliers", str(campaign_a.pk))
+    with pytest.raises(CommandError, match="sent today already"):
+        call_command("remind_suppliers", str(campaign_a.pk))
+
+    out = capsys.readouterr().out
+    assert "3 invitation(s) queued" in out
+    assert "3 reminder(s) queued" in out
+    assert OutboundEmail.objects.filter(template="reminder").count() == 3
