@@ -471,3 +471,30 @@ def test_campaign_delivery_counts(smtp_running, campaign_a):
         "retrying": 1,
         "failed": 1,
     }
+
+
+def test_operator_can_send_again_a_message_that_failed(
+    client, olivia, smtp, campaign_a, django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_MAX_ATTEMPTS = 1
+    message = queue_and_commit(django_capture_on_commit_callbacks, campaign_a)
+    run_tasks()  # the server is down: failed for good after one attempt
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.FAILED
+
+    smtp.start()
+    olivia.is_staff = olivia.is_superuser = True  # operator staff with the admin site
+    olivia.save()
+    client.force_login(olivia)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            "/admin/notifications/outboundemail/",
+            {"action": "send_again_now", "_selected_action": [message.pk]},
+            follow=True,
+        )
+    assert "1 message will be sent again now." in page.content.decode()
+    run_tasks()
+
+    assert len(smtp.received) == 1
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.SENT
