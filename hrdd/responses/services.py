@@ -71,7 +71,19 @@ def response_find(*, campaign: Campaign, code: str) -> Response | None:
         invitation = invitation_for_token(token=code)
         if invitation is not None and invitation.campaign_id == campaign.pk:
             response = invitation.response
+    if response is not None:
+        # Saving and submitting in the same request then use the campaign (and its
+        # questionnaire definition) already loaded instead of reading them again.
+        response.campaign = campaign
     return response
+
+
+def _locked(response: Response) -> Response:
+    """The response's row read again and locked until the end of the transaction, with the
+    campaign attached to `response` (read once if it was not)."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    locked.campaign = response.campaign
+    return locked
 
 
 def _invalid(code: str) -> ValidationError:
@@ -157,7 +169,7 @@ def response_save_draft(
 
     `answers` holds valid answers to store, `cleared` codes of questions left empty.
     """
-    locked = Response.objects.select_for_update().get(pk=response.pk)
+    locked = _locked(response)
     if locked.is_submitted:
         raise ValidationError(_("This response has already been submitted."), code="submitted")
     _require_open(locked.campaign)
@@ -178,7 +190,10 @@ def response_save_draft(
     if language and language != locked.language:
         fields["language"] = language
     Response.objects.filter(pk=locked.pk).update(**fields)
-    locked.refresh_from_db()
+    # The row is locked: what was just written is what it holds, no need to read it back.
+    fields["revision"] = locked.revision + 1
+    for name, value in fields.items():
+        setattr(locked, name, value)
     return locked
 
 
@@ -189,11 +204,7 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
     Returns (response, created). A second call (double click, retried request, another tab)
     finds the response submitted and changes nothing: created is False.
     """
-    locked = (
-        Response.objects.select_for_update()
-        .select_related("campaign__questionnaire_version")
-        .get(pk=response.pk)
-    )
+    locked = _locked(response)
     if locked.is_submitted:
         return locked, False
     campaign = locked.campaign
@@ -209,8 +220,9 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
             code="incomplete",
         )
     # The conditional update is the claim: only one transaction can move draft -> submitted.
+    submitted_at = timezone.now()
     claimed = Response.objects.filter(pk=locked.pk, status=Response.Status.DRAFT).update(
-        status=Response.Status.SUBMITTED, submitted_at=timezone.now()
+        status=Response.Status.SUBMITTED, submitted_at=submitted_at
     )
     if not claimed:
         locked.refresh_from_db()
@@ -229,7 +241,7 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
     from hrdd.reports.tasks import refresh_report
 
     transaction.on_commit(lambda: refresh_report.enqueue(campaign_id=campaign.pk))
-    locked.refresh_from_db()
+    locked.status, locked.submitted_at = Response.Status.SUBMITTED, submitted_at
     return locked, True
 
 
