@@ -193,6 +193,8 @@ EMAIL_BATCH_SIZE = env_int("EMAIL_BATCH_SIZE", 100)
 EMAIL_RATE_LIMIT = env_int("EMAIL_RATE_LIMIT", 50)
 # Seconds after which messages held by a worker that stopped go back to the queue.
 EMAIL_CLAIM_TIMEOUT = env_int("EMAIL_CLAIM_TIMEOUT", 300)
+# First retry delay after a temporary failure, doubled at each attempt (at most 60 times).
+EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 60)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS=1 behind a TLS-terminating proxy turns on every transport protection at once.

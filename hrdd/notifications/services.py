@@ -2,6 +2,7 @@ import logging
 import secrets
 import smtplib
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -116,8 +117,9 @@ RETRYABLE = [OutboundEmail.Status.QUEUED, OutboundEmail.Status.RETRYING]
 
 
 def _retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: 1, 2, 4, 8... minutes, at most an hour."""
-    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+    """Exponential backoff: 1, 2, 4, 8... times EMAIL_RETRY_BASE_SECONDS (by default 1, 2, 4,
+    8... minutes), at most 60 times (an hour)."""
+    return timedelta(seconds=settings.EMAIL_RETRY_BASE_SECONDS * min(60, 2 ** max(0, attempts - 1)))
 
 
 def _is_temporary(exc: Exception) -> bool:
@@ -137,7 +139,7 @@ def outbox_release_stale(*, now: datetime | None = None) -> int:
     """Put back in the queue what a dead worker held for longer than EMAIL_CLAIM_TIMEOUT."""
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT)
-    return OutboundEmail.objects.filter(
+    released = OutboundEmail.objects.filter(
         status__in=[OutboundEmail.Status.CLAIMED, OutboundEmail.Status.SENDING],
         claimed_at__lt=limit,
     ).update(
@@ -146,6 +148,9 @@ def outbox_release_stale(*, now: datetime | None = None) -> int:
         next_attempt_at=now,
         last_error="The worker sending this message stopped; it was put back in the queue.",
     )
+    if released:
+        logger.warning("%d e-mails held by a stopped worker were put back in the queue", released)
+    return released
 
 
 def outbox_claim(*, limit: int, now: datetime | None = None) -> tuple[str, list[OutboundEmail]]:
@@ -239,8 +244,17 @@ class _Pacer:
         self.next_at = max(self.next_at, now) + self.interval
 
 
-def _deliver_one(backend, message: OutboundEmail) -> str:
-    """Send one claimed message and record the outcome. Returns the resulting status."""
+def _prepare(message: OutboundEmail, *, commit_point: bool):
+    """The message rendered and encoded for the wire: CPU work only, no database, no socket."""
+    mail = _as_email(message)
+    return smtp.envelope(mail) if commit_point else mail
+
+
+def _deliver_one(backend, message: OutboundEmail, prepared: Future | None = None) -> str:
+    """Send one claimed message and record the outcome. Returns the resulting status.
+
+    `prepared`: the result of `_prepare` for this message, computed ahead in another thread.
+    """
     now = timezone.now()
     started = OutboundEmail.objects.filter(
         pk=message.pk, claim_token=message.claim_token, status=OutboundEmail.Status.CLAIMED
@@ -248,11 +262,15 @@ def _deliver_one(backend, message: OutboundEmail) -> str:
     if not started:
         return "skipped"  # released as stale and taken over by another worker
     try:
-        mail = _as_email(message)
-        if smtp.supports_commit_point(backend):
-            smtp.send_with_commit_point(backend, mail, lambda: _record_sent(message, now))
+        commit_point = smtp.supports_commit_point(backend)
+        if prepared is not None:
+            wire = prepared.result()
         else:
-            backend.send_messages([mail])
+            wire = _prepare(message, commit_point=commit_point)
+        if commit_point:
+            smtp.send_with_commit_point(backend, wire, lambda: _record_sent(message, now))
+        else:
+            backend.send_messages([wire])
             _record_sent(message, now)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, none is lost
         if smtp.supports_commit_point(backend):
@@ -274,23 +292,35 @@ def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
     pacer = _Pacer(settings.EMAIL_RATE_LIMIT)
     batches = 0
     while max_batches is None or batches < max_batches:
-        _token, batch = outbox_claim(limit=settings.EMAIL_BATCH_SIZE)
+        # The watchdog: if this worker dies from now on, a later run puts the batch back in the
+        # queue. Claim and watchdog commit together (with the database task backend; with
+        # another backend the watchdog is enqueued before the claim commits), so no claim
+        # is ever left without one.
+        with transaction.atomic():
+            _token, batch = outbox_claim(limit=settings.EMAIL_BATCH_SIZE)
+            if batch:
+                deliver_outbox.using(
+                    run_after=timezone.now() + timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT + 1)
+                ).enqueue()
         if not batch:
             break
         batches += 1
-        # The watchdog: if this worker dies now, a later run puts the batch back in the queue.
-        deliver_outbox.using(
-            run_after=timezone.now() + timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT + 1)
-        ).enqueue()
         backend = get_connection(fail_silently=False)
+        # Rendering and MIME encoding (CPU) are done by a second thread, one message ahead of
+        # the SMTP dialogue (mostly waiting for the server): about twice the throughput.
+        # Database writes and the connection stay in this thread.
+        ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-render")
+        commit_point = smtp.supports_commit_point(backend)
         try:
-            for message in batch:
+            prepared = [ahead.submit(_prepare, m, commit_point=commit_point) for m in batch]
+            for message, ready in zip(batch, prepared, strict=True):
                 pacer.wait()
-                status = _deliver_one(backend, message)
+                status = _deliver_one(backend, message, ready)
                 counts[status] = counts.get(status, 0) + 1
                 if status == OutboundEmail.Status.RETRYING:
                     retrying = True
         finally:
+            ahead.shutdown(wait=True, cancel_futures=True)
             try:
                 backend.close()
             except Exception:  # noqa: BLE001 - a broken connection is closed either way

@@ -14,7 +14,9 @@ commit, the server already has everything but one line it receives within micros
 from __future__ import annotations
 
 import smtplib
+import socket
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -28,8 +30,29 @@ def supports_commit_point(backend) -> bool:
     return isinstance(backend, EmailBackend)
 
 
+class Envelope(NamedTuple):
+    """A message ready for the wire: sender, recipients and the bytes of DATA."""
+
+    sender: str
+    recipients: list[str]
+    data: bytes
+
+
+def envelope(message: EmailMessage) -> Envelope:
+    """Everything the SMTP dialogue needs, computed without touching the connection (so it can
+    be done ahead, while the previous message is being sent)."""
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    return Envelope(
+        sanitize_address(message.from_email, encoding),
+        [sanitize_address(a, encoding) for a in message.recipients()],
+        message.message().as_bytes(linesep="\r\n"),
+    )
+
+
 def send_with_commit_point(
-    backend: EmailBackend, message: EmailMessage, commit: Callable[[], None]
+    backend: EmailBackend,
+    message: EmailMessage | Envelope,
+    commit: Callable[[], None],
 ) -> None:
     """Send `message` on the backend's open connection; call `commit` just before the end.
 
@@ -40,11 +63,13 @@ def send_with_commit_point(
     if backend.connection is None:
         backend.open()
     connection: smtplib.SMTP = backend.connection
+    if connection.sock is not None:
+        # The final "." goes in a packet of its own after the commit. With Nagle's algorithm
+        # it would wait for the server's delayed ACK of the body (40 ms on Linux): 20
+        # messages/s instead of hundreds.
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     connection.ehlo_or_helo_if_needed()
-    encoding = message.encoding or settings.DEFAULT_CHARSET
-    sender = sanitize_address(message.from_email, encoding)
-    recipients = [sanitize_address(a, encoding) for a in message.recipients()]
-    data = message.message().as_bytes(linesep="\r\n")
+    sender, recipients, data = message if isinstance(message, Envelope) else envelope(message)
 
     code, reply = connection.mail(sender)
     if code != 250:

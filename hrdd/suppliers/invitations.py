@@ -58,26 +58,44 @@ def _language(supplier: Supplier, campaign: Campaign) -> str:
     return supplier.language if supplier.language in campaign.languages else campaign.languages[0]
 
 
-def _email(campaign: Campaign, supplier: Supplier, token: str, template: str) -> OutboundEmail:
+def _url_maker(name: str):
+    """A function token -> absolute URL of the named link, calling reverse() once: reversing
+    for each of 10,000 suppliers was a fifth of a launch. Tokens need no escaping (Crockford
+    base32 and signed URL-safe base64)."""
+    marker = "TOKEN-MARKER"
+    prefix, suffix = (settings.SITE_URL + reverse(name, kwargs={"token": marker})).split(marker)
+    return lambda token: f"{prefix}{token}{suffix}"
+
+
+def _emails(
+    campaign: Campaign, pairs: list[tuple[Supplier, str]], template: str
+) -> list[OutboundEmail]:
+    """One unsaved e-mail per (supplier, token)."""
     not_before = campaign.opens_at if campaign.opens_at > timezone.now() else None
-    return email_build(
-        to=supplier.email,
-        template=template,
-        language=_language(supplier, campaign),
-        campaign=campaign,
-        not_before=not_before,
-        context={
-            "buyer": campaign.organisation.name,
-            "campaign_name": campaign.name,
-            "supplier_name": supplier.name,
-            "contact_name": supplier.contact_name,
-            "link": link_url(token),
-            "opt_out_link": settings.SITE_URL
-            + reverse("links:opt_out", kwargs={"token": opt_out_token(supplier.pk)}),
-            "closes_at": campaign.closes_at.isoformat(),
-            "disclosed": campaign.is_disclosed,
-        },
-    )
+    link, opt_out_link = _url_maker("links:invitation"), _url_maker("links:opt_out")
+    common = {
+        "buyer": campaign.organisation.name,
+        "campaign_name": campaign.name,
+        "closes_at": campaign.closes_at.isoformat(),
+        "disclosed": campaign.is_disclosed,
+    }
+    return [
+        email_build(
+            to=supplier.email,
+            template=template,
+            language=_language(supplier, campaign),
+            campaign=campaign,
+            not_before=not_before,
+            context={
+                **common,
+                "supplier_name": supplier.name,
+                "contact_name": supplier.contact_name,
+                "link": link(token),
+                "opt_out_link": opt_out_link(opt_out_token(supplier.pk)),
+            },
+        )
+        for supplier, token in pairs
+    ]
 
 
 def _require_not_closed(campaign: Campaign) -> None:
@@ -86,31 +104,39 @@ def _require_not_closed(campaign: Campaign) -> None:
 
 
 def _send_links(campaign: Campaign, pairs: list[tuple[Invitation, Supplier]], template: str) -> int:
-    """Queue one e-mail with a fresh token per invitation; returns how many were queued."""
+    """Queue one e-mail with a fresh token per invitation; returns how many were queued.
+
+    Invitations not saved yet (a launch) are inserted here, already pointing at their
+    e-mail: one bulk insert instead of an insert and a bulk update (half of a launch's time).
+    """
     now = timezone.now()
     for start in range(0, len(pairs), CHUNK):
         chunk = pairs[start : start + CHUNK]
         tokens = [new_token() for _ in chunk]
         emails = email_queue_many(
-            [
-                _email(campaign, supplier, token, template)
-                for (_inv, supplier), token in zip(chunk, tokens, strict=True)
-            ]
-        )
-        InvitationToken.objects.bulk_create(
-            [
-                InvitationToken(invitation=inv, token_hash=hash_code(token), created_at=now)
-                for (inv, _supplier), token in zip(chunk, tokens, strict=True)
-            ],
-            batch_size=CHUNK,
+            _emails(
+                campaign,
+                [(supplier, token) for (_inv, supplier), token in zip(chunk, tokens, strict=True)],
+                template,
+            )
         )
         if template == INVITATION:
             for (inv, _supplier), message in zip(chunk, emails, strict=True):
                 inv.last_email = message
                 inv.send_count += 1
-            Invitation.objects.bulk_update(
-                [inv for inv, _s in chunk], ["last_email", "send_count"], batch_size=500
-            )
+        new = [inv for inv, _s in chunk if inv.pk is None]
+        existing = [inv for inv, _s in chunk if inv.pk is not None]
+        if new:
+            Invitation.objects.bulk_create(new, batch_size=CHUNK)
+        if template == INVITATION and existing:
+            Invitation.objects.bulk_update(existing, ["last_email", "send_count"], batch_size=500)
+        InvitationToken.objects.bulk_create(
+            [
+                InvitationToken(invitation_id=inv.pk, token_hash=hash_code(token), created_at=now)
+                for (inv, _supplier), token in zip(chunk, tokens, strict=True)
+            ],
+            batch_size=CHUNK,
+        )
     return len(pairs)
 
 
@@ -148,9 +174,9 @@ def campaign_invite(*, campaign: Campaign, by=None, suppliers=None) -> int:
 
 
 def _invite(campaign: Campaign, suppliers: list[Supplier], now) -> int:
-    invitations = Invitation.objects.bulk_create(
-        [Invitation(campaign=campaign, supplier=s, created_at=now) for s in suppliers]
-    )
+    invitations = [
+        Invitation(campaign_id=campaign.pk, supplier_id=s.pk, created_at=now) for s in suppliers
+    ]
     return _send_links(campaign, list(zip(invitations, suppliers, strict=True)), INVITATION)
 
 

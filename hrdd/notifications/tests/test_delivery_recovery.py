@@ -1,0 +1,140 @@
+"""Outbox details found by the delivery benchmark and the fault scripts (bench/delivery.py,
+bench/faults_delivery.py): configurable backoff, no claim without its watchdog, recoveries
+logged, the final "." not held back by Nagle's algorithm, rendering done ahead of sending.
+"""
+
+import logging
+import socket
+from datetime import timedelta
+
+import pytest
+from django.core.mail import get_connection
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from hrdd.notifications import services, smtp
+from hrdd.notifications.models import OutboundEmail
+from hrdd.notifications.tests.test_delivery import queue_many
+
+pytestmark = pytest.mark.django_db
+
+
+def test_retry_delay_is_the_base_doubled_at_each_attempt(settings):
+    assert settings.EMAIL_RETRY_BASE_SECONDS == 60  # default: 1, 2, 4... minutes, as before
+    assert [services._retry_delay(n) for n in (1, 2, 3)] == [
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+    ]
+    assert services._retry_delay(20) == timedelta(hours=1)
+
+    settings.EMAIL_RETRY_BASE_SECONDS = 1
+    assert [services._retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 20)] == [
+        1,
+        2,
+        4,
+        8,
+        60,
+    ]
+
+
+def test_a_failed_attempt_is_retried_after_the_configured_base(smtp, campaign_a, settings):
+    """The server is down (smtp fixture not started): the next attempt is one base away."""
+    settings.EMAIL_RETRY_BASE_SECONDS = 2
+    [message] = queue_many(campaign_a, 1)
+    before = timezone.now()
+
+    assert services.outbox_deliver() == {"retrying": 1}
+
+    message.refresh_from_db()
+    delay = (message.next_attempt_at - before).total_seconds()
+    assert 2 <= delay < 3
+
+
+def test_a_claim_is_never_committed_without_its_watchdog(campaign_a, monkeypatch):
+    """If the watchdog run cannot be scheduled, the batch is not claimed either: a worker
+    dying just after the claim can no longer leave messages that no run will put back."""
+    queue_many(campaign_a, 3)
+
+    class Broken(Exception):
+        pass
+
+    def enqueue(*args, **kwargs):
+        raise Broken
+
+    monkeypatch.setattr(DBTaskResult.objects, "create", enqueue)
+    with pytest.raises(Broken):
+        services.outbox_deliver()
+
+    statuses = set(OutboundEmail.objects.values_list("status", "claim_token"))
+    assert statuses == {(OutboundEmail.Status.QUEUED, "")}
+
+
+def test_every_batch_schedules_one_watchdog_with_its_claim(smtp_running, campaign_a, settings):
+    settings.EMAIL_BATCH_SIZE = 2
+    settings.EMAIL_CLAIM_TIMEOUT = 7200
+    queue_many(campaign_a, 5)
+
+    assert services.outbox_deliver() == {"sent": 5}
+
+    watchdogs = DBTaskResult.objects.filter(
+        task_path="hrdd.notifications.tasks.deliver_outbox",
+        run_after__gt=timezone.now() + timedelta(hours=1),
+    )
+    assert watchdogs.count() == 3  # batches of 2, 2 and 1; none for the empty last claim
+
+
+def test_messages_put_back_by_the_watchdog_are_logged(campaign_a, settings, caplog):
+    queue_many(campaign_a, 2)
+    services.outbox_claim(limit=10)  # a worker claims them, then dies
+    settings.EMAIL_CLAIM_TIMEOUT = 0
+
+    with caplog.at_level(logging.WARNING, logger="hrdd.notifications.services"):
+        assert services.outbox_release_stale(now=timezone.now() + timedelta(seconds=1)) == 2
+
+    assert "2 e-mails held by a stopped worker were put back in the queue" in caplog.text
+
+
+def test_the_smtp_connection_sends_small_packets_at_once(smtp_running, campaign_a):
+    """The final "." of DATA follows the commit in a packet of its own; with Nagle's
+    algorithm it waited for the server's delayed ACK (40 ms), capping a worker at about 20
+    messages a second."""
+    [message] = queue_many(campaign_a, 1)
+    backend = get_connection(fail_silently=False)
+    try:
+        mail = services._as_email(message)
+        smtp.send_with_commit_point(backend, mail, lambda: None)
+        sock = backend.connection.sock
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        backend.close()
+    assert len(smtp_running.received) == 1
+
+
+def test_a_message_that_cannot_be_rendered_fails_alone(smtp_running, campaign_a):
+    """Rendering is done ahead, in another thread; its error still belongs to its message."""
+    first, broken, last = queue_many(campaign_a, 3)
+    OutboundEmail.objects.filter(pk=broken.pk).update(template="no_such_template")
+
+    assert services.outbox_deliver() == {"sent": 2, "failed": 1}
+
+    broken.refresh_from_db()
+    assert broken.status == OutboundEmail.Status.FAILED
+    assert "no_such_template" in broken.last_error
+    assert len(smtp_running.received) == 2
+    assert {r.message["Message-ID"] for r in smtp_running.received} == {
+        f"<outbox-{first.pk}@localhost>",
+        f"<outbox-{last.pk}@localhost>",
+    }
+
+
+def test_an_envelope_is_what_the_message_would_send(campaign_a):
+    [message] = queue_many(campaign_a, 1)
+    mail = services._as_email(message)
+
+    sender, recipients, data = smtp.envelope(mail)
+
+    assert sender == "Open HRDD <no-reply@localhost>"  # smtplib keeps the address only
+    assert recipients == ["supplier0@factory.example"]
+    assert data.startswith(b"Content-Type: multipart/alternative")
+    assert f"Message-ID: <outbox-{message.pk}@localhost>".encode() in data
