@@ -145,6 +145,14 @@ def _check_answers(definition: Definition, answers: dict[str, AnswerValue]) -> N
         _check_value(question, value)
 
 
+def _valid(definition: Definition, answers: dict[str, AnswerValue]) -> bool:
+    try:
+        _check_answers(definition, answers)
+    except ValidationError:
+        return False
+    return True
+
+
 def missing_required(definition: Definition, answers: dict) -> list[Question]:
     """Visible questions that are required (or required by an earlier answer) and empty."""
     _sections, shown = conditions.visible(definition, answers)
@@ -164,10 +172,15 @@ def response_save_draft(
     answers: dict[str, AnswerValue],
     cleared: list[str] = (),
     language: str | None = None,
+    submit: bool = False,
 ) -> Response:
     """Merge answers into the draft. Only what is given changes; nothing else is lost.
 
     `answers` holds valid answers to store, `cleared` codes of questions left empty.
+    With `submit` (the Submit button), the response is also submitted in the same
+    transaction if no required answer is missing, as response_submit would (one lock, one
+    conditional update, one commit); otherwise it stays a draft, its answers saved.
+    `is_submitted` on the result tells which.
     """
     locked = _locked(response)
     if locked.is_submitted:
@@ -189,11 +202,17 @@ def response_save_draft(
     fields = {"draft": draft, "revision": F("revision") + 1, "updated_at": timezone.now()}
     if language and language != locked.language:
         fields["language"] = language
-    Response.objects.filter(pk=locked.pk).update(**fields)
+    submitting = submit and not missing_required(definition, draft) and _valid(definition, draft)
+    if submitting:
+        fields.update(status=Response.Status.SUBMITTED, submitted_at=fields["updated_at"])
+    # Saving and claiming the submission are one conditional update (see response_submit).
+    claimed = Response.objects.filter(pk=locked.pk, status=Response.Status.DRAFT).update(**fields)
     # The row is locked: what was just written is what it holds, no need to read it back.
     fields["revision"] = locked.revision + 1
     for name, value in fields.items():
         setattr(locked, name, value)
+    if submitting and claimed:
+        _write_answers(locked, definition, draft)
     return locked
 
 
@@ -227,6 +246,14 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
     if not claimed:
         locked.refresh_from_db()
         return locked, False
+    _write_answers(locked, definition, answers)
+    locked.status, locked.submitted_at = Response.Status.SUBMITTED, submitted_at
+    return locked, True
+
+
+def _write_answers(response: Response, definition: Definition, answers: dict) -> None:
+    """The Answer rows of a response just claimed as submitted, and the report refresh."""
+    campaign_id = response.campaign_id
     rows = []
     for question in definition.questions:
         value = answers.get(question.code)
@@ -234,15 +261,13 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
             continue
         rows += _answer_rows(question, value)
     for row in rows:
-        row.response_id = locked.pk
-        row.campaign_id = campaign.pk
+        row.response_id = response.pk
+        row.campaign_id = campaign_id
     Answer.objects.bulk_create(rows)
 
     from hrdd.reports.tasks import refresh_report
 
-    transaction.on_commit(lambda: refresh_report.enqueue(campaign_id=campaign.pk))
-    locked.status, locked.submitted_at = Response.Status.SUBMITTED, submitted_at
-    return locked, True
+    transaction.on_commit(lambda: refresh_report.enqueue(campaign_id=campaign_id))
 
 
 def _answer_rows(question: Question, value) -> list[Answer]:

@@ -159,12 +159,20 @@ def answer(request, slug, code, page=1):
         answers, cleared = form.page_answers()
         try:
             response = services.response_save_draft(
-                response=response, answers=answers, cleared=cleared, language=language
+                response=response,
+                answers=answers,
+                cleared=cleared,
+                language=language,
+                # Submit: saved and submitted in one transaction when nothing is missing;
+                # otherwise saved, and the checks below say what is missing.
+                submit=action == "submit" and not form.errors,
             )
         except ValidationError as exc:
             if exc.code == "submitted":
                 return redirect("responses:receipt", slug=slug, code=code)
             return _not_open(request, campaign)
+        if response.is_submitted:
+            return redirect("responses:receipt", slug=slug, code=code)
         if action in {"next", "submit"}:
             form.check_required(response.draft)
         pages = conditions.visible_sections(definition, response.draft)
