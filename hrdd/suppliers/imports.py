@@ -1,0 +1,856 @@
+"""Reading a buyer's supplier file (CSV or XLSX) and checking every row. Nothing is written here.
+
+A file goes through three steps: `read_table` turns the bytes into a header and numbered rows
+(or raises `SupplierFileError` with one clear message when the file as a whole is unusable),
+`check_table` normalises each row and reports every problem with its row number as the buyer
+sees it in a spreadsheet, and `check_supplier_file` does both against the buyer's current list.
+Valid rows are normalised to the Supplier fields, ready for `bulk_create` on confirmation.
+
+Speed matters: a list reaches 50,000 rows. Every lookup (countries, industries, sizes,
+languages) is a dict built once per file, and the e-mails already in the list are read with a
+single query, so the check is linear in the number of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from xml.etree import ElementTree
+
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_countries import countries
+
+from hrdd.organisations.models import Industry
+from hrdd.suppliers.models import SizeBand, Supplier
+
+MAX_ROWS = 50_000
+# 50,000 rows of a real list take 5 to 10 MB as CSV and less as XLSX; 20 MB leaves room for
+# long names without letting a stray archive or database dump in.
+MAX_BYTES = 20 * 1024 * 1024
+# An XLSX file is a zip archive: its unpacked size is checked before reading, so that a small
+# file cannot expand into gigabytes of XML.
+MAX_XLSX_UNPACKED = 250 * 1024 * 1024
+DEFAULT_LANGUAGE = "en"
+# A workbook's sheet with one of these names (compared like headers) is read, else the sheet
+# Excel opens on.
+_SHEET_NAMES = {"suppliers", "supplierlist", "supplier"}
+
+ERROR = "error"
+WARNING = "warning"
+
+# The Supplier fields a file may fill, in the order of the template.
+FIELDS = ("name", "country", "industry", "size_band", "contact_name", "email", "language")
+REQUIRED = ("name", "country", "email")
+# The header each field has in the template (and in messages about a missing column).
+TEMPLATE_HEADERS = {
+    "name": "name",
+    "country": "country",
+    "industry": "industry",
+    "size_band": "size",
+    "contact_name": "contact name",
+    "email": "email",
+    "language": "language",
+}
+TEMPLATE_EXAMPLE = {
+    "name": "Saigon Garments Co., Ltd.",
+    "country": "VN",
+    "industry": "apparel",
+    "size_band": "50-249",
+    "contact_name": "Nguyen Van An",
+    "email": "an.nguyen@example.com",
+    "language": "vi",
+}
+# Column headers, compared without case, spaces or punctuation ("E-mail address" is
+# "emailaddress"). Japanese headers are accepted too: many lists come from Japanese buyers.
+HEADER_ALIASES = {
+    "name": [
+        "name",
+        "company",
+        "company name",
+        "supplier",
+        "supplier name",
+        "organisation",
+        "organization",
+        "business name",
+        "会社名",
+        "企業名",
+        "取引先",
+        "取引先名",
+        "サプライヤー",
+        "サプライヤー名",
+        "仕入先",
+        "仕入先名",
+    ],
+    "country": ["country", "country code", "country name", "国", "国名", "国コード"],
+    "industry": ["industry", "sector", "industry sector", "業種", "業界", "産業"],
+    "size_band": [
+        "size",
+        "size band",
+        "company size",
+        "workers",
+        "number of workers",
+        "employees",
+        "number of employees",
+        "規模",
+        "従業員数",
+    ],
+    "contact_name": [
+        "contact",
+        "contact name",
+        "contact person",
+        "担当者",
+        "担当者名",
+        "連絡先担当者",
+    ],
+    "email": [
+        "email",
+        "e-mail",
+        "email address",
+        "e-mail address",
+        "contact email",
+        "contact e-mail",
+        "mail",
+        "メール",
+        "メールアドレス",
+        "電子メール",
+    ],
+    "language": [
+        "language",
+        "lang",
+        "preferred language",
+        "language code",
+        "言語",
+        "使用言語",
+    ],
+}
+MAX_LENGTHS = {"name": 200, "contact_name": 200, "email": 254}
+
+# Country names people write that are not among the ISO short names django_countries knows.
+COUNTRY_ALIASES = {
+    "usa": "US",
+    "us": "US",
+    "united states": "US",
+    "america": "US",
+    "uk": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "korea": "KR",
+    "republic of korea": "KR",
+    "burma": "MM",
+    "hong kong sar": "HK",
+    "macau": "MO",
+    "prc": "CN",
+    "people's republic of china": "CN",
+    "uae": "AE",
+    "holland": "NL",
+    "ivory coast": "CI",
+    "east timor": "TL",
+}
+# Language names people write besides the English and local names Django knows.
+LANGUAGE_ALIASES = {
+    "chinese": "zh-hans",
+    "mandarin": "zh-hans",
+    "zh": "zh-hans",
+    "zh-cn": "zh-hans",
+    "zh-sg": "zh-hans",
+    "filipino": "tl",
+    "myanmar": "my",
+    "bahasa": "id",
+    "tagalog": "tl",
+}
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
+_INTEGER = re.compile(r"^\d{1,3}(?:[,. ]?\d{3})*$")
+
+
+class SupplierFileError(Exception):
+    """The file as a whole cannot be read (not a spreadsheet, no header, too many rows...)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Table:
+    """A file read into a header and its non-blank rows, each with its number in the file."""
+
+    header: list[str]
+    header_row: int
+    rows: list[tuple[int, list[str]]]
+
+
+@dataclass
+class CheckResult:
+    """What the preview shows: the rows that can be imported and every problem found."""
+
+    rows: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+    total_rows: int = 0
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    """A header or value compared without case, spaces or punctuation."""
+    return _NOT_WORD.sub("", text.casefold())
+
+
+def _norm(text: str) -> str:
+    """A value compared without case and with single spaces."""
+    return _SPACES.sub(" ", text.strip()).casefold()
+
+
+def _text(value) -> str:
+    """A spreadsheet cell as the text the buyer sees in it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_table(*, filename: str, content: bytes) -> Table:
+    """The header and data rows of a CSV or XLSX file; SupplierFileError if it is unusable.
+
+    The format is told by the content, not the name: Excel files renamed .csv (or the
+    reverse) are common. Blank rows are dropped; row numbers stay those of the file.
+    """
+    if len(content) > MAX_BYTES:
+        raise SupplierFileError(
+            "too_large",
+            _("The file is larger than %(size)s MB. Split it into smaller files.")
+            % {"size": MAX_BYTES // (1024 * 1024)},
+        )
+    if not content.strip():
+        raise SupplierFileError("empty", _("The file is empty."))
+    if content.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(content)
+    elif content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SupplierFileError(
+            "old_excel",
+            _(
+                "This is an old Excel file (.xls). Open it in Excel and save it as an Excel "
+                "workbook (.xlsx) or as CSV UTF-8, then upload that."
+            ),
+        )
+    else:
+        rows = _csv_rows(content, filename)
+    return _table(rows)
+
+
+def _table(rows: Iterable[tuple[int, list[str]]]) -> Table:
+    header: list[str] | None = None
+    header_row = 0
+    data: list[tuple[int, list[str]]] = []
+    for number, values in rows:
+        if not any(values):
+            continue
+        if header is None:
+            header, header_row = values, number
+            continue
+        if len(data) == MAX_ROWS:
+            raise SupplierFileError(
+                "too_many_rows",
+                _(
+                    "The file has more than %(max)s rows. Split it into files of at most "
+                    "%(max)s rows and import them one after the other."
+                )
+                % {"max": f"{MAX_ROWS:,}"},
+            )
+        data.append((number, values))
+    if header is None:
+        raise SupplierFileError("empty", _("The file is empty."))
+    return Table(header=header, header_row=header_row, rows=data)
+
+
+def _not_a_spreadsheet() -> SupplierFileError:
+    return SupplierFileError(
+        "not_spreadsheet",
+        _("This file is not a spreadsheet. Upload a CSV file or an Excel workbook (.xlsx)."),
+    )
+
+
+# --- XLSX, streamed ---------------------------------------------------------------------------
+# openpyxl (even read-only) needs about 12 seconds for 50,000 rows, and Rust-based readers build
+# the whole cell grid first, so that one cell far away (XFD1048576) in a 5 KB file asks for
+# hundreds of gigabytes. This reader streams the sheet's XML with the standard library: 3 to 4
+# seconds for 50,000 rows on two cores, memory bounded by MAX_COLUMNS per row.
+# The XML is untrusted: expat 2.4.1 and later (Python's own parser) refuse the entity expansion
+# attacks ("billion laughs") and ElementTree never fetches external entities; test_import
+# checks the expat version. The unpacked size is limited above.
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# Cells right of this column are ignored (a supplier list has about seven).
+MAX_COLUMNS = 100
+EXCEL_MAX_ROWS = 1_048_576
+# Built-in number formats that show a date: the common ones, and those of East Asian locales.
+_DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+_CELL_REF = re.compile(r"([A-Z]+)(\d*)")
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _not_a_spreadsheet() from exc
+    if "xl/workbook.xml" not in archive.namelist():
+        raise _not_a_spreadsheet()
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise SupplierFileError(
+            "too_large",
+            _("The workbook is too large once unpacked. Split it into smaller files."),
+        )
+    try:
+        sheet, date1904 = _xlsx_sheet(archive)
+        strings = _xlsx_strings(archive)
+        date_styles = _xlsx_date_styles(archive)
+    except (KeyError, ValueError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
+        raise _not_a_spreadsheet() from exc
+    return _xlsx_iter(archive, sheet, strings, date_styles, date1904)
+
+
+def _xml(archive: zipfile.ZipFile, name: str):
+    with archive.open(name) as part:
+        return ElementTree.parse(part).getroot()  # noqa: S314 - see above
+
+
+def _xlsx_sheet(archive: zipfile.ZipFile) -> tuple[str, bool]:
+    """The part of the sheet named like the template's, else the one Excel opens on."""
+    book = _xml(archive, "xl/workbook.xml")
+    sheets = book.findall(f"{_MAIN}sheets/{_MAIN}sheet")
+    if not sheets:
+        raise ValueError("no sheet")
+    chosen = next((s for s in sheets if _key(s.get("name", "")) in _SHEET_NAMES), None)
+    if chosen is None:
+        view = book.find(f"{_MAIN}bookViews/{_MAIN}workbookView")
+        active = int(view.get("activeTab", "0")) if view is not None else 0
+        chosen = sheets[active] if 0 <= active < len(sheets) else sheets[0]
+    rels = _xml(archive, "xl/_rels/workbook.xml.rels")
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
+    target = targets[chosen.get(f"{_DOC_REL}id")]
+    path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    properties = book.find(f"{_MAIN}workbookPr")
+    date1904 = properties is not None and properties.get("date1904") in {"1", "true"}
+    return path, date1904
+
+
+def _rich_text(element) -> str:
+    """The text of a string item: plain, or runs; never the phonetic guide (furigana)."""
+    plain = element.find(f"{_MAIN}t")
+    if plain is not None:
+        return plain.text or ""
+    return "".join(t.text or "" for t in element.findall(f"{_MAIN}r/{_MAIN}t"))
+
+
+def _xlsx_strings(archive: zipfile.ZipFile) -> list[str]:
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    strings = []
+    with archive.open("xl/sharedStrings.xml") as part:
+        for _event, element in ElementTree.iterparse(part):  # noqa: S314 - see above
+            if element.tag == f"{_MAIN}si":
+                strings.append(_rich_text(element))
+                element.clear()
+    return strings
+
+
+def _xlsx_date_styles(archive: zipfile.ZipFile) -> set[str]:
+    """The style numbers (a cell's `s`) whose number format shows a date."""
+    from openpyxl.styles.numbers import is_date_format
+
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    styles = _xml(archive, "xl/styles.xml")
+    custom = {
+        int(f.get("numFmtId", "0")): f.get("formatCode", "")
+        for f in styles.findall(f"{_MAIN}numFmts/{_MAIN}numFmt")
+    }
+    dates = set()
+    for index, xf in enumerate(styles.findall(f"{_MAIN}cellXfs/{_MAIN}xf")):
+        number_format = int(xf.get("numFmtId", "0"))
+        if number_format in _DATE_FORMAT_IDS or (
+            number_format in custom and is_date_format(custom[number_format])
+        ):
+            dates.add(str(index))
+    return dates
+
+
+def _column(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _number(text: str, date_style: bool, date1904: bool) -> str:
+    value = float(text)
+    if date_style:
+        base = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+        try:
+            moment = base + timedelta(days=value)
+        except OverflowError:
+            return text
+        return _text(moment)
+    return _text(value)
+
+
+def _cell_text(cell, strings: list[str], date_styles: set[str], date1904: bool) -> str:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        inline = cell.find(f"{_MAIN}is")
+        return _rich_text(inline) if inline is not None else ""
+    raw = cell.findtext(f"{_MAIN}v")
+    if raw is None:
+        return ""
+    if kind == "s":
+        return strings[int(raw)]
+    if kind == "n":
+        return _number(raw, cell.get("s", "0") in date_styles, date1904)
+    if kind == "b":
+        return "TRUE" if raw == "1" else "FALSE"
+    return raw  # "str" (a formula's text), "e" (#N/A...), "d" (an ISO date)
+
+
+def _xlsx_iter(archive, sheet: str, strings, date_styles, date1904):
+    """(row number, cell texts) for every row of the sheet, as Excel shows them."""
+    expected = 0
+    row_tag, cell_tag = f"{_MAIN}row", f"{_MAIN}c"
+    try:
+        with archive.open(sheet) as part:
+            for _event, element in ElementTree.iterparse(part):  # noqa: S314 - see above
+                if element.tag != row_tag:
+                    continue
+                expected = int(element.get("r") or expected + 1)
+                if expected > EXCEL_MAX_ROWS:
+                    raise ValueError("row number beyond Excel's last row")
+                values: list[str] = []
+                for cell in element.iter(cell_tag):
+                    match = _CELL_REF.match(cell.get("r", ""))
+                    column = _column(match.group(1)) if match else len(values)
+                    if column >= MAX_COLUMNS:
+                        continue
+                    text = _cell_text(cell, strings, date_styles, date1904)
+                    if column >= len(values):
+                        values.extend([""] * (column + 1 - len(values)))
+                    values[column] = text.strip()
+                # Rows already read are emptied, so memory stays small (an empty shell per
+                # row, at most Excel's 1,048,576).
+                element.clear()
+                yield expected, values
+    except (KeyError, ValueError, IndexError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
+        raise _not_a_spreadsheet() from exc
+    finally:
+        archive.close()
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export: UTF-16 with a byte order mark, tab-separated.
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    raise SupplierFileError(
+        "not_decodable",
+        _(
+            "The file could not be read as text in UTF-8. In Excel, choose Save As and the "
+            "format “CSV UTF-8 (comma delimited)”, or upload the Excel workbook (.xlsx) itself."
+        ),
+    )
+
+
+def _csv_rows(content: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        # Named as a workbook but not a zip archive: damaged, or something else renamed.
+        raise _not_a_spreadsheet()
+    text = _decode(content)
+    if "\x00" in text:
+        raise _not_a_spreadsheet()
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    # Excel writes ";" where the decimal separator is a comma, and tabs for "Unicode text".
+    delimiter = max([",", ";", "\t"], key=first_line.count) if first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _csv_iter(reader)
+
+
+def _csv_iter(reader) -> Iterator[tuple[int, list[str]]]:
+    # Row numbers count records, as a spreadsheet shows the file (a quoted line break stays
+    # inside its cell).
+    number = 0
+    try:
+        for number, values in enumerate(reader, start=1):  # noqa: B007 - used after the loop
+            yield number, [v.strip() for v in values[:MAX_COLUMNS]]
+    except csv.Error as exc:
+        raise SupplierFileError(
+            "not_spreadsheet",
+            _("Row %(row)s of the file cannot be read as CSV: %(error)s")
+            % {"row": number + 1, "error": exc},
+        ) from exc
+
+
+# --- Vocabulary -------------------------------------------------------------------------------
+
+
+class Vocabulary:
+    """Every accepted spelling of a country, industry, size and language, built once per file."""
+
+    def __init__(self):
+        self.countries = self._countries()
+        # Industries compare without punctuation ("Food & beverages"); sizes keep theirs, or
+        # "1-9" and nineteen workers would look the same.
+        self.industries = self._choices(Industry.choices, _key, split_labels=True)
+        self.sizes = self._choices(SizeBand.choices, _norm)
+        self.languages = self._languages()
+
+    @staticmethod
+    def _countries() -> dict[str, str]:
+        names: dict[str, str] = {}
+        with override("en"):
+            for country in countries:
+                names[_norm(country.code)] = country.code
+                names[_norm(country.name)] = country.code
+                alpha3 = countries.alpha3(country.code)
+                if alpha3:
+                    names[_norm(alpha3)] = country.code
+            for code, shadowed in countries.shadowed_names.items():
+                for name in shadowed:
+                    names.setdefault(_norm(str(name)), code)
+        for alias, code in COUNTRY_ALIASES.items():
+            names.setdefault(alias, code)
+        return names
+
+    @staticmethod
+    def _choices(choices, key, *, split_labels: bool = False) -> dict[str, str]:
+        """Codes, English labels and labels in the current language.
+
+        With split_labels, each part of a compound English label counts too ("textiles"
+        for "Apparel, textiles and footwear"); the parts of different labels never clash.
+        """
+        names: dict[str, str] = {}
+        for code, label in choices:
+            names[key(code)] = code
+            names[key(str(label))] = code
+            with override("en"):
+                english = str(label)
+            names[key(english)] = code
+            if split_labels:
+                for part in re.split(r",| and | & ", english):
+                    if part.strip():
+                        names.setdefault(key(part), code)
+        return names
+
+    @staticmethod
+    def _languages() -> dict[str, str]:
+        names: dict[str, str] = {}
+        with override("en"):
+            for code, label in settings.LANGUAGES:
+                names[_norm(code)] = code
+                names[_norm(str(label))] = code
+                info = LANG_INFO.get(code, {})
+                for key in ("name", "name_local"):
+                    if info.get(key):
+                        names.setdefault(_norm(info[key]), code)
+        for alias, code in LANGUAGE_ALIASES.items():
+            names.setdefault(alias, code)
+        return names
+
+    def country(self, text: str) -> str:
+        return self.countries.get(_norm(text), "")
+
+    def industry(self, text: str) -> str:
+        return self.industries.get(_key(text), "")
+
+    def size(self, text: str) -> str:
+        code = self.sizes.get(_norm(text), "")
+        if code or not _INTEGER.match(text):
+            return code
+        # A number of workers, as many lists hold it.
+        workers = int(re.sub(r"\D", "", text))
+        if workers < 1:
+            return ""
+        for limit, band in ((9, "1-9"), (49, "10-49"), (249, "50-249"), (999, "250-999")):
+            if workers <= limit:
+                return band
+        return "1000+"
+
+    def language(self, text: str) -> str:
+        value = _norm(text).replace("_", "-")
+        code = self.languages.get(value)
+        if code:
+            return code
+        # "pt-BR" is Portuguese; Chinese variants were listed above (Traditional is not offered).
+        base = value.split("-", 1)[0]
+        return self.languages.get(base, "") if base != "zh" and "-" in value else ""
+
+
+# --- Checking ---------------------------------------------------------------------------------
+
+
+def _problem(row, field_name, column, value, code, severity, message) -> dict:
+    return {
+        "row": row,
+        "field": field_name,
+        "column": column,
+        "value": value[:200],
+        "code": code,
+        "severity": severity,
+        "message": str(message),
+    }
+
+
+def _columns(header: list[str], header_row: int, problems: list[dict]) -> dict[str, int]:
+    """Which column holds which field; SupplierFileError naming any missing required one."""
+    aliases = {_key(alias): name for name, names in HEADER_ALIASES.items() for alias in names}
+    columns: dict[str, int] = {}
+    ignored: list[str] = []
+    for index, title in enumerate(header):
+        name = aliases.get(_key(title))
+        if name is None:
+            if title:
+                ignored.append(title)
+        elif name in columns:
+            raise SupplierFileError(
+                "duplicate_column",
+                _("Two columns hold the same information: “%(first)s” and “%(second)s”.")
+                % {"first": header[columns[name]], "second": title},
+            )
+        else:
+            columns[name] = index
+    missing = [TEMPLATE_HEADERS[name] for name in REQUIRED if name not in columns]
+    if missing:
+        raise SupplierFileError(
+            "missing_columns",
+            _(
+                "The first row of the file must name the columns. Missing: %(columns)s. "
+                "Download the template to see the expected headers."
+            )
+            % {"columns": ", ".join(f"“{m}”" for m in missing)},
+        )
+    if ignored:
+        problems.append(
+            _problem(
+                header_row,
+                "",
+                "",
+                ", ".join(ignored),
+                "ignored_columns",
+                WARNING,
+                _("These columns are not used and were ignored."),
+            )
+        )
+    return columns
+
+
+def _messages() -> dict[str, str]:
+    industry_codes = ", ".join(code for code, _label in Industry.choices)
+    size_codes = ", ".join(code for code, _label in SizeBand.choices)
+    return {
+        "name": _("The name is missing."),
+        "country": _("The country is missing."),
+        "email": _("The e-mail address is missing."),
+        "invalid_email": _("This is not a valid e-mail address."),
+        "unknown_country": _("Unknown country. Use a two-letter ISO code (VN) or a name."),
+        "unknown_industry": _("Unknown industry. Use one of: %(values)s.")
+        % {"values": industry_codes},
+        "unknown_size": _("Unknown size. Use a number of workers or one of: %(values)s.")
+        % {"values": size_codes},
+        "no_language": _("No language given: English will be used."),
+        "unknown_language": _("This language is not offered: English will be used."),
+        "existing": _("Already in your list: skipped."),
+    }
+
+
+class _RowChecker:
+    """Checks one row after another, remembering the addresses seen earlier in the file."""
+
+    def __init__(self, columns: dict[str, int], titles: dict[str, str], existing: set[str]):
+        self.columns = columns
+        self.titles = titles
+        self.existing = existing
+        self.seen: dict[str, int] = {}
+        self.vocabulary = Vocabulary()
+        self.messages = _messages()
+
+    def check(self, number: int, values: list[str]) -> tuple[dict, list[dict]]:
+        raw = {
+            name: values[index] if index < len(values) else ""
+            for name, index in self.columns.items()
+        }
+        problems: list[dict] = []
+
+        def report(name: str, code: str, message: str, severity: str = ERROR) -> None:
+            title = self.titles.get(name) or TEMPLATE_HEADERS[name]
+            problems.append(
+                _problem(number, name, title, raw.get(name, ""), code, severity, message)
+            )
+
+        vocabulary, messages = self.vocabulary, self.messages
+        row = {"row": number}
+        for name in ("name", "contact_name"):
+            row[name] = _SPACES.sub(" ", raw.get(name, ""))
+            if len(row[name]) > MAX_LENGTHS[name]:
+                message = _("Longer than %(max)s characters.") % {"max": MAX_LENGTHS[name]}
+                report(name, "too_long", message)
+        if not row["name"]:
+            report("name", "required", messages["name"])
+
+        email = raw.get("email", "")
+        if not email:
+            report("email", "required", messages["email"])
+        elif len(email) > MAX_LENGTHS["email"] or not _is_email(email):
+            report("email", "invalid_email", messages["invalid_email"])
+            email = ""
+        row["email"] = email
+
+        text = raw.get("country", "")
+        row["country"] = vocabulary.country(text) if text else ""
+        if not text:
+            report("country", "required", messages["country"])
+        elif not row["country"]:
+            report("country", "unknown_country", messages["unknown_country"])
+
+        text = raw.get("industry", "")
+        row["industry"] = vocabulary.industry(text) if text else ""
+        if text and not row["industry"]:
+            report("industry", "unknown_industry", messages["unknown_industry"])
+
+        text = raw.get("size_band", "")
+        row["size_band"] = vocabulary.size(text) if text else ""
+        if text and not row["size_band"]:
+            report("size_band", "unknown_size", messages["unknown_size"])
+
+        text = raw.get("language", "")
+        language = vocabulary.language(text) if text else ""
+        if not text:
+            report("language", "no_language", messages["no_language"], WARNING)
+        elif not language:
+            report("language", "unknown_language", messages["unknown_language"], WARNING)
+        row["language"] = language or DEFAULT_LANGUAGE
+
+        if email:
+            folded = email.lower()
+            if folded in self.existing:
+                report("email", "already_in_list", messages["existing"], WARNING)
+            elif folded in self.seen:
+                message = _("The same e-mail address as row %(row)s.") % {"row": self.seen[folded]}
+                report("email", "duplicate_in_file", message)
+            else:
+                self.seen[folded] = number
+        return row, problems
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def is_importable(problems: list[dict]) -> bool:
+    """Whether a row with these problems goes into the list (warnings only, not a duplicate)."""
+    return not any(p["severity"] == ERROR or p["code"] == "already_in_list" for p in problems)
+
+
+def check_table(table: Table, *, existing_emails: set[str]) -> CheckResult:
+    """Normalise every row and list every problem; rows with an error are left out.
+
+    `existing_emails`: the list's current addresses, lower-cased. A row whose address is
+    already there is skipped with a warning (the list is not updated from a file: a second
+    upload of the same file changes nothing). A second row with the same address as an
+    earlier row of the file is an error, whatever else is wrong with the earlier one.
+    """
+    result = CheckResult(total_rows=len(table.rows))
+    columns = _columns(table.header, table.header_row, result.problems)
+    titles = {name: table.header[index] for name, index in columns.items()}
+    checker = _RowChecker(columns, titles, existing_emails)
+    for number, values in table.rows:
+        row, problems = checker.check(number, values)
+        result.problems.extend(problems)
+        if is_importable(problems):
+            result.rows.append(row)
+    return result
+
+
+def existing_emails(organisation) -> set[str]:
+    """The addresses already in the buyer's list, lower-cased: one query for the whole file."""
+    return {
+        email.lower()
+        for email in Supplier.objects.filter(organisation=organisation).values_list(
+            "email", flat=True
+        )
+    }
+
+
+def check_supplier_file(*, organisation, filename: str, content: bytes) -> CheckResult:
+    """Read and check a file against the buyer's list; SupplierFileError if it is unusable."""
+    table = read_table(filename=filename, content=content)
+    return check_table(table, existing_emails=existing_emails(organisation))
+
+
+# --- Writing files for the buyer --------------------------------------------------------------
+
+
+def _safe(value) -> str:
+    """Text a spreadsheet would run as a formula is prefixed so it stays text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def template_csv() -> str:
+    """The headers and one example row, with a byte order mark so Excel reads it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([TEMPLATE_HEADERS[name] for name in FIELDS])
+    writer.writerow([TEMPLATE_EXAMPLE[name] for name in FIELDS])
+    return "\ufeff" + out.getvalue()
+
+
+def problems_csv(problems: list[dict]) -> str:
+    """The problem report of an import, one line per problem, in row order."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Row"), _("Column"), _("Value"), _("Severity"), _("Problem")])
+    severities = {ERROR: _("Error"), WARNING: _("Warning")}
+    for problem in problems:
+        writer.writerow(
+            [
+                problem["row"] or "",
+                _safe(problem["column"]),
+                _safe(problem["value"]),
+                severities.get(problem["severity"], problem["severity"]),
+                _safe(problem["message"]),
+            ]
+        )
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,119 @@
+"""Reads of a buyer's supplier list and its imports, shared by the pages and the command.
+
+Every lookup by an id from a request starts from `get_buyer_for_member`, so another buyer's
+supplier or import is a 404 like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from hrdd.core.access import get_buyer_for_member
+from hrdd.organisations.models import Organisation
+from hrdd.suppliers.imports import ERROR, WARNING
+from hrdd.suppliers.models import Supplier, SupplierImport
+
+PAGE_SIZE = 50
+# The preview page shows this many problems and valid rows; the CSV report has them all.
+PREVIEW_PROBLEMS = 200
+PREVIEW_ROWS = 20
+
+
+def suppliers_for_list(*, organisation: Organisation, query: str = "") -> QuerySet[Supplier]:
+    """The buyer's suppliers in name order, optionally those whose name or e-mail contains
+    `query` (ignoring case)."""
+    suppliers = Supplier.objects.filter(organisation=organisation)
+    query = query.strip()
+    if query:
+        suppliers = suppliers.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    return suppliers.order_by("name", "pk")
+
+
+def get_supplier_for_member(
+    user, organisation_id, supplier_id, *, write: bool = False
+) -> tuple[Organisation, Supplier]:
+    """The buyer and one supplier of its list, else 404 (403 for readers with write=True)."""
+    organisation = get_buyer_for_member(user, organisation_id, write=write)
+    supplier = get_object_or_404(Supplier, pk=supplier_id, organisation=organisation)
+    return organisation, supplier
+
+
+def get_import_for_member(
+    user, organisation_id, import_id, *, with_rows: bool = True
+) -> tuple[Organisation, SupplierImport]:
+    """The buyer and one of its imports; only owners and administrators import (403 else).
+
+    Without `with_rows`, the stored rows (several MB for a large file) are not loaded.
+    """
+    organisation = get_buyer_for_member(user, organisation_id, write=True)
+    imports = SupplierImport.objects.filter(organisation=organisation)
+    if not with_rows:
+        imports = imports.defer("rows")
+    return organisation, get_object_or_404(imports, pk=import_id)
+
+
+def pending_imports(*, organisation: Organisation) -> QuerySet[SupplierImport]:
+    """Files checked and waiting for the buyer's confirmation, newest first."""
+    return (
+        SupplierImport.objects.filter(
+            organisation=organisation, status=SupplierImport.Status.PREVIEW
+        )
+        .defer("rows", "problems")
+        .order_by("-created_at")
+    )
+
+
+@dataclass
+class ImportSummary:
+    """The counts a preview shows. Rows with errors and rows already in the list are not
+    imported; rows with only warnings (such as a missing language) are."""
+
+    total: int
+    valid: int
+    with_errors: int
+    already_in_list: int
+    with_warnings: int
+    file_warnings: list[dict]
+
+
+def import_summary(supplier_import: SupplierImport) -> ImportSummary:
+    """The counts of a stored import (its rows must be loaded)."""
+    return summarise(
+        problems=supplier_import.problems,
+        total=supplier_import.total_rows,
+        valid=len(supplier_import.rows),
+    )
+
+
+def summarise(*, problems: list[dict], total: int, valid: int) -> ImportSummary:
+    """The counts of a checked file, from its problem report."""
+    errors: set[int] = set()
+    existing: set[int] = set()
+    warned: set[int] = set()
+    file_warnings = []
+    for problem in problems:
+        if not problem["field"]:
+            file_warnings.append(problem)
+        elif problem["severity"] == ERROR:
+            errors.add(problem["row"])
+        elif problem["code"] == "already_in_list":
+            existing.add(problem["row"])
+        elif problem["severity"] == WARNING:
+            warned.add(problem["row"])
+    return ImportSummary(
+        total=total,
+        valid=valid,
+        with_errors=len(errors),
+        already_in_list=len(existing - errors),
+        with_warnings=len(warned - errors - existing),
+        file_warnings=file_warnings,
+    )
+
+
+def language_names() -> dict[str, str]:
+    """Language code to its name in the current language, for lists and forms."""
+    return {code: str(name) for code, name in settings.LANGUAGES}

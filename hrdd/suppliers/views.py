@@ -1,0 +1,251 @@
+"""The buyer's supplier list: read by every member, changed by owners and administrators,
+filled by hand or from a CSV/XLSX file checked and previewed before anything is imported."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django_countries import countries
+
+from hrdd.core.access import get_buyer_for_member
+from hrdd.organisations.models import Industry
+from hrdd.suppliers import imports, selectors
+from hrdd.suppliers.forms import SupplierFileForm, SupplierForm, SupplierSearchForm
+from hrdd.suppliers.models import SizeBand, SupplierImport
+from hrdd.suppliers.services import (
+    supplier_create,
+    supplier_delete,
+    supplier_import_cancel,
+    supplier_import_confirm,
+    supplier_import_preview,
+    supplier_update,
+)
+
+
+def _csv(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def supplier_list(request, organisation_id):
+    organisation = get_buyer_for_member(request.user, organisation_id)
+    can_edit = organisation.membership.can_edit
+    search = SupplierSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    suppliers = selectors.suppliers_for_list(organisation=organisation, query=query)
+    page = Paginator(suppliers, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    names = selectors.language_names()
+    rows = list(page.object_list)
+    for supplier in rows:
+        supplier.language_name = names.get(supplier.language, supplier.language)
+    return render(
+        request,
+        "suppliers/list.html",
+        {
+            "organisation": organisation,
+            "can_edit": can_edit,
+            "search": search,
+            "query": query,
+            "page": page,
+            "suppliers": rows,
+            "pending": list(selectors.pending_imports(organisation=organisation))
+            if can_edit
+            else [],
+        },
+    )
+
+
+@login_required
+def supplier_add(request, organisation_id):
+    organisation = get_buyer_for_member(request.user, organisation_id, write=True)
+    form = SupplierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supplier = supplier_create(organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("%(name)s was added to your list.") % {"name": supplier.name}
+            )
+            return redirect("suppliers:list", organisation_id=organisation.pk)
+    return render(
+        request,
+        "suppliers/form.html",
+        {"organisation": organisation, "form": form, "supplier": None},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def supplier_edit(request, organisation_id, supplier_id):
+    organisation, supplier = selectors.get_supplier_for_member(
+        request.user, organisation_id, supplier_id, write=True
+    )
+    name = supplier.name
+    form = SupplierForm(request.POST or None, instance=supplier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supplier_update(supplier=supplier, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("suppliers:list", organisation_id=organisation.pk)
+    return render(
+        request,
+        "suppliers/form.html",
+        {"organisation": organisation, "form": form, "supplier": supplier, "name": name},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def supplier_remove(request, organisation_id, supplier_id):
+    """GET asks for confirmation; POST removes."""
+    organisation, supplier = selectors.get_supplier_for_member(
+        request.user, organisation_id, supplier_id, write=True
+    )
+    if request.method == "POST":
+        supplier_delete(supplier=supplier)
+        messages.success(
+            request, _("%(name)s was removed from your list.") % {"name": supplier.name}
+        )
+        return redirect("suppliers:list", organisation_id=organisation.pk)
+    return render(
+        request, "suppliers/delete.html", {"organisation": organisation, "supplier": supplier}
+    )
+
+
+@login_required
+def import_upload(request, organisation_id):
+    organisation = get_buyer_for_member(request.user, organisation_id, write=True)
+    form = SupplierFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            supplier_import = supplier_import_preview(
+                organisation=organisation,
+                filename=upload.name,
+                content=upload.read(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect(
+                "suppliers:import_preview",
+                organisation_id=organisation.pk,
+                import_id=supplier_import.pk,
+            )
+    return render(
+        request,
+        "suppliers/import.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "language_codes": ", ".join(code for code, _name in settings.LANGUAGES),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def import_preview(request, organisation_id, import_id):
+    organisation, supplier_import = selectors.get_import_for_member(
+        request.user, organisation_id, import_id
+    )
+    summary = selectors.import_summary(supplier_import)
+    names = selectors.language_names()
+    industries, sizes = dict(Industry.choices), dict(SizeBand.choices)
+    sample = [
+        dict(
+            row,
+            country=countries.name(row["country"]),
+            industry=industries.get(row["industry"], ""),
+            size_band=sizes.get(row["size_band"], ""),
+            language_name=names.get(row["language"], row["language"]),
+        )
+        for row in supplier_import.rows[: selectors.PREVIEW_ROWS]
+    ]
+    row_problems = [p for p in supplier_import.problems if p["field"]]
+    return render(
+        request,
+        "suppliers/import_preview.html",
+        {
+            "organisation": organisation,
+            "import": supplier_import,
+            "waiting": supplier_import.status == SupplierImport.Status.PREVIEW,
+            "summary": summary,
+            "problems": row_problems[: selectors.PREVIEW_PROBLEMS],
+            "more_problems": max(0, len(row_problems) - selectors.PREVIEW_PROBLEMS),
+            "sample": sample,
+        },
+    )
+
+
+@require_POST
+@login_required
+def import_confirm(request, organisation_id, import_id):
+    organisation, supplier_import = selectors.get_import_for_member(
+        request.user, organisation_id, import_id, with_rows=False
+    )
+    outcome = supplier_import_confirm(supplier_import=supplier_import)
+    if outcome.already_done:
+        messages.info(request, _("This file was already imported or cancelled."))
+        return redirect(
+            "suppliers:import_preview", organisation_id=organisation.pk, import_id=import_id
+        )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s supplier was added to your list.",
+            "%(count)s suppliers were added to your list.",
+            outcome.imported,
+        )
+        % {"count": f"{outcome.imported:,}"},
+    )
+    if outcome.skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s row was skipped: its e-mail address reached your list after the check.",
+                "%(count)s rows were skipped: their e-mail addresses reached your list after "
+                "the check.",
+                outcome.skipped,
+            )
+            % {"count": f"{outcome.skipped:,}"},
+        )
+    return redirect("suppliers:list", organisation_id=organisation.pk)
+
+
+@require_POST
+@login_required
+def import_cancel(request, organisation_id, import_id):
+    organisation, supplier_import = selectors.get_import_for_member(
+        request.user, organisation_id, import_id, with_rows=False
+    )
+    if supplier_import_cancel(supplier_import=supplier_import):
+        messages.info(request, _("The import was cancelled. Nothing was added to your list."))
+    return redirect("suppliers:list", organisation_id=organisation.pk)
+
+
+@login_required
+def import_problems_csv(request, organisation_id, import_id):
+    _organisation, supplier_import = selectors.get_import_for_member(
+        request.user, organisation_id, import_id, with_rows=False
+    )
+    return _csv(imports.problems_csv(supplier_import.problems), f"problems-{import_id}.csv")
+
+
+@login_required
+def import_template_csv(request):
+    return _csv(imports.template_csv(), "suppliers-template.csv")
