@@ -1,0 +1,291 @@
+"""Automated accessibility checks: axe-core (bundled by axe-playwright-python, no network) runs
+in Debian's chromium against a live server, on the supplier pages in English and Japanese (on a
+phone and a desktop) and on the buyer's main pages.
+
+The WCAG 2.0/2.1 A and AA rules decide: a violation of impact "serious" or "critical" fails the
+test, with each rule's id, help text and the offending elements. A serious or critical result
+that axe could not decide ("needs review") fails too, except colour contrast, which axe cannot
+measure over images such as the SVG charts: those are printed for a person to check. Best-practice
+rules and minor findings are printed (run with -rP or -s to see them), never failed on.
+
+axe finds only part of what WCAG asks (it cannot judge reading order, meaningful text or
+keyboard traps): these tests keep regressions out; they do not certify a page.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import PASSWORD, VALID_ANSWERS, submit_response
+from hrdd.campaigns.models import Campaign
+from hrdd.campaigns.services import campaign_create
+from hrdd.questionnaires.models import Questionnaire
+from hrdd.reports.services import report_release_if_due
+from hrdd.responses.services import response_find, response_save_draft
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+WCAG_AA = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+# Good practice that no WCAG success criterion requires: reported, never failed on.
+ADVISORY = {"best-practice"}
+BLOCKING = {"serious", "critical"}
+# Undecided results that need a person: axe cannot measure contrast over images (SVG charts).
+REVIEW_BY_HAND = {"color-contrast"}
+
+axe = Axe()
+
+
+def describe(results: list[dict]) -> str:
+    """Each rule's id, impact, help text and link, then each offending element."""
+    lines = []
+    for rule in results:
+        lines.append(f"{rule['id']} ({rule['impact']}): {rule['help']}")
+        lines.append(f"  {rule['helpUrl']}")
+        for node in rule["nodes"]:
+            lines.append(f"  - {' '.join(map(str, node['target']))}")
+            lines.append(f"    {node['html'][:200]}")
+            if node.get("failureSummary"):
+                lines.append("    " + node["failureSummary"].replace("\n", "\n    "))
+            else:
+                messages = [c["message"] for k in ("any", "all", "none") for c in node.get(k, [])]
+                lines.extend(f"    {m}" for m in messages)
+    return "\n".join(lines)
+
+
+def is_blocking(rule: dict) -> bool:
+    return rule["impact"] in BLOCKING and bool(WCAG_AA & set(rule["tags"]))
+
+
+def assert_accessible(page, label: str) -> None:
+    """Run axe on the page as it is now; fail on serious or critical WCAG A/AA findings."""
+    options = {"runOnly": {"type": "tag", "values": sorted(WCAG_AA | ADVISORY)}}
+    results = axe.run(page, options=options).response
+    violations = [r for r in results["violations"] if is_blocking(r)]
+    undecided = [
+        r for r in results["incomplete"] if is_blocking(r) and r["id"] not in REVIEW_BY_HAND
+    ]
+    advisory = [r for r in results["violations"] if not is_blocking(r)]
+    by_hand = [r for r in results["incomplete"] if r["id"] in REVIEW_BY_HAND]
+    if advisory:
+        print(f"\n[{label}] {page.url}: other accessibility findings\n{describe(advisory)}")
+    if by_hand:
+        print(f"\n[{label}] {page.url}: to check by hand\n{describe(by_hand)}")
+    problems = [describe(violations)] if violations else []
+    if undecided:
+        problems.append("Not decided by axe, but serious:\n" + describe(undecided))
+    assert not problems, f"[{label}] {page.url}\n" + "\n".join(problems)
+
+
+def new_page(browser, live_server, *, language="en", viewport=DESKTOP, scripts=True):
+    """A fresh browser context in `language`, as the language buttons would have set it.
+
+    Without `scripts` the app's own JavaScript is not loaded, so the page is checked as a
+    supplier without JavaScript gets it (axe itself still needs the browser's JavaScript).
+    """
+    phone = viewport is PHONE
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    if not scripts:
+        context.route("**/static/js/**", lambda route: route.abort())
+    return context.new_page()
+
+
+def close(page) -> None:
+    page.context.close()
+
+
+def test_the_check_fails_with_what_to_fix(browser):
+    """The harness itself: a known problem fails, naming the rule, its help and the element;
+    an aria-describedby that points nowhere (axe only flags it for review) fails too."""
+    page = browser.new_page()
+    page.set_content(
+        '<html lang="en"><title>t</title><main><h1>t</h1>'
+        '<input id="name" type="text">'
+        '<label for="email">E-mail</label>'
+        '<input id="email" type="email" aria-describedby="email_error">'
+        "</main></html>"
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, "self-test")
+    page.close()
+    message = str(failure.value)
+    assert "label (critical): Form elements must have labels" in message
+    assert "- #name" in message
+    assert "aria-valid-attr-value" in message
+    assert 'aria-describedby="email_error"' in message
+
+
+@pytest.fixture(params=["en", "ja"])
+def language(request):
+    return request.param
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_supplier_answer_pages(browser, live_server, campaign_a, language, viewport):
+    """Landing page, first answer page, the same with validation errors, with a message."""
+    page = new_page(browser, live_server, language=language, viewport=viewport)
+    label = f"{language}/{'phone' if viewport is PHONE else 'desktop'}"
+    page.goto(f"{live_server.url}{campaign_a.response_path()}")
+    assert_accessible(page, f"landing {label}")
+
+    page.locator("button[value=start]").click()
+    page.locator("form.questionnaire").wait_for()
+    assert_accessible(page, f"answer page 1 {label}")
+
+    page.locator("button[value=next]").click()  # nothing answered: required errors
+    page.locator(".error-summary").wait_for()
+    assert_accessible(page, f"validation errors {label}")
+
+    page.locator("button[value=save]").click()
+    page.locator(".message.success").wait_for()
+    assert_accessible(page, f"saved message {label}")
+
+    page.locator(".save-box summary").click()  # "E-mail me this link", with a wrong address
+    page.locator(".save-box input[type=email]").fill("not an address")
+    page.locator(".save-box button[type=submit]").click()
+    page.locator(".message.error").wait_for()
+    assert_accessible(page, f"e-mail link error {label}")
+
+    page.goto(f"{live_server.url}{campaign_a.response_path()}")  # a wrong resume code
+    page.locator("input[name=code]").fill("AAAA-BBBB-CCCC-DDDD")
+    page.locator("button[value=resume]").click()
+    page.locator(".error-summary").wait_for()
+    assert_accessible(page, f"resume code error {label}")
+    close(page)
+
+
+def resume_code(url: str) -> str:
+    return re.search(r"/a/([^/?#]+)/", url).group(1)
+
+
+def test_supplier_pages_through_to_the_receipt(browser, live_server, campaign_a, language):
+    page = new_page(browser, live_server, language=language, viewport=PHONE)
+    page.goto(f"{live_server.url}{campaign_a.response_path()}")
+    page.locator("button[value=start]").click()
+    page.locator("form.questionnaire").wait_for()
+    response = response_find(campaign=campaign_a, code=resume_code(page.url))
+    response_save_draft(response=response, answers=dict(VALID_ANSWERS))
+    page.reload()  # the form carries the draft's revision
+    number = 1
+    while page.locator("button[value=next]").count():
+        page.locator("button[value=next]").click()
+        number += 1
+        page.locator(f"progress[value='{number}']").wait_for(state="attached")
+        assert_accessible(page, f"answer page {number} {language}")
+    page.locator("button[value=submit]").click()
+    page.wait_for_url("**/receipt/")
+    assert_accessible(page, f"receipt {language}")
+    close(page)
+
+
+@pytest.mark.parametrize("code", ["forced-labour", "migrant-workers"])
+def test_every_question_type_without_javascript(browser, live_server, org_a, code):
+    """The other built-in questionnaires have every question type, conditions and draft
+    translations; without JavaScript every conditional question is on the page with its hint."""
+    version = Questionnaire.objects.get(code=code).latest_version()
+    campaign = campaign_create(
+        organisation=org_a,
+        questionnaire_version=version,
+        name=code,
+        languages=["en", "ja", "vi"],
+        by=None,
+        opens_at=timezone.now() - timedelta(days=1),
+    )
+    for language in ["en", "vi"]:  # vi: a draft translation, English where it is missing
+        page = new_page(browser, live_server, language=language, viewport=PHONE, scripts=False)
+        page.goto(f"{live_server.url}{campaign.response_path()}")
+        page.locator("button[value=start]").click()
+        page.locator("form.questionnaire").wait_for()
+        answer_url = page.url.split("?")[0]
+        pages = int(page.locator("progress").get_attribute("max"))
+        for number in range(1, pages + 1):
+            if number > 1:
+                page.goto(f"{answer_url}p/{number}/")
+            assert_accessible(page, f"{code} page {number} {language}, no JavaScript")
+        close(page)
+
+
+def test_disclosed_campaign_consent_page(browser, live_server, disclosed):
+    for language in ["en", "ja"]:
+        page = new_page(browser, live_server, language=language, viewport=PHONE)
+        page.goto(f"{live_server.url}{disclosed.response_path()}")
+        assert_accessible(page, f"consent {language}")
+        page.locator("button[value=start]").click()  # no name, no consent: errors
+        page.locator(".error-summary").wait_for()
+        assert_accessible(page, f"consent with errors {language}")
+        page.locator("button[value=decline]").click()
+        page.locator(".error-summary").wait_for(state="detached")
+        assert_accessible(page, f"declined {language}")
+        close(page)
+
+
+def test_closed_and_not_yet_open_pages(browser, live_server, campaign_a, make_campaign, org_a):
+    Campaign.objects.filter(pk=campaign_a.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    later = make_campaign(org_a, name="Later", opens_in_days=3)
+    for language in ["en", "ja"]:
+        page = new_page(browser, live_server, language=language, viewport=PHONE)
+        assert page.goto(f"{live_server.url}{campaign_a.response_path()}").status == 410
+        assert_accessible(page, f"closed {language}")
+        page.goto(f"{live_server.url}{later.response_path()}")
+        assert_accessible(page, f"not open yet {language}")
+        close(page)
+
+
+@pytest.fixture
+def released(campaign_a):
+    """Ten responses, released, so that the Summary Report shows charts and hidden figures."""
+    for i in range(10):
+        answers = dict(VALID_ANSWERS)
+        answers["q01_business_impact"] = "down_10_to_29" if i < 5 else "about_same"
+        answers["q03_health_safety_measures"] = ["risk_assessment"] + (
+            ["free_masks_hygiene"] if i < 2 else []
+        )
+        submit_response(campaign_a, answers)
+    assert report_release_if_due(campaign_id=campaign_a.pk) is not None
+    return campaign_a
+
+
+def test_buyer_pages(browser, live_server, alice, released, language):
+    """Each page at desktop width, and in English at phone width too (the markup is the same
+    at every width: only the layout, and so contrast over overlapping boxes, changes)."""
+    page = new_page(browser, live_server, language=language)
+    viewports = (
+        [("desktop", DESKTOP), ("phone", PHONE)] if language == "en" else [("desktop", DESKTOP)]
+    )
+
+    def check(label):
+        for name, viewport in viewports:
+            page.set_viewport_size(viewport)
+            assert_accessible(page, f"{label} {language}/{name}")
+
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    check("login")
+    page.locator("#id_username").fill(alice.email)
+    page.locator("#id_password").fill("wrong")
+    page.locator("main form button[type=submit]").click()
+    page.locator(".error-summary").wait_for()
+    check("login error")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}{reverse('campaigns:dashboard')}")
+    check("dashboard")
+
+    page.goto(f"{live_server.url}{reverse('campaigns:detail', args=[released.pk])}")
+    check("campaign detail")
+    page.locator("input[name=closes_at]").fill("")  # the dates form, with an error
+    page.locator("form[action$='/dates/'] button[type=submit]").click()
+    page.locator(".error-summary").wait_for()
+    check("campaign dates with errors")
+
+    page.goto(f"{live_server.url}{reverse('reports:summary', args=[released.pk])}")
+    page.locator("svg.chart").first.wait_for()
+    check("summary report")
+    close(page)
