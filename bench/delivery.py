@@ -431,7 +431,14 @@ def check_delivery(campaign, sink: SMTPSink) -> dict:
     expected = {f"outbox-{pk}@{_mail_domain()}" for pk in rows.values_list("pk", flat=True)}
     received = Counter(message_id for _at, message_id in sink.received())
     status = outbox_status(campaign)
+    lost = sorted(int(m.split("@")[0].removeprefix("outbox-")) for m in expected - set(received))
     return {
+        "lost_rows": [
+            {"pk": pk, "status": st, "attempts": at, "sent_at": sent_at.timestamp()}
+            for pk, st, at, sent_at in rows.filter(pk__in=lost[:20]).values_list(
+                "pk", "status", "attempts", "sent_at"
+            )
+        ],
         "queued": len(expected),
         "received": sum(received.values()),
         "delivered": len(expected & set(received)),
@@ -459,6 +466,8 @@ def print_check(check: dict) -> bool:
         f"unexpected = {check['unexpected']}"
     )
     print(f"  outbox rows by status: {check['status']}  -> {'OK' if ok else 'FAILED'}")
+    for row in check["lost_rows"]:
+        print(f"  lost: {row}")
     return ok
 
 

@@ -163,6 +163,16 @@ TASKS = {
         "QUEUES": ["default", "email"],
     }
 }
+# At scale: TASKS_BACKEND=django_tasks_rq.RQBackend and REDIS_URL, tasks run by RQ workers
+# (`manage.py rqworker email default --job-class django_tasks_rq.Job --with-scheduler`); needs
+# the `redis` dependency group. See docs/operations.md.
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # A delivery run sends every due e-mail: give it an hour, not RQ's default 3 minutes.
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASKS["default"]["QUEUES"]
+    }
 
 # --- E-mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Open HRDD <no-reply@localhost>")

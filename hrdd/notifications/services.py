@@ -2,8 +2,8 @@ import logging
 import secrets
 import smtplib
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -245,15 +245,39 @@ class _Pacer:
 
 
 def _prepare(message: OutboundEmail, *, commit_point: bool):
-    """The message rendered and encoded for the wire: CPU work only, no database, no socket."""
-    mail = _as_email(message)
-    return smtp.envelope(mail) if commit_point else mail
+    """The message rendered and encoded for the wire (or the exception that prevented it): CPU
+    work only, no database, no socket."""
+    try:
+        mail = _as_email(message)
+        return smtp.envelope(mail) if commit_point else mail
+    except Exception as exc:  # noqa: BLE001 - it belongs to this message, raised when it is sent
+        return exc
 
 
-def _deliver_one(backend, message: OutboundEmail, prepared: Future | None = None) -> str:
+class _Ahead:
+    """Prepares the next message of a batch while the server is busy accepting the current one
+    (after the final "." of DATA): the worker's CPU and the server's work overlap, in one
+    thread. A second thread would do the same but could hold the GIL for milliseconds between
+    the commit point and the final ".", where a killed worker loses the message."""
+
+    def __init__(self, batch: list[OutboundEmail], *, commit_point: bool) -> None:
+        self.batch, self.commit_point, self.ready = batch, commit_point, {}
+
+    def get(self, index: int):
+        if index not in self.ready:
+            self.prepare(index)
+        return self.ready.pop(index)
+
+    def prepare(self, index: int) -> None:
+        if index < len(self.batch) and index not in self.ready:
+            self.ready[index] = _prepare(self.batch[index], commit_point=self.commit_point)
+
+
+def _deliver_one(backend, message: OutboundEmail, prepared=None, meanwhile=None) -> str:
     """Send one claimed message and record the outcome. Returns the resulting status.
 
-    `prepared`: the result of `_prepare` for this message, computed ahead in another thread.
+    `prepared`: what `_prepare` returned for this message, if it was done ahead; `meanwhile`:
+    work to do while the server processes the message (see `_Ahead`).
     """
     now = timezone.now()
     started = OutboundEmail.objects.filter(
@@ -263,12 +287,13 @@ def _deliver_one(backend, message: OutboundEmail, prepared: Future | None = None
         return "skipped"  # released as stale and taken over by another worker
     try:
         commit_point = smtp.supports_commit_point(backend)
-        if prepared is not None:
-            wire = prepared.result()
-        else:
-            wire = _prepare(message, commit_point=commit_point)
+        wire = _prepare(message, commit_point=commit_point) if prepared is None else prepared
+        if isinstance(wire, Exception):
+            raise wire
         if commit_point:
-            smtp.send_with_commit_point(backend, wire, lambda: _record_sent(message, now))
+            smtp.send_with_commit_point(
+                backend, wire, lambda: _record_sent(message, now), meanwhile=meanwhile
+            )
         else:
             backend.send_messages([wire])
             _record_sent(message, now)
@@ -306,21 +331,20 @@ def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
             break
         batches += 1
         backend = get_connection(fail_silently=False)
-        # Rendering and MIME encoding (CPU) are done by a second thread, one message ahead of
-        # the SMTP dialogue (mostly waiting for the server): about twice the throughput.
-        # Database writes and the connection stay in this thread.
-        ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-render")
-        commit_point = smtp.supports_commit_point(backend)
+        ahead = _Ahead(batch, commit_point=smtp.supports_commit_point(backend))
         try:
-            prepared = [ahead.submit(_prepare, m, commit_point=commit_point) for m in batch]
-            for message, ready in zip(batch, prepared, strict=True):
+            for index, message in enumerate(batch):
                 pacer.wait()
-                status = _deliver_one(backend, message, ready)
+                status = _deliver_one(
+                    backend,
+                    message,
+                    ahead.get(index),
+                    meanwhile=partial(ahead.prepare, index + 1),
+                )
                 counts[status] = counts.get(status, 0) + 1
                 if status == OutboundEmail.Status.RETRYING:
                     retrying = True
         finally:
-            ahead.shutdown(wait=True, cancel_futures=True)
             try:
                 backend.close()
             except Exception:  # noqa: BLE001 - a broken connection is closed either way

@@ -53,12 +53,14 @@ def send_with_commit_point(
     backend: EmailBackend,
     message: EmailMessage | Envelope,
     commit: Callable[[], None],
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Send `message` on the backend's open connection; call `commit` just before the end.
 
     Raises the smtplib exception of a refusal at any stage. If `commit` raises, the message
     is abandoned: the connection is closed without the final "." and the caller's exception
-    propagates.
+    propagates. `meanwhile` (which must not raise) runs while the server processes the
+    message, between the final "." and reading its reply.
     """
     if backend.connection is None:
         backend.open()
@@ -97,6 +99,8 @@ def send_with_commit_point(
         abandon(backend)
         raise
     connection.send(b"." + CRLF)
+    if meanwhile is not None:
+        meanwhile()
     code, reply = connection.getreply()
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)

@@ -112,7 +112,8 @@ def test_the_smtp_connection_sends_small_packets_at_once(smtp_running, campaign_
 
 
 def test_a_message_that_cannot_be_rendered_fails_alone(smtp_running, campaign_a):
-    """Rendering is done ahead, in another thread; its error still belongs to its message."""
+    """Rendering is done ahead, while the server accepts the previous message; its error
+    still belongs to its message."""
     first, broken, last = queue_many(campaign_a, 3)
     OutboundEmail.objects.filter(pk=broken.pk).update(template="no_such_template")
 
