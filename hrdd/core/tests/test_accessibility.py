@@ -14,6 +14,7 @@ keyboard traps): these tests keep regressions out; they do not certify a page.
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -26,6 +27,8 @@ from hrdd.campaigns.services import campaign_create
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_find, response_save_draft
+from hrdd.suppliers import invitations
+from hrdd.suppliers.models import Supplier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -239,6 +242,36 @@ def test_closed_and_not_yet_open_pages(browser, live_server, campaign_a, make_ca
         close(page)
 
 
+def test_personal_link_pages(browser, live_server, org_a, disclosed):
+    """A supplier's personal link (disclosed campaign: the consent form), a link that does not
+    work, and the page to stop reminders."""
+    supplier = Supplier.objects.create(
+        organisation=org_a, name="Hanoi Garments", country="VN", email="lan@hanoi.example"
+    )
+    tokens = []
+    with mock.patch.object(
+        invitations, "new_token", side_effect=lambda: tokens.append(f"T{len(tokens)}") or tokens[-1]
+    ):
+        invitations.campaign_invite(campaign=disclosed)
+    opt_out = reverse("links:opt_out", args=[invitations.opt_out_token(supplier.pk)])
+    for language in ["en", "ja"]:
+        page = new_page(browser, live_server, language=language, viewport=PHONE)
+        page.goto(f"{live_server.url}{reverse('links:invitation', args=[tokens[0]])}")
+        assert_accessible(page, f"personal link {language}")
+        page.locator("input[name=supplier_name]").fill("")
+        page.locator("button[value=start]").click()  # no name, no consent: errors
+        page.locator(".error-summary").wait_for()
+        assert_accessible(page, f"personal link with errors {language}")
+        page.goto(f"{live_server.url}{reverse('links:invitation', args=['WRONG'])}")
+        assert_accessible(page, f"personal link not valid {language}")
+        page.goto(f"{live_server.url}{opt_out}")
+        assert_accessible(page, f"stop reminders {language}")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert_accessible(page, f"reminders stopped {language}")
+        close(page)
+
+
 @pytest.fixture
 def released(campaign_a):
     """Ten responses, released, so that the Summary Report shows charts and hidden figures."""
@@ -288,4 +321,12 @@ def test_buyer_pages(browser, live_server, alice, released, language):
     page.goto(f"{live_server.url}{reverse('reports:summary', args=[released.pk])}")
     page.locator("svg.chart").first.wait_for()
     check("summary report")
+
+    Supplier.objects.create(
+        organisation=released.organisation, name="Hanoi Garments", email="lan@hanoi.example"
+    )
+    page.goto(f"{live_server.url}{reverse('suppliers:list', args=[released.organisation.pk])}")
+    check("supplier list")
+    page.goto(f"{live_server.url}{reverse('invitations:links', args=[released.pk])}")
+    check("personal links")
     close(page)
