@@ -44,7 +44,7 @@ class QuestionnaireVersionChoice(forms.ModelChoiceField):
 
 
 class CampaignCreateForm(forms.Form):
-    """A new campaign: questionnaire, languages, dates and confidentiality mode."""
+    """A new campaign: questionnaire, languages, dates, confidentiality mode and breakdowns."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
     questionnaire_version = QuestionnaireVersionChoice(
@@ -65,6 +65,19 @@ class CampaignCreateForm(forms.Form):
         help_text=_(
             "Disclosed campaigns ask each supplier to agree that you see its answers under its "
             "name; per-supplier reports need the paid plan. The mode cannot change later."
+        ),
+    )
+    breakdowns = forms.MultipleChoiceField(
+        label=_("Report breakdowns"),
+        choices=Campaign.Breakdown.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "The Summary Report can also show results by the supplier's country, industry or "
+            "size, as recorded in your supplier list. Choose now: breakdowns cannot be added "
+            "or changed once a supplier has answered, because choosing them after seeing who "
+            "answered could single a supplier out. Groups with too few responses are merged "
+            "or hidden."
         ),
     )
     opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())

@@ -32,6 +32,19 @@ def _check_languages(version: QuestionnaireVersion, languages: list[str]) -> lis
     return [lang for lang in available if lang in languages] or list(available)
 
 
+def _check_breakdowns(breakdowns) -> list[str]:
+    """The declared breakdowns, in the order of Campaign.Breakdown, or a ValidationError."""
+    unknown = [b for b in breakdowns if b not in Campaign.Breakdown.values]
+    if unknown:
+        raise ValidationError(
+            {
+                "breakdowns": _("Unknown report breakdown: %(names)s")
+                % {"names": ", ".join(map(str, unknown))}
+            }
+        )
+    return [b for b in Campaign.Breakdown.values if b in breakdowns]
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -43,11 +56,13 @@ def campaign_create(
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
     mode: str = Campaign.Mode.CONFIDENTIAL,
+    breakdowns: list[str] = (),
 ) -> Campaign:
     """Create a campaign pinned to one questionnaire version, with its response URL.
 
     The mode is fixed at creation: turning a confidential campaign into a disclosed one
-    would expose answers given under the promise of confidentiality.
+    would expose answers given under the promise of confidentiality. The report breakdowns
+    are declared here, before anyone answers (see campaign_set_breakdowns).
     """
     opens_at = opens_at or timezone.now()
     closes_at = closes_at or opens_at + DEFAULT_DURATION
@@ -63,7 +78,31 @@ def campaign_create(
         closes_at=closes_at,
         created_by=by,
         mode=mode,
+        breakdowns=_check_breakdowns(breakdowns),
     )
+
+
+@transaction.atomic
+def campaign_set_breakdowns(*, campaign: Campaign, breakdowns: list[str], by: User) -> Campaign:
+    """Declare the dimensions the Summary Report is broken down by, while nobody has answered.
+
+    Once a response exists (even a draft) they are fixed: choosing a breakdown after seeing
+    who answers would let a buyer pick the grouping that isolates a supplier, and changing
+    it between releases would let it compare groupings (docs/privacy.md, rule 9).
+    """
+    from hrdd.responses.models import Response
+
+    # The row lock makes two changes take turns. A response started at the very same moment
+    # may slip past the check; it is at most a draft then, and no report was ever released
+    # under the old breakdowns (a release needs k submitted responses).
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if Response.objects.filter(campaign=campaign).exists():
+        raise ValidationError(
+            {"breakdowns": _("Report breakdowns cannot change once a supplier has answered.")}
+        )
+    campaign.breakdowns = _check_breakdowns(breakdowns)
+    campaign.save(update_fields=["breakdowns"])
+    return campaign
 
 
 @transaction.atomic

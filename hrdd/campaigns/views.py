@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hrdd.campaigns.forms import CampaignCreateForm, CampaignDatesForm
+from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.selectors import campaigns_for_organisation
 from hrdd.campaigns.services import campaign_create, campaign_set_dates
 from hrdd.core.access import buyer_memberships, get_campaign_for_member, is_operator
@@ -64,6 +65,11 @@ def _render_detail(request, campaign, form, status=200):
             "can_edit": campaign.membership.can_edit,
             "is_owner": campaign.membership.role == Membership.Role.OWNER,
             "detailed_access": policy.detailed_report_access(campaign),
+            "breakdowns": [
+                Campaign.Breakdown(b).label
+                for b in campaign.breakdowns
+                if b in Campaign.Breakdown.values
+            ],
         },
         status=status,
     )
@@ -120,6 +126,7 @@ def create(request, organisation_id):
                     opens_at=data["opens_at"],
                     closes_at=data["closes_at"],
                     mode=data["mode"],
+                    breakdowns=data["breakdowns"],
                     by=request.user,
                 )
             except ValidationError as exc:
