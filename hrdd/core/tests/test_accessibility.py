@@ -1,6 +1,8 @@
 """Automated accessibility checks: axe-core (bundled by axe-playwright-python, no network) runs
 in Debian's chromium against a live server, on the supplier pages in English and Japanese (on a
-phone and a desktop) and on the buyer's main pages.
+phone and a desktop, with validation errors and messages, through to the receipt; consent,
+closed, not-yet-open and personal-link pages), on every page of the other built-in
+questionnaires without the app's JavaScript, and on the buyer's main pages.
 
 The WCAG 2.0/2.1 A and AA rules decide: a violation of impact "serious" or "critical" fails the
 test, with each rule's id, help text and the offending elements. A serious or critical result
