@@ -15,7 +15,9 @@ outage: the SMTP server is down at the launch, comes back after `--outage` secon
     stops listening, finishes the message it is receiving and answers 421 to the next one;
     `--hard` kills it instead) and comes back after `--outage` seconds. Messages fail
     temporarily, are retried with backoff (EMAIL_RETRY_BASE_SECONDS, 1 s here instead of 60)
-    and are all delivered once the server is back.
+    and are all delivered once the server is back. Each outage (40 s) is longer than the
+    whole backoff schedule of EMAIL_MAX_ATTEMPTS = 6 attempts (31 s here, 31 minutes with the
+    defaults): an unreachable server must not fail messages for good.
 kill: workers are killed with SIGKILL at random moments while they deliver, `--kills` times,
     and started again; part of the time a second worker runs too. Messages held by a killed
     worker go back to the queue after EMAIL_CLAIM_TIMEOUT (3 s here instead of 300), by the
@@ -295,9 +297,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     outage_ = parser.add_argument_group("outage")
     outage_.add_argument("--workers", type=int, default=1)
-    outage_.add_argument("--outage", type=float, default=8, help="seconds down, each time")
+    outage_.add_argument("--outage", type=float, default=40, help="seconds down, each time")
     outage_.add_argument("--retry-base", type=int, default=1, help="EMAIL_RETRY_BASE_SECONDS")
-    outage_.add_argument("--max-attempts", type=int, default=10, help="EMAIL_MAX_ATTEMPTS")
+    outage_.add_argument("--max-attempts", type=int, default=6, help="EMAIL_MAX_ATTEMPTS")
     outage_.add_argument("--hard", action="store_true", help="SIGKILL the SMTP server")
     kill_ = parser.add_argument_group("kill")
     kill_.add_argument("--kills", type=int, default=8)

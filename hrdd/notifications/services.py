@@ -131,6 +131,23 @@ def _is_temporary(exc: Exception) -> bool:
     return isinstance(exc, OSError | smtplib.SMTPException)
 
 
+def _is_unavailable(exc: Exception) -> bool:
+    """The mail server could not be reached, dropped the connection, timed out or answered
+    421 (service not available): the server's state, which says nothing about the message.
+    Such a failure never makes a message fail for good, and the rest of its batch waits
+    instead of trying one message after another against a server that is down."""
+    if isinstance(exc, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
+# What _deliver_one returns for a message that failed because the server is unavailable
+# (the message itself is then "retrying").
+UNAVAILABLE = "unavailable"
+
+
 def _due(now: datetime) -> Q:
     return Q(status__in=RETRYABLE) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
 
@@ -211,7 +228,11 @@ def _record_sent(message: OutboundEmail, now: datetime) -> None:
 
 def _record_failure(message: OutboundEmail, exc: Exception, now: datetime) -> str:
     attempts = message.attempts + 1  # the attempt that just failed was counted when it began
-    temporary = _is_temporary(exc) and attempts < settings.EMAIL_MAX_ATTEMPTS
+    # An outage longer than the backoff (31 minutes with the defaults) must not fail a whole
+    # campaign's invitations for good: only the message's own failures count to the limit.
+    temporary = _is_unavailable(exc) or (
+        _is_temporary(exc) and attempts < settings.EMAIL_MAX_ATTEMPTS
+    )
     status = OutboundEmail.Status.RETRYING if temporary else OutboundEmail.Status.FAILED
     fields = {
         "status": status,
@@ -300,8 +321,23 @@ def _deliver_one(backend, message: OutboundEmail, prepared=None, meanwhile=None)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, none is lost
         if smtp.supports_commit_point(backend):
             smtp.abandon(backend)  # the dialogue may be half-way: start the next one afresh
-        return _record_failure(message, exc, now)
+        status = _record_failure(message, exc, now)
+        return UNAVAILABLE if _is_unavailable(exc) else status
     return OutboundEmail.Status.SENT
+
+
+def _put_back(*, token: str, after: OutboundEmail) -> int:
+    """The messages of a batch not tried yet go back to the queue, due when `after` (which
+    found the server unavailable) is tried again; no attempt is counted for them."""
+    failed = OutboundEmail.objects.get(pk=after.pk)
+    return OutboundEmail.objects.filter(
+        claim_token=token, status=OutboundEmail.Status.CLAIMED
+    ).update(
+        status=OutboundEmail.Status.RETRYING,
+        claim_token="",
+        next_attempt_at=failed.next_attempt_at,
+        last_error=failed.last_error,
+    )
 
 
 def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
@@ -322,7 +358,7 @@ def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
         # another backend the watchdog is enqueued before the claim commits), so no claim
         # is ever left without one.
         with transaction.atomic():
-            _token, batch = outbox_claim(limit=settings.EMAIL_BATCH_SIZE)
+            token, batch = outbox_claim(limit=settings.EMAIL_BATCH_SIZE)
             if batch:
                 deliver_outbox.using(
                     run_after=timezone.now() + timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT + 1)
@@ -332,6 +368,7 @@ def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
         batches += 1
         backend = get_connection(fail_silently=False)
         ahead = _Ahead(batch, commit_point=smtp.supports_commit_point(backend))
+        unavailable = False
         try:
             for index, message in enumerate(batch):
                 pacer.wait()
@@ -341,14 +378,24 @@ def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
                     ahead.get(index),
                     meanwhile=partial(ahead.prepare, index + 1),
                 )
+                if status == UNAVAILABLE:
+                    # The server is down: the rest of the batch waits for the same retry, and
+                    # this run ends (its retry is scheduled below).
+                    status, unavailable = OutboundEmail.Status.RETRYING, True
+                    waiting = _put_back(token=token, after=message)
+                    counts[status] = counts.get(status, 0) + waiting
                 counts[status] = counts.get(status, 0) + 1
                 if status == OutboundEmail.Status.RETRYING:
                     retrying = True
+                if unavailable:
+                    break
         finally:
             try:
                 backend.close()
             except Exception:  # noqa: BLE001 - a broken connection is closed either way
                 smtp.abandon(backend) if smtp.supports_commit_point(backend) else None
+        if unavailable:
+            break
     if retrying:
         _schedule_retries()
     return counts
@@ -376,6 +423,8 @@ def email_deliver(*, email_id: int) -> str:
     backend = get_connection(fail_silently=False)
     try:
         status = _deliver_one(backend, message)
+        if status == UNAVAILABLE:
+            status = OutboundEmail.Status.RETRYING
         if status == OutboundEmail.Status.RETRYING:
             _schedule_retries()
         return status

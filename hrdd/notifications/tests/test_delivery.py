@@ -296,8 +296,11 @@ def test_refusing_one_address_does_not_hold_up_another(
 def test_gives_up_after_the_maximum_number_of_attempts(
     smtp, campaign_a, django_capture_on_commit_callbacks, settings
 ):
+    """A recipient refused temporarily (451) again and again; a server that is down is
+    another matter (test_delivery_recovery.py: never a permanent failure)."""
     settings.EMAIL_MAX_ATTEMPTS = 2
-    message = queue_and_commit(django_capture_on_commit_callbacks, campaign_a)
+    smtp.start()
+    message = queue_and_commit(django_capture_on_commit_callbacks, campaign_a, to=BUSY)
 
     run_tasks()
     message.refresh_from_db()
@@ -314,8 +317,7 @@ def test_gives_up_after_the_maximum_number_of_attempts(
     assert message.next_attempt_at is None
     assert pending_retries() == []
 
-    # A failed message is not picked up again, even when the server is back.
-    smtp.start()
+    # A failed message is not picked up again.
     assert email_deliver(email_id=message.pk) == "skipped"
     assert smtp.received == []
 
@@ -478,9 +480,11 @@ def test_operator_can_send_again_a_message_that_failed(
 ):
     settings.EMAIL_MAX_ATTEMPTS = 1
     message = queue_and_commit(django_capture_on_commit_callbacks, campaign_a)
-    run_tasks()  # the server is down: failed for good after one attempt
-    message.refresh_from_db()
-    assert message.status == OutboundEmail.Status.FAILED
+    run_tasks()  # the server is down (which alone never fails a message for good)
+    # ... and the server then refused it for good (say, a mailbox full for too long).
+    OutboundEmail.objects.filter(pk=message.pk).update(
+        status=OutboundEmail.Status.FAILED, next_attempt_at=None
+    )
 
     smtp.start()
     olivia.is_staff = olivia.is_superuser = True  # operator staff with the admin site

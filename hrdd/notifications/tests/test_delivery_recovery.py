@@ -1,9 +1,11 @@
 """Outbox details found by the delivery benchmark and the fault scripts (bench/delivery.py,
-bench/faults_delivery.py): configurable backoff, no claim without its watchdog, recoveries
-logged, the final "." not held back by Nagle's algorithm, rendering done ahead of sending.
+bench/faults_delivery.py): configurable backoff, a server outage never fails a message for good
+nor burns the batch, no claim without its watchdog, recoveries logged, the final "." not held
+back by Nagle's algorithm, rendering done ahead of sending.
 """
 
 import logging
+import smtplib
 import socket
 from datetime import timedelta
 
@@ -49,6 +51,73 @@ def test_a_failed_attempt_is_retried_after_the_configured_base(smtp, campaign_a,
     message.refresh_from_db()
     delay = (message.next_attempt_at - before).total_seconds()
     assert 2 <= delay < 3
+
+
+def make_due() -> None:
+    OutboundEmail.objects.filter(status=OutboundEmail.Status.RETRYING).update(
+        next_attempt_at=timezone.now()
+    )
+
+
+def test_a_server_that_stays_down_never_fails_a_message_for_good(smtp, campaign_a, settings):
+    """With the defaults an outage of more than 31 minutes (1 + 2 + 4 + 8 + 16) used to mark
+    every invitation of a launch failed, as if each address were wrong."""
+    settings.EMAIL_MAX_ATTEMPTS = 2
+    [message] = queue_many(campaign_a, 1)
+
+    for _ in range(4):
+        make_due()
+        assert services.outbox_deliver() == {"retrying": 1}
+
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.RETRYING
+    assert message.attempts == 4  # counted for the backoff, not against the limit
+    assert message.next_attempt_at > timezone.now()
+
+    smtp.start()
+    make_due()
+    assert services.outbox_deliver() == {"sent": 1}
+
+
+def test_when_the_server_is_down_the_rest_of_the_batch_waits(smtp, campaign_a, caplog):
+    """One connection attempt, not one per message: against a server that times out, a batch
+    of 100 took 100 times EMAIL_TIMEOUT (33 minutes with 20 s)."""
+    messages = queue_many(campaign_a, 5)
+
+    with caplog.at_level(logging.WARNING, logger="hrdd.notifications.services"):
+        assert services.outbox_deliver() == {"retrying": 5}
+
+    assert caplog.text.count("failed: ConnectionRefusedError") == 1
+    rows = OutboundEmail.objects.order_by("pk")
+    assert [r.attempts for r in rows] == [1, 0, 0, 0, 0]
+    assert {r.status for r in rows} == {OutboundEmail.Status.RETRYING}
+    assert len({r.next_attempt_at for r in rows}) == 1
+    assert all("ConnectionRefusedError" in r.last_error for r in rows)
+    assert {r.claim_token for r in rows} == {""}
+
+    smtp.start()
+    make_due()
+    assert services.outbox_deliver() == {"sent": 5}
+    assert sorted(r.message["Message-ID"] for r in smtp.received) == sorted(
+        f"<outbox-{m.pk}@localhost>" for m in messages
+    )
+
+
+@pytest.mark.parametrize(
+    ("exc", "unavailable"),
+    [
+        (ConnectionRefusedError(111, "Connection refused"), True),
+        (TimeoutError("timed out"), True),
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), True),
+        (smtplib.SMTPConnectError(554, b"no service"), True),
+        (smtplib.SMTPSenderRefused(421, b"shutting down", "a@b.example"), True),
+        (smtplib.SMTPResponseException(451, b"try again later"), False),
+        (smtplib.SMTPRecipientsRefused({"x@y.example": (451, b"busy")}), False),
+        (smtplib.SMTPDataError(554, b"rejected"), False),
+    ],
+)
+def test_what_counts_as_the_server_being_unavailable(exc, unavailable):
+    assert services._is_unavailable(exc) is unavailable
 
 
 def test_a_claim_is_never_committed_without_its_watchdog(campaign_a, monkeypatch):
