@@ -276,22 +276,42 @@ def _prepare(message: OutboundEmail, *, commit_point: bool):
 
 
 class _Ahead:
-    """Prepares the next message of a batch while the server is busy accepting the current one
-    (after the final "." of DATA): the worker's CPU and the server's work overlap, in one
-    thread. A second thread would do the same but could hold the GIL for milliseconds between
-    the commit point and the final ".", where a killed worker loses the message."""
+    """Prepares the next message of a batch in small steps (render, then encode) while the
+    server answers the commands of the current one: the worker's CPU and the server's work
+    overlap, in one thread. (A second thread would do the same but could hold the GIL for
+    milliseconds between the commit point and the final ".", where a killed worker loses
+    the message.)"""
 
     def __init__(self, batch: list[OutboundEmail], *, commit_point: bool) -> None:
-        self.batch, self.commit_point, self.ready = batch, commit_point, {}
+        self.batch, self.commit_point = batch, commit_point
+        self.rendered: dict[int, object] = {}
+        self.ready: dict[int, object] = {}
 
     def get(self, index: int):
-        if index not in self.ready:
-            self.prepare(index)
+        """What `_prepare` gives for message `index`, finishing what is left to do."""
+        while index not in self.ready:
+            self.step(index)
         return self.ready.pop(index)
 
-    def prepare(self, index: int) -> None:
-        if index < len(self.batch) and index not in self.ready:
-            self.ready[index] = _prepare(self.batch[index], commit_point=self.commit_point)
+    def step(self, index: int) -> None:
+        """One step for message `index`, if any is left. Never raises: an error is kept as
+        the message's result."""
+        if index >= len(self.batch) or index in self.ready:
+            return
+        if index not in self.rendered:
+            try:
+                self.rendered[index] = _as_email(self.batch[index])
+            except Exception as exc:  # noqa: BLE001 - raised when this message is sent
+                self.rendered[index] = exc
+            return
+        mail = self.rendered.pop(index)
+        if isinstance(mail, Exception) or not self.commit_point:
+            self.ready[index] = mail
+            return
+        try:
+            self.ready[index] = smtp.envelope(mail)
+        except Exception as exc:  # noqa: BLE001 - raised when this message is sent
+            self.ready[index] = exc
 
 
 def _deliver_one(backend, message: OutboundEmail, prepared=None, meanwhile=None) -> str:
@@ -376,7 +396,7 @@ def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
                     backend,
                     message,
                     ahead.get(index),
-                    meanwhile=partial(ahead.prepare, index + 1),
+                    meanwhile=partial(ahead.step, index + 1),
                 )
                 if status == UNAVAILABLE:
                     # The server is down: the rest of the batch waits for the same retry, and

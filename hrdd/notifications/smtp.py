@@ -59,8 +59,9 @@ def send_with_commit_point(
 
     Raises the smtplib exception of a refusal at any stage. If `commit` raises, the message
     is abandoned: the connection is closed without the final "." and the caller's exception
-    propagates. `meanwhile` (which must not raise) runs while the server processes the
-    message, between the final "." and reading its reply.
+    propagates. `meanwhile` (which must not raise) is called after each command is sent,
+    before its reply is read: work done while the server works (but never between the commit
+    and the final ".").
     """
     if backend.connection is None:
         backend.open()
@@ -73,18 +74,27 @@ def send_with_commit_point(
     connection.ehlo_or_helo_if_needed()
     sender, recipients, data = message if isinstance(message, Envelope) else envelope(message)
 
-    code, reply = connection.mail(sender)
+    idle = meanwhile or (lambda: None)
+
+    def command(name: str, args: str = "") -> tuple[int, bytes]:
+        """As smtplib's mail(), rcpt() and docmd(), with `meanwhile` run while the server
+        answers."""
+        connection.putcmd(name, args)
+        idle()
+        return connection.getreply()
+
+    code, reply = command("mail", f"FROM:{smtplib.quoteaddr(sender)}")
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, reply, sender)
     refused = {}
     for recipient in recipients:
-        code, reply = connection.rcpt(recipient)
+        code, reply = command("rcpt", f"TO:{smtplib.quoteaddr(recipient)}")
         if code not in (250, 251):
             refused[recipient] = (code, reply)
     if len(refused) == len(recipients):
         connection.rset()
         raise smtplib.SMTPRecipientsRefused(refused)
-    code, reply = connection.docmd("data")
+    code, reply = command("data")
     if code != 354:
         raise smtplib.SMTPDataError(code, reply)
     body = smtplib._quote_periods(data)  # dot-stuffing, as smtplib.SMTP.data() does
@@ -99,8 +109,7 @@ def send_with_commit_point(
         abandon(backend)
         raise
     connection.send(b"." + CRLF)
-    if meanwhile is not None:
-        meanwhile()
+    idle()
     code, reply = connection.getreply()
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)
