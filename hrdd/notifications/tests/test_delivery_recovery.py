@@ -208,3 +208,23 @@ def test_an_envelope_is_what_the_message_would_send(campaign_a):
     assert recipients == ["supplier0@factory.example"]
     assert data.startswith(b"Content-Type: multipart/alternative")
     assert f"Message-ID: <outbox-{message.pk}@localhost>".encode() in data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sending_mark_does_not_wait_for_the_disk_on_postgresql(smtp_running, campaign_a):
+    """Outside any transaction, as in a worker: claimed -> sending is committed without
+    waiting for the write-ahead log on PostgreSQL (the commit point after it does wait)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    [message] = queue_many(campaign_a, 1)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert services.outbox_deliver() == {"sent": 1}
+
+    asynchronous = [q["sql"] for q in queries if "synchronous_commit" in q["sql"]]
+    assert len(asynchronous) == (1 if connection.vendor == "postgresql" else 0)
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.SENT
+    assert message.attempts == 1
+    assert len(smtp_running.received) == 1
