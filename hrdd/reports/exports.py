@@ -14,9 +14,11 @@ from openpyxl import Workbook
 
 from hrdd.questionnaires.definition import Definition
 from hrdd.reports import policy
-from hrdd.reports.presenters import _label
+from hrdd.reports.presenters import _label, group_label
 
 HEADER = ["question", "question_text", "answer", "answer_text", "count", "percent", "status"]
+# With breakdowns declared, every row also says which group it is about ("" for all suppliers).
+BREAKDOWN_HEADER = ["breakdown", "group", "group_text"]
 
 
 def cells(item: dict) -> Iterator[tuple[str, str, dict, str]]:
@@ -45,18 +47,46 @@ def cells(item: dict) -> Iterator[tuple[str, str, dict, str]]:
         yield code, "", {}, status
 
 
+def _item_rows(item: dict, definition: Definition, language: str) -> Iterator[list]:
+    code = item["code"].split(".")[0]
+    question = definition.question(code)
+    for stored, answer, cell, status in cells(item):
+        text = question.text.get(language) if question else stored
+        if question and "." in stored:
+            row = next((r for r in question.rows if f"{code}.{r.code}" == stored), None)
+            text = f"{text}: {row.text.get(language)}" if row else text
+        label = _label(question, answer, language)[0] if question and answer else ""
+        yield [stored, text, answer, label, cell.get("count"), cell.get("percent"), status]
+
+
 def summary_rows(*, content: dict, definition: Definition, language: str) -> Iterator[list]:
-    yield HEADER
+    """The released figures as rows; breakdown groups follow the overall rows, each group's
+    size first (question "_responses"), then its figures, exactly as released."""
+    breakdowns = content.get("breakdowns") or []
+    extra = ["", "", ""] if breakdowns else []
+    yield HEADER + (BREAKDOWN_HEADER if breakdowns else [])
     for item in content.get("questions", []):
-        code = item["code"].split(".")[0]
-        question = definition.question(code)
-        for stored, answer, cell, status in cells(item):
-            text = question.text.get(language) if question else stored
-            if question and "." in stored:
-                row = next((r for r in question.rows if f"{code}.{r.code}" == stored), None)
-                text = f"{text}: {row.text.get(language)}" if row else text
-            label = _label(question, answer, language)[0] if question and answer else ""
-            yield [stored, text, answer, label, cell.get("count"), cell.get("percent"), status]
+        for row in _item_rows(item, definition, language):
+            yield row + extra
+    for breakdown in breakdowns:
+        dimension = breakdown["dimension"]
+        if breakdown["status"] != policy.OK:
+            yield ["", "", "", "", None, None, breakdown["status"], dimension, "", ""]
+            continue
+        items = {q["code"]: q for q in breakdown["questions"]}
+        for group in breakdown["groups"]:
+            code = group["code"]
+            where = [dimension, code, group_label(dimension, code)]
+            yield ["_responses", "", "", "", group["response_count"], None, "shown", *where]
+            for overall in content.get("questions", []):
+                item = items.get(overall["code"])
+                if item is None:
+                    continue
+                own = (item.get("groups") or {}).get(code)
+                if own is None:
+                    own = {"status": item["status"]}
+                for row in _item_rows({**own, "code": item["code"]}, definition, language):
+                    yield row + where
 
 
 def summary_csv(*, content: dict, definition: Definition, language: str) -> str:

@@ -287,6 +287,577 @@ def summarise(
     }
 
 
+# --- Breakdowns (rules 9-12) -----------------------------------------------------------------
+
+OTHER = "_other"  # the groups below the minimum, together
+UNKNOWN = "_unknown"  # responses without a value for the dimension
+TOO_FEW_GROUPS = "too_few_groups"  # fewer than two groups of k or more: nothing to compare
+# Safety net: every round hides at least one more figure, so this is never reached in
+# practice; if it were, the table is withheld rather than released half-protected.
+MAX_ROUNDS = 2000
+
+
+def group_code(value: str) -> str:
+    """The group code of a response's dimension value ("" is the "unknown" group)."""
+    return value or UNKNOWN
+
+
+def breakdown_groups(sizes: dict[str, int], k: int, big_enough=None) -> tuple[list[str], list[str]]:
+    """Rule 9: (groups shown on their own, groups merged into "other") for group sizes.
+
+    A group is shown on its own when it has k or more responses (`big_enough` may ask for
+    more, e.g. distinct buyers in insights). The others are merged into "other"; if that
+    holds fewer than k responses, the smallest shown groups join it until it holds k, so
+    that a hidden group's size is never the total minus the groups shown (and "other"
+    always merges two groups or more). Shown groups come largest first.
+    """
+    big_enough = big_enough or (lambda members: sum(sizes[m] for m in members) >= k)
+    shown = sorted(
+        (g for g, n in sizes.items() if n > 0 and big_enough([g])), key=lambda g: (sizes[g], g)
+    )
+    other = sorted(g for g, n in sizes.items() if n > 0 and g not in shown)
+    while other and not big_enough(other) and shown:
+        other.append(shown.pop(0))
+    if other and not big_enough(other):
+        return [], sorted(g for g, n in sizes.items() if n > 0)
+    shown.sort(key=lambda g: (-sizes[g], g))
+    return shown, other
+
+
+def _hidden_in(item: dict | None, columns) -> set:
+    """Columns of a released partition whose figure is hidden (all, unless shown)."""
+    if not item or item.get("status") != SHOWN:
+        return set(columns)
+    return {c for c in columns if item["cells"].get(c, HIDDEN).get("count") is None}
+
+
+def _visible(item: dict | None, column: str) -> int | None:
+    """The figure a released table shows for one column, or None if hidden."""
+    if not item or item.get("status") != SHOWN:
+        return None
+    if "cell" in item:  # one option of a multiple-choice question
+        return item["cell"]["count"]
+    return item["cells"].get(column, HIDDEN).get("count")
+
+
+@dataclass
+class _Earlier:
+    """One earlier release of the same breakdown table: what the buyer saw in it."""
+
+    overall: dict | None  # the overall item of the table (partition or option result)
+    groups: dict[str, dict]  # group code -> its item of the table
+    sizes: dict[str, int]
+    members: dict[str, frozenset]
+
+
+@dataclass
+class _Table:
+    """One breakdown table: groups x columns, with the overall figures as its margin.
+
+    A partition (single choice, country, bands, one grid row) has one column per cell and
+    each group's cells add up to its size; an option of a multiple-choice question has one
+    column (chose it) and each group is a chose / did-not-choose split.
+    """
+
+    columns: list[str]
+    counts: dict[str, dict[str, int]]  # group -> column -> true count (never released)
+    sizes: dict[str, int]
+    members: dict[str, frozenset]  # group -> dimension values it holds
+    universe: frozenset
+    overall: dict  # the overall item of the table, as released
+    earlier: list[_Earlier]
+    k: int
+    partition: bool
+    extra: dict[str, set]  # group -> columns that must be hidden (insights: too few buyers)
+
+    def overall_figure(self, column: str) -> int | None:
+        return _visible(self.overall, column)
+
+    def overall_total(self, column: str) -> int:
+        """The true overall count of a column (never released when hidden)."""
+        return sum(counts[column] for counts in self.counts.values())
+
+
+def _bridges(edges: list[tuple]) -> list[tuple]:
+    """Edges of an undirected graph that lie on no cycle (Tarjan), in a stable order.
+
+    The hidden figures of a table are edges between a row (a group, or the overall) and a
+    column; the released figures give one equation per row and per column. A hidden figure
+    can be recomputed from them exactly when its edge lies on no cycle of hidden figures.
+    """
+    graph: dict = {}
+    for i, (a, b) in enumerate(edges):
+        graph.setdefault(a, []).append((b, i))
+        graph.setdefault(b, []).append((a, i))
+    order: dict = {}
+    low: dict = {}
+    found = []
+    for root in graph:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, -1, iter(graph[root]))]
+        while stack:
+            node, via, neighbours = stack[-1]
+            for nxt, i in neighbours:
+                if i == via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append((nxt, i, iter(graph[nxt])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        found.append(edges[via])
+    return sorted(found, key=repr)
+
+
+def _blocks(values: dict[str, int | None], overall: int | None, sizes, members):
+    """What one release lets the buyer compute exactly in one column: each shown group's
+    figure, and the hidden groups together (the overall figure minus the shown ones).
+    (members, count, size) triples covering every value, or None if the overall is hidden.
+    """
+    if overall is None:
+        return None
+    blocks, hidden, rest, rest_size = [], frozenset(), overall, 0
+    for g, value in values.items():
+        if value is None:
+            hidden |= members[g]
+            rest_size += sizes[g]
+        else:
+            blocks.append((members[g], value, sizes[g]))
+            rest -= value
+    if hidden:
+        blocks.append((hidden, rest, rest_size))
+    return blocks
+
+
+def _components(universe: frozenset, blocks: list) -> list[frozenset]:
+    """The smallest sets of values that are unions of blocks of both releases: the sets
+    whose figure the buyer can compute in each, and so compare (rule 12)."""
+    parent = {v: v for v in universe}
+    for members, _count, _size in blocks:
+        for v in members:
+            parent.setdefault(v, v)
+
+    def find(v):
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for members, _count, _size in blocks:
+        first = None
+        for v in members:
+            if first is None:
+                first = find(v)
+            else:
+                parent[find(v)] = first
+    groups: dict = {}
+    for v in parent:
+        groups.setdefault(find(v), set()).add(v)
+    return [frozenset(s) for s in groups.values()]
+
+
+class _Withhold(Exception):
+    """The table cannot be protected by hiding more group figures: show no group."""
+
+
+def _fixes(table: _Table, hidden: dict[str, set], shown_rows: set[str]) -> list[tuple]:
+    """The next group figures to hide (group, column), [] when the table is safe.
+
+    Rules 10 (the hidden figures of a column), 11 (no hidden figure on no cycle) and 12
+    (differencing), in that order; raises _Withhold when no group figure is left to hide.
+    """
+    k = table.k
+    overall_hidden = {c for c in table.columns if table.overall_figure(c) is None}
+
+    def candidates(column: str, exclude=frozenset(), inside=None, outside=None) -> list:
+        # Figures that can be hidden to protect others: shown, non-zero (so k or more), in a
+        # group whose other figures are shown too (so its complement is k or more as well).
+        found = [
+            (table.counts[g][column], g)
+            for g in table.counts
+            if g in shown_rows
+            and column not in hidden[g]
+            and table.counts[g][column] > 0
+            and g not in exclude
+            and (inside is None or table.members[g] <= inside)
+            and (outside is None or not (table.members[g] & outside))
+        ]
+        if not found:
+            raise _Withhold
+        return [(min(found)[1], column)]
+
+    # Rule 10: in a column whose overall figure is shown, the hidden group figures add up to
+    # a known number (the overall figure minus the shown ones). As in one partition (rule 3),
+    # the hidden groups are all those below a threshold, raised until they are two or more,
+    # hold k or more suppliers who gave the answer and k or more who did not, and include
+    # two groups that could have been shown on their own and have more than 2k responses
+    # (so that each could hold more than one such figure). A group's distance here is how
+    # far its figure is from none and from all of the group: the buyer learns only that
+    # each hidden group is closer to none or all than each shown one. Fewer conditions
+    # failed the enumerating attacker of test_breakdowns.py (it pinned a hidden figure).
+    for column in table.columns:
+        if table.overall_figure(column) is None:
+            continue
+        held = {g for g in table.counts if column in hidden[g]}
+        if not held:
+            continue
+        spread = {
+            g: min(table.counts[g][column], table.sizes[g] - table.counts[g][column])
+            for g in table.counts
+        }
+        levels = sorted(
+            {spread[g] for g in table.counts if g not in held and table.counts[g][column] > 0}
+        )
+        threshold = k
+        while True:
+            group = held | {
+                g for g in table.counts if table.counts[g][column] > 0 and spread[g] < threshold
+            }
+            chose = sum(table.counts[g][column] for g in group)
+            rest = sum(table.sizes[g] for g in group) - chose
+            showable = sum(1 for g in group if spread[g] >= k and table.sizes[g] > 2 * k)
+            if chose == 0 or (len(group) >= 2 and chose >= k and rest >= k and showable >= 2):
+                # (No hidden group gave the answer: that zero may be known, as zeros are shown.)
+                break
+            levels = [level for level in levels if level >= threshold]
+            if not levels:
+                raise _Withhold
+            threshold = levels.pop(0) + 1
+        more = sorted(group - held)
+        if more:
+            if any(g not in shown_rows for g in more):
+                raise _Withhold
+            return [(g, column) for g in more]
+    # Rule 11: across columns, every hidden figure must lie on a cycle of hidden figures.
+    if table.partition:
+        edges = [(("row", g), ("col", c)) for g in table.counts for c in sorted(hidden[g])]
+        edges += [(("overall",), ("col", c)) for c in table.columns if c in overall_hidden]
+        for row, col in _bridges(edges):
+            # A hidden zero that can be worked out says what a shown zero says (rule 8), and
+            # an edge on no cycle protects no other figure: only the others need more cover.
+            if row[0] == "row" and table.counts[row[1]][col[1]] == 0:
+                continue
+            if row[0] == "overall" and table.overall_total(col[1]) == 0:
+                continue
+            return candidates(col[1], exclude=set(row[1:]))
+    # Rule 12: no figure the buyer can compute in this release and in an earlier one may
+    # differ by a small or (nearly) unanimous group of the suppliers who answered between.
+    for column in table.columns:
+        overall = table.overall_figure(column)
+        values = {
+            g: (None if column in hidden[g] else table.counts[g][column]) for g in table.counts
+        }
+        now = _blocks(values, overall, table.sizes, table.members)
+        if now is None:
+            continue
+        hidden_members = frozenset().union(
+            *(table.members[g] for g in table.counts if column in hidden[g])
+        )
+        for old in table.earlier:
+            then_values = {g: _visible(item, column) for g, item in old.groups.items()}
+            then = _blocks(then_values, _visible(old.overall, column), old.sizes, old.members)
+            if then is None:
+                continue
+            for part in _components(table.universe, now + then):
+                if part >= table.universe:
+                    continue  # the overall figure: rule 7 compares it
+                new_count = sum(c for m, c, _s in now if m <= part)
+                new_size = sum(s for m, _c, s in now if m <= part)
+                old_count = sum(c for m, c, _s in then if m <= part)
+                old_size = sum(s for m, _c, s in then if m <= part)
+                if not _unsafe_difference(new_count, old_count, new_size - old_size, k):
+                    continue
+                # Make `part` impossible to compute now: join one of its groups and one
+                # group outside it in the hidden figures of this column.
+                if hidden_members and not (hidden_members & part):
+                    return candidates(column, inside=part)
+                if hidden_members:
+                    return candidates(column, outside=part)
+                return candidates(column, inside=part) + candidates(column, outside=part)
+    return []
+
+
+def _protect_table(table: _Table) -> dict[str, dict] | None:
+    """Rules 10-12 for one breakdown table: each group's item, or None to show no group.
+
+    Every group first gets the rules of a whole report on its own (rules 2-5); then more of
+    its figures are hidden, one at a time and always the smallest that helps, until the
+    table passes rules 10-12; if nothing is left to hide, no group is shown.
+    The overall figures are never changed by a breakdown.
+    """
+    if not table.overall or table.overall.get("status") != SHOWN:
+        return None  # nothing of the question is shown overall: none of it by group
+    overall_hidden = {c for c in table.columns if table.overall_figure(c) is None}
+    forced = {g: set(overall_hidden) | set(table.extra.get(g, ())) for g in table.counts}
+    for _round in range(MAX_ROUNDS):
+        if table.partition:
+            items = {
+                g: protect_partition(table.counts[g], table.sizes[g], table.k, frozenset(forced[g]))
+                for g in table.counts
+            }
+            hidden = {g: _hidden_in(items[g], table.columns) | overall_hidden for g in items}
+            shown_rows = {g for g, item in items.items() if item["status"] == SHOWN}
+        else:
+            column = table.columns[0]
+            items = {}
+            for g in table.counts:
+                if column in forced[g]:
+                    items[g] = {"status": WITHHELD, "cell": HIDDEN}
+                else:
+                    items[g] = protect_option(table.counts[g][column], table.sizes[g], table.k)
+                    if items[g]["status"] == DOMINANT:
+                        # Rule 10: a group's "three quarters or more" narrows its hidden
+                        # figure down enough to pin it next to the others (see the tests).
+                        items[g] = {"status": WITHHELD, "cell": HIDDEN}
+            hidden = {g: ({column} if items[g]["status"] != SHOWN else set()) for g in items}
+            shown_rows = {g for g in items if not hidden[g]}
+        try:
+            more = _fixes(table, hidden, shown_rows)
+        except _Withhold:
+            return None
+        if not more:
+            break
+        for g, column in more:
+            forced[g].add(column)
+    else:
+        return None
+    if table.partition and not any(item["status"] == SHOWN for item in items.values()):
+        # Rule 11: when no group can show a figure, which of them are "withheld" and which
+        # "three quarters or more" is all that is left to see, and next to the exact totals
+        # that pinned a group's counts (the enumerating attacker): show no group at all.
+        return None
+    for g, item in items.items():
+        if item["status"] == DOMINANT and item["dominant"] in table.extra.get(g, ()):
+            # "Three quarters or more answered X" is a figure too (insights: too few buyers).
+            items[g] = _withheld_item()
+    if table.partition:
+        # A column hidden overall is hidden in every group, zeros included: then the groups'
+        # figures and the overall ones move together and nothing pins the hidden overall
+        # figures, whichever dimensions are declared (rule 10).
+        for item in items.values():
+            if item["status"] == SHOWN and overall_hidden:
+                item["cells"] = {
+                    c: (HIDDEN if c in overall_hidden else cell)
+                    for c, cell in item["cells"].items()
+                }
+    return items
+
+
+def _withheld_item() -> dict:
+    return {"status": WITHHELD, "cells": {}, "dominant": None}
+
+
+def _tables_of(question: Question, overall_item: dict) -> list[tuple]:
+    """(key, columns, partition?) of every breakdown table of one question."""
+    if question.is_grid:
+        return [(("row", row.code), None, True) for row in question.rows]
+    if question.is_multiple:
+        keys = [("option", code) for code in question.option_codes]
+        return [(key, [key[1]], False) for key in keys] + [
+            (("option", "_no_answer"), ["_no_answer"], False)
+        ]
+    return [(("whole",), None, True)]
+
+
+def _table_item(item: dict | None, key: tuple) -> dict | None:
+    """The part of a released question item that one breakdown table is about."""
+    if not item:
+        return None
+    if key[0] == "whole":
+        return item
+    if key[0] == "row":
+        return (item.get("rows") or {}).get(key[1])
+    if key[1] == "_no_answer":
+        return item.get("no_answer")
+    return (item.get("options") or {}).get(key[1])
+
+
+def _table_counts(question: Question, key: tuple, columns, groups: dict) -> dict:
+    """group -> column -> count for one table, from each group's raw counts."""
+    out = {}
+    for g, (total, counts, answered) in groups.items():
+        if key[0] == "option":
+            code = key[1]
+            value = total - answered.get(question.code, 0) if code == "_no_answer" else None
+            if value is None:
+                value = counts.get(question.code, {}).get(code, 0)
+            out[g] = {code: value}
+            continue
+        source = f"{question.code}.{key[1]}" if key[0] == "row" else question.code
+        own = counts.get(source, {})
+        cells = {c: own.get(c, 0) for c in columns if c != NO_ANSWER}
+        cells[NO_ANSWER] = total - sum(cells.values())
+        out[g] = cells
+    return out
+
+
+def summarise_breakdown(
+    *,
+    definition: Definition,
+    overall: dict,
+    dimension: str,
+    groups: dict[str, tuple[int, dict, dict]],
+    rules: Rules,
+    earlier: list[dict] = (),
+    big_enough=None,
+    must_hide=None,
+) -> dict:
+    """The releasable breakdown of one report by one declared dimension (rules 9-12).
+
+    `overall`: this release's summarise() output, which a breakdown never changes.
+    `groups[value] = (responses, counts[question][option], answered[question])` per value
+    of the dimension (group_code: "" is the unknown group). `earlier`: the contents of the
+    campaign's earlier releases (rule 12). `big_enough(values)` and `must_hide(group,
+    question, option)` let operator insights add their minimum of distinct buyers.
+    The output holds codes and numbers only.
+    """
+    k = rules.min_responses
+    base = {"dimension": dimension, "min_responses": k}
+    if overall.get("status") != OK:
+        return {**base, "status": TOO_FEW, "groups": [], "questions": []}
+    sizes = {g: counts[0] for g, counts in groups.items()}
+    shown, other = breakdown_groups(sizes, k, big_enough)
+    if len(shown) + (1 if other else 0) < 2:
+        return {**base, "status": TOO_FEW_GROUPS, "groups": [], "questions": []}
+    members = {g: frozenset([g]) for g in shown}
+    merged = {g: groups[g] for g in shown}
+    if other:
+        members[OTHER] = frozenset(other)
+        total, counts, answered = 0, {}, {}
+        for g in other:
+            n, own_counts, own_answered = groups[g]
+            total += n
+            for q, options in own_counts.items():
+                row = counts.setdefault(q, {})
+                for o, c in options.items():
+                    row[o] = row.get(o, 0) + c
+            for q, c in own_answered.items():
+                answered[q] = answered.get(q, 0) + c
+        merged[OTHER] = (total, counts, answered)
+    group_sizes = {g: merged[g][0] for g in merged}
+    universe, history = _breakdown_history(
+        earlier, dimension, frozenset(g for g, n in sizes.items() if n > 0)
+    )
+    overall_items = {item["code"]: item for item in overall["questions"]}
+    questions = []
+    for question in definition.questions:
+        overall_item = overall_items.get(question.code)
+        if overall_item is None or overall_item["status"] in (FREE_TEXT, UNSUMMARISED):
+            continue
+        item = {"code": question.code, "type": question.type, "topic": question.topic}
+        if overall_item["status"] not in (SHOWN, GRID):
+            questions.append({**item, "status": WITHHELD, "groups": {}})
+            continue
+        results: dict[tuple, dict | None] = {}
+        for key, columns, partition in _tables_of(question, overall_item):
+            own_overall = _table_item(overall_item, key)
+            if columns is None:
+                columns = list(((own_overall or {}).get("cells") or {}).keys())
+            extra = {}
+            if must_hide:
+                source = f"{question.code}.{key[1]}" if key[0] == "row" else question.code
+                extra = {
+                    g: {c for c in columns if must_hide(members[g], source, c)} for g in merged
+                }
+            table = _Table(
+                columns=columns,
+                counts=_table_counts(question, key, columns, merged),
+                sizes=group_sizes,
+                members=members,
+                universe=universe,
+                overall=own_overall,
+                earlier=[
+                    _Earlier(
+                        overall=_table_item(old_overall.get(question.code), key),
+                        groups={
+                            g: _table_item(old_items.get(question.code, {}).get(g), key)
+                            for g in old_sizes
+                        },
+                        sizes=old_sizes,
+                        members=old_members,
+                    )
+                    for old_overall, old_sizes, old_members, old_items in history
+                ],
+                k=k,
+                partition=partition,
+                extra=extra,
+            )
+            results[key] = _protect_table(table) if columns else None
+        questions.append({**item, **_group_items(question, results, list(merged))})
+    return {
+        **base,
+        "status": OK,
+        "groups": [{"code": g, "response_count": group_sizes[g]} for g in merged],
+        "questions": questions,
+    }
+
+
+def _group_items(question: Question, results: dict, groups: list[str]) -> dict:
+    """Each group's item of one question, in the shape of the overall item."""
+    if all(result is None for result in results.values()):
+        return {"status": WITHHELD, "groups": {}}
+    out = {}
+    for g in groups:
+        if question.is_grid:
+            out[g] = {
+                "status": GRID,
+                "rows": {
+                    key[1]: (result[g] if result else _withheld_item())
+                    for key, result in results.items()
+                },
+            }
+        elif question.is_multiple:
+            options = {
+                key[1]: (result[g] if result else {"status": WITHHELD, "cell": HIDDEN})
+                for key, result in results.items()
+            }
+            no_answer = options.pop("_no_answer")
+            out[g] = {"status": SHOWN, "options": options, "no_answer": no_answer}
+        else:
+            result = results[("whole",)]
+            out[g] = result[g] if result else _withheld_item()
+    return {"status": GRID if question.is_grid else SHOWN, "groups": out}
+
+
+def _breakdown_history(earlier, dimension: str, current: frozenset) -> tuple[frozenset, list]:
+    """(every value, one entry per earlier release that showed this breakdown).
+
+    An entry is (overall items by question, group sizes, group members, group items by
+    question). "Other" then held every value not shown on its own in that release.
+    """
+    shown = []
+    for release in earlier:
+        if release.get("status") != OK:
+            continue
+        breakdown = next(
+            (b for b in release.get("breakdowns") or [] if b.get("dimension") == dimension), None
+        )
+        if breakdown and breakdown.get("status") == OK:
+            shown.append((release, breakdown))
+    universe = current | frozenset(
+        g["code"] for _release, b in shown for g in b["groups"] if g["code"] != OTHER
+    )
+    history = []
+    for release, breakdown in shown:
+        sizes = {g["code"]: g["response_count"] for g in breakdown["groups"]}
+        members = {g: frozenset([g]) for g in sizes if g != OTHER}
+        if OTHER in sizes:
+            members[OTHER] = universe - frozenset(members)
+        overall_items = {item["code"]: item for item in release["questions"]}
+        items = {q["code"]: q.get("groups") or {} for q in breakdown["questions"]}
+        history.append((overall_items, sizes, members, items))
+    return universe, history
+
+
 # --- Per-supplier data (disclosed campaigns) ------------------------------------------------
 
 DETAILED_OK = "ok"

@@ -164,6 +164,163 @@ def present_release(*, release: ReportRelease, campaign: Campaign) -> dict:
     )
 
 
+def group_label(dimension: str, code: str) -> str:
+    """A breakdown group's name in the active language."""
+    from hrdd.organisations.models import Industry
+    from hrdd.suppliers.models import SizeBand
+
+    if code == policy.OTHER:
+        return _("Other (smaller groups together)")
+    if code == policy.UNKNOWN:
+        return _("Not known")
+    if dimension == "country":
+        return Country(code).name or code
+    choices = {"industry": Industry, "size": SizeBand}.get(dimension)
+    if choices and code in choices.values:
+        return str(choices(code).label)
+    return code
+
+
+DIMENSION_TITLES = {
+    "country": gettext_lazy("By supplier country"),
+    "industry": gettext_lazy("By supplier industry"),
+    "size": gettext_lazy("By supplier size"),
+}
+
+
+def _breakdown_cell(cell: dict | None, status: str) -> dict:
+    if status == policy.DOMINANT:
+        return {"status": policy.DOMINANT}
+    if status != policy.SHOWN or not cell or cell.get("count") is None:
+        return {"status": policy.WITHHELD}
+    return {"status": policy.SHOWN, "count": cell["count"], "percent": cell["percent"]}
+
+
+def _breakdown_table(question, caption, columns, groups, labels, language, cells_of) -> dict:
+    """One table of a breakdown: a row per group, a column per answer.
+
+    `cells_of(item)` gives (status, dominant code, {column: cell}) of one group's item.
+    """
+    rows = []
+    for code in groups:
+        status, dominant, cells = cells_of(groups[code])
+        row = {"label": labels[code], "status": status, "cells": [], "dominant": ""}
+        if status == policy.DOMINANT and dominant:
+            row["dominant"] = _label(question, dominant, language)[0]
+        elif status in (policy.SHOWN, policy.DOMINANT):
+            row["cells"] = [
+                _breakdown_cell(*cells.get(c, (None, policy.WITHHELD))) for c in columns
+            ]
+            row["status"] = policy.SHOWN
+        rows.append(row)
+    return {
+        "caption": caption,
+        "columns": [_label(question, c, language)[0] for c in columns],
+        "rows": rows,
+    }
+
+
+def _present_breakdown_question(question, item, overall, labels, language) -> dict:
+    out = {"code": question.code, "text": question.text.get(language), "tables": [], "note": ""}
+    groups = item.get("groups") or {}
+    if not groups:
+        out["note"] = _(
+            "Not shown by group: the figures of some group could not be shown without risking "
+            "that one supplier's answer could be worked out."
+        )
+        return out
+
+    def partition_cells(result):
+        if result["status"] != policy.SHOWN:
+            return result["status"], result.get("dominant"), {}
+        return policy.SHOWN, None, {c: (v, policy.SHOWN) for c, v in result["cells"].items()}
+
+    def visible_columns(result: dict) -> list[str]:
+        return [
+            c
+            for c, cell in (result.get("cells") or {}).items()
+            if not (cell.get("count") == 0 and (c == policy.NO_ANSWER or question.type == COUNTRY))
+        ]
+
+    if question.is_grid:
+        for row in question.rows:
+            own = (overall.get("rows") or {}).get(row.code) or {}
+            table = {g: (groups[g].get("rows") or {}).get(row.code) for g in groups}
+            if own.get("status") != policy.SHOWN or not all(table.values()):
+                continue
+            out["tables"].append(
+                _breakdown_table(
+                    question,
+                    row.text.get(language),
+                    visible_columns(own),
+                    table,
+                    labels,
+                    language,
+                    partition_cells,
+                )
+            )
+    elif question.is_multiple:
+        columns = list(question.option_codes)
+        no_answer = overall.get("no_answer") or {}
+        if no_answer.get("status") != policy.SHOWN or no_answer.get("cell", {}).get("count"):
+            columns.append(policy.NO_ANSWER)
+
+        def option_cells(result):
+            found = {code: (r["cell"], r["status"]) for code, r in result["options"].items()}
+            found[policy.NO_ANSWER] = (result["no_answer"]["cell"], result["no_answer"]["status"])
+            return policy.SHOWN, None, found
+
+        out["tables"].append(
+            _breakdown_table(question, out["text"], columns, groups, labels, language, option_cells)
+        )
+        out["note"] = _("Suppliers could choose several answers.")
+    else:
+        out["tables"].append(
+            _breakdown_table(
+                question,
+                out["text"],
+                visible_columns(overall),
+                groups,
+                labels,
+                language,
+                partition_cells,
+            )
+        )
+    return out
+
+
+def present_breakdowns(*, content: dict, definition, language: str) -> list[dict]:
+    """The released breakdown tables (policy output only), labelled in `language`."""
+    overall = {item["code"]: item for item in content.get("questions", [])}
+    out = []
+    for breakdown in content.get("breakdowns") or []:
+        dimension = breakdown["dimension"]
+        labels = {g["code"]: group_label(dimension, g["code"]) for g in breakdown["groups"]}
+        entry = {
+            "dimension": dimension,
+            "title": str(DIMENSION_TITLES.get(dimension, dimension)),
+            "status": breakdown["status"],
+            "min_responses": breakdown["min_responses"],
+            "groups": [
+                {"code": g["code"], "label": labels[g["code"]], "count": g["response_count"]}
+                for g in breakdown["groups"]
+            ],
+            "questions": [],
+        }
+        items = {item["code"]: item for item in breakdown.get("questions", [])}
+        for question in definition.questions:
+            item = items.get(question.code)
+            if item is None:
+                continue
+            entry["questions"].append(
+                _present_breakdown_question(
+                    question, item, overall.get(question.code, {}), labels, language
+                )
+            )
+        out.append(entry)
+    return out
+
+
 def present_summary(*, content: dict, definition) -> dict:
     """Labels, charts, notes and measures for released content, in the active language."""
     language = get_language() or "en"
@@ -183,4 +340,5 @@ def present_summary(*, content: dict, definition) -> dict:
         "min_responses": k,
         "sections": sections,
         "measures": measures_for_release(content=content, definition=definition, language=language),
+        "breakdowns": present_breakdowns(content=content, definition=definition, language=language),
     }

@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from hrdd.campaigns.models import Campaign
 from hrdd.reports.models import ReportRelease
+from hrdd.reports.policy import group_code
 from hrdd.responses.models import Answer, Response
 
 
@@ -39,6 +40,70 @@ def campaign_raw_counts(*, campaign: Campaign) -> tuple[int, dict, dict]:
     )
     counts, answered = split_answered(rows)
     return total, counts, answered
+
+
+# The response fields a campaign may declare as report breakdowns (Campaign.Breakdown), in
+# the order reports show them.
+DIMENSION_FIELDS = {
+    "country": "supplier_country",
+    "industry": "supplier_industry",
+    "size": "supplier_size",
+}
+
+
+def declared_dimensions(*, campaign: Campaign) -> list[str]:
+    """The breakdowns the campaign declared before anyone answered, in report order."""
+    declared = set(campaign.breakdowns or ())
+    return [d for d in DIMENSION_FIELDS if d in declared]
+
+
+def campaign_breakdown_counts(
+    *, campaign: Campaign, dimensions: list[str]
+) -> tuple[int, dict, dict, dict[str, dict[str, tuple[int, dict, dict]]]]:
+    """(responses, counts, answered, groups) for submitted responses, where
+    groups[dimension][group code] = (responses, counts[question][option], answered[question]).
+
+    Two queries, whatever the number of dimensions: responses per combination of the
+    declared dimensions, and answers per combination, question and option (answers joined
+    to their response, which the covering index cannot serve: see bench/README.md). The
+    overall counts are the sums of the same rows, so they always agree with the groups.
+    Call inside one transaction with a consistent snapshot (see report_release_if_due).
+    """
+    fields = [DIMENSION_FIELDS[d] for d in dimensions]
+    submitted = Response.objects.filter(campaign=campaign, status=Response.Status.SUBMITTED)
+    sizes = submitted.values_list(*fields).annotate(n=Count("*")).order_by()
+    rows = (
+        Answer.objects.filter(
+            response__campaign=campaign, response__status=Response.Status.SUBMITTED
+        )
+        .values_list(*(f"response__{f}" for f in fields), "question_code", "option_code")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    width = len(fields)
+    groups: dict[str, dict[str, list]] = {d: {} for d in dimensions}
+    total = 0
+    for *values, n in sizes:
+        total += n
+        for dimension, value in zip(dimensions, values, strict=True):
+            group = groups[dimension].setdefault(group_code(value), [0, []])
+            group[0] += n
+    overall = []
+    for row in rows:
+        values, (question, option, n) = row[:width], row[width:]
+        overall.append((question, option, n))
+        for dimension, value in zip(dimensions, values, strict=True):
+            groups[dimension].setdefault(group_code(value), [0, []])[1].append(
+                (question, option, n)
+            )
+    counts, answered = split_answered(overall)
+    out = {
+        dimension: {
+            code: (size, *split_answered(group_rows)) for code, (size, group_rows) in found.items()
+        }
+        for dimension, found in groups.items()
+    }
+    return total, counts, answered, out
 
 
 def submitted_count(*, campaign: Campaign) -> int:

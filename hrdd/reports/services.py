@@ -5,7 +5,11 @@ from django.db import IntegrityError, connection, transaction
 from hrdd.campaigns.models import Campaign
 from hrdd.reports import policy
 from hrdd.reports.models import ReportRelease
-from hrdd.reports.selectors import campaign_raw_counts
+from hrdd.reports.selectors import (
+    campaign_breakdown_counts,
+    campaign_raw_counts,
+    declared_dimensions,
+)
 
 
 def _snapshot_isolation() -> None:
@@ -37,6 +41,7 @@ def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
     so that two releases never differ by fewer than that many suppliers. At close the same
     rule applies with k alone: up to k - 1 late responses may stay out of the final release,
     because showing them would isolate them.
+    With breakdowns declared, the same release holds the protected tables by group.
     Safe to run twice or concurrently: release numbers are unique per campaign, so of two
     workers racing for the same release one makes it and the other does nothing.
     """
@@ -54,7 +59,14 @@ def _release_if_due(campaign_id: int) -> ReportRelease | None:
             _snapshot_isolation()
         campaign = Campaign.objects.select_related("questionnaire_version").get(pk=campaign_id)
         previous = ReportRelease.objects.filter(campaign=campaign).order_by("-number").first()
-        total, counts, answered = campaign_raw_counts(campaign=campaign)
+        dimensions = declared_dimensions(campaign=campaign)
+        groups: dict = {}
+        if dimensions:
+            total, counts, answered, groups = campaign_breakdown_counts(
+                campaign=campaign, dimensions=dimensions
+            )
+        else:
+            total, counts, answered = campaign_raw_counts(campaign=campaign)
         already = previous.response_count if previous else 0
         closed = campaign.state() == Campaign.State.CLOSED
         # At close no more responses can come, so the final release needs only k new ones.
@@ -66,14 +78,30 @@ def _release_if_due(campaign_id: int) -> ReportRelease | None:
             .order_by("number")
             .values_list("content", flat=True)
         )
+        definition = campaign.questionnaire_version.parsed
+        rules = policy.Rules(min_responses=campaign.min_responses)
         content = policy.summarise(
-            definition=campaign.questionnaire_version.parsed,
+            definition=definition,
             total=total,
             counts=counts,
             answered=answered,
-            rules=policy.Rules(min_responses=campaign.min_responses),
+            rules=rules,
             earlier=earlier,
         )
+        if dimensions:
+            # Only the dimensions declared before anyone answered (rule 9), each protected
+            # against the overall figures and every earlier release (rules 10-12).
+            content["breakdowns"] = [
+                policy.summarise_breakdown(
+                    definition=definition,
+                    overall=content,
+                    dimension=dimension,
+                    groups=groups[dimension],
+                    rules=rules,
+                    earlier=earlier,
+                )
+                for dimension in dimensions
+            ]
         return ReportRelease.objects.create(
             campaign=campaign,
             number=(previous.number + 1) if previous else 1,

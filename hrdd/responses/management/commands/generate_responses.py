@@ -2,6 +2,7 @@
 
     manage.py generate_responses --campaign ID --count N [--seed S] [--batch 5000]
     manage.py generate_responses --create-campaign [--count N]   (prints the new id first)
+    ... [--supplier-fields] [--breakdowns country,industry,size]
 
 The answers come from the demo generator (hrdd.core.management.commands.demo.demo_answers),
 go through the visibility rule of a submission (conditions.keep_visible) and become Answer
@@ -15,6 +16,11 @@ answers written with executemany (COPY on PostgreSQL), values converted by the m
 the ORM's bulk_create builds and compiles a model instance per row and took 64 s on SQLite.
 Answers of the next batch are generated in a second thread while the database writes this one.
 On SQLite, synchronous=OFF is set for the duration (only an OS crash could lose data).
+
+--supplier-fields fills each response's supplier country, industry and size (what a personal
+link copies from the buyer's supplier list) with a skewed mix: a few large countries, a tail of
+small ones and about 3 % unknown, so that breakdowns have groups of every size.
+--breakdowns declares them on the campaign made by --create-campaign.
 
 No report release is made and no task is queued: call report_release_if_due if you want one.
 """
@@ -51,7 +57,33 @@ ANSWER_FIELDS = [
 ]
 
 
-def create_benchmark_campaign(*, name: str = "Benchmark campaign") -> Campaign:
+def _weighted(pairs) -> tuple[list, list]:
+    """(values, weights) for random.choices."""
+    values, weights = zip(*pairs, strict=True)
+    return list(values), list(weights)
+
+
+# Supplier dimensions for --supplier-fields, as (values, weights); "" is "not known".
+SUPPLIER_COUNTRIES = _weighted(
+    [
+        ("VN", 30), ("TH", 20), ("BD", 15), ("CN", 12), ("ID", 8), ("KH", 4), ("MM", 3),
+        ("LA", 1), ("NP", 1), ("LK", 1), ("PH", 1), ("MY", 1), ("", 3),
+    ]
+)  # fmt: skip
+SUPPLIER_INDUSTRIES = _weighted(
+    [
+        ("apparel", 45), ("food", 20), ("electronics", 15), ("fisheries", 8),
+        ("agriculture", 6), ("services", 3), ("", 3),
+    ]
+)  # fmt: skip
+SUPPLIER_SIZES = _weighted(
+    [("1-9", 10), ("10-49", 30), ("50-249", 35), ("250-999", 15), ("1000+", 7), ("", 3)]
+)
+
+
+def create_benchmark_campaign(
+    *, name: str = "Benchmark campaign", breakdowns: list[str] = ()
+) -> Campaign:
     """A new buyer organisation and a campaign on the latest crisis-impact version.
 
     The campaign opened 31 days ago (so every generated submission falls inside it) and
@@ -76,6 +108,7 @@ def create_benchmark_campaign(*, name: str = "Benchmark campaign") -> Campaign:
         by=None,
         opens_at=opens_at,
         closes_at=opens_at + 2 * SPREAD,
+        breakdowns=list(breakdowns),
     )
 
 
@@ -148,8 +181,10 @@ class _AnswerRows:
 class _Generator:
     """Batches of (response rows, their code hashes, their answer rows), from one seed."""
 
-    def __init__(self, campaign: Campaign, rng: random.Random, db):
+    def __init__(self, campaign: Campaign, rng: random.Random, db, supplier_fields=None):
         self.campaign = campaign
+        # Its own generator, so that the answers are the same with or without dimensions.
+        self.supplier_fields = supplier_fields
         self.definition = campaign.questionnaire_version.parsed
         self.languages = campaign.languages or [self.definition.languages[0]]
         self.rng = rng
@@ -177,21 +212,23 @@ class _Generator:
             answers = conditions.keep_visible(definition, demo_answers(definition, language, rng))
             submitted_at = self.now - timedelta(seconds=rng.random() * spread)
             code_hash = os.urandom(32).hex()  # random whatever the seed: never collides
-            responses.append(
-                self._response_row(
-                    {
-                        "campaign_id": self.campaign.pk,
-                        "status": Response.Status.SUBMITTED,
-                        "language": language,
-                        "code_hash": code_hash,
-                        "draft": answers,
-                        "revision": 1,
-                        "created_at": submitted_at - STARTED_BEFORE,
-                        "updated_at": submitted_at,
-                        "submitted_at": submitted_at,
-                    }
-                )
-            )
+            values = {
+                "campaign_id": self.campaign.pk,
+                "status": Response.Status.SUBMITTED,
+                "language": language,
+                "code_hash": code_hash,
+                "draft": answers,
+                "revision": 1,
+                "created_at": submitted_at - STARTED_BEFORE,
+                "updated_at": submitted_at,
+                "submitted_at": submitted_at,
+            }
+            if self.supplier_fields:
+                dims = self.supplier_fields
+                values["supplier_country"] = dims.choices(*SUPPLIER_COUNTRIES)[0]
+                values["supplier_industry"] = dims.choices(*SUPPLIER_INDUSTRIES)[0]
+                values["supplier_size"] = dims.choices(*SUPPLIER_SIZES)[0]
+            responses.append(self._response_row(values))
             hashes.append(code_hash)
             answer_rows.append(self.answer_rows(answers))
         return responses, hashes, answer_rows
@@ -223,6 +260,16 @@ class Command(BaseCommand):
             action="store_true",
             help="create an organisation and a campaign on the latest crisis-impact version",
         )
+        parser.add_argument(
+            "--supplier-fields",
+            action="store_true",
+            help="fill each response's supplier country, industry and size (skewed mix)",
+        )
+        parser.add_argument(
+            "--breakdowns",
+            default="",
+            help="with --create-campaign: report breakdowns to declare, e.g. country,industry",
+        )
 
     def handle(self, *args, campaign, count, seed, batch, create_campaign, **options):
         self.verbosity = options["verbosity"]
@@ -231,7 +278,8 @@ class Command(BaseCommand):
         if create_campaign:
             if campaign is not None:
                 raise CommandError("Give either --campaign or --create-campaign, not both.")
-            target = create_benchmark_campaign()
+            breakdowns = [b for b in options["breakdowns"].split(",") if b]
+            target = create_benchmark_campaign(breakdowns=breakdowns)
             self.stdout.write(str(target.pk))
         elif campaign is None:
             raise CommandError("Give --campaign ID or --create-campaign.")
@@ -244,19 +292,20 @@ class Command(BaseCommand):
         if not count:
             return
         started = time.perf_counter()
-        responses, answers = self._generate(target, count, random.Random(seed), batch)
+        dims = random.Random(seed + 1) if options["supplier_fields"] else None
+        responses, answers = self._generate(target, count, random.Random(seed), batch, dims)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Created {responses} submitted responses and {answers} answers in campaign "
             f"{target.pk} in {elapsed:.1f} s ({responses / elapsed:,.0f} responses/s)."
         )
 
-    def _generate(self, campaign, count, rng, batch) -> tuple[int, int]:
+    def _generate(self, campaign, count, rng, batch, dims=None) -> tuple[int, int]:
         db = connections[DEFAULT_DB_ALIAS]  # this thread's connection, handed to the producer
         batches: queue.Queue = queue.Queue(maxsize=2)
         producer = threading.Thread(
             target=_produce,
-            args=(_Generator(campaign, rng, db), count, batch, batches),
+            args=(_Generator(campaign, rng, db, dims), count, batch, batches),
             daemon=True,
         )
         write_responses = _Writer(db, Response, RESPONSE_FIELDS)
