@@ -5,6 +5,12 @@ Counts are computed by the database: one GROUP BY over the covering index, per c
 then summed per cell with the set of buyers behind it. The confidentiality policy applies
 as for a buyer's report, plus a minimum number of distinct buyers behind every figure, so
 that no buyer's supply chain can be read from the result.
+
+On request, the same answers broken down by supplier country or supplier industry (the
+values a personal link copies from the buyer's supplier list): every group under the rules
+of a buyer's breakdown (policy rules 9-12), and a group, like a figure, needs the minimum of
+distinct buyers behind it. This costs a join of answers to responses, so it is computed only
+when asked for.
 """
 
 from __future__ import annotations
@@ -17,9 +23,12 @@ from django.db.models import Count
 from hrdd.campaigns.models import Campaign
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports import policy
+from hrdd.reports.selectors import DIMENSION_FIELDS, split_answered
 from hrdd.responses.models import Answer, Response
 
 MIN_BUYERS = getattr(settings, "INSIGHTS_MIN_BUYERS", 3)
+# The supplier dimensions insights can be broken down by.
+INSIGHT_BREAKDOWNS = ("country", "industry")
 
 
 def _campaigns(questionnaire: Questionnaire, industry: str | None = None) -> dict[int, int]:
@@ -109,14 +118,97 @@ def _enforce_buyers(item: dict, buyers_of: dict, question_code: str, min_buyers:
     return item
 
 
+class _GroupCounts:
+    """Raw counts of all buyers' responses by one supplier dimension, with the buyers behind
+    each group and each of its figures (never shown; the policy decides what is)."""
+
+    def __init__(self, owner: dict[int, int], dimension: str):
+        field = DIMENSION_FIELDS[dimension]
+        self.sizes: dict = defaultdict(int)  # (campaign, group) -> responses
+        for campaign_id, value, n in (
+            Response.objects.filter(campaign_id__in=owner, status=Response.Status.SUBMITTED)
+            .values_list("campaign_id", field)
+            .annotate(n=Count("*"))
+            .order_by()
+        ):
+            self.sizes[campaign_id, policy.group_code(value)] += n
+        self.rows: dict = defaultdict(list)  # group -> (question, option, n)
+        self.campaigns_of: dict = defaultdict(set)  # (group, question, option) -> campaigns
+        self.answered: dict = defaultdict(int)  # (campaign, group, question, kind) -> n
+        for campaign_id, value, question, option, n in (
+            Answer.objects.filter(campaign_id__in=owner, response__status=Response.Status.SUBMITTED)
+            .values_list("campaign_id", f"response__{field}", "question_code", "option_code")
+            .annotate(n=Count("*"))
+            .order_by()
+        ):
+            group = policy.group_code(value)
+            self.rows[group].append((question, option, n))
+            self.campaigns_of[group, question, option].add(campaign_id)
+            # Multiple choice: the marker rows count respondents; otherwise the options do.
+            self.answered[campaign_id, group, question, "marker" if not option else "options"] += n
+        self.owner = owner
+
+    def groups(self) -> dict[str, tuple[int, dict, dict]]:
+        totals: dict = defaultdict(int)
+        for (_campaign, group), n in self.sizes.items():
+            totals[group] += n
+        return {g: (n, *split_answered(self.rows.get(g, []))) for g, n in totals.items()}
+
+    def buyers(self, members) -> set[int]:
+        return {self.owner[c] for (c, g) in self.sizes if g in members}
+
+    def buyers_of(self, members, source: str, column: str, multiple: bool) -> set[int]:
+        """Buyers with at least one supplier of the group behind one figure."""
+        if column in (policy.NO_ANSWER, "_no_answer"):
+            kind = "marker" if multiple else "options"
+            return {
+                self.owner[campaign]
+                for (campaign, group), n in self.sizes.items()
+                if group in members and n > self.answered.get((campaign, group, source, kind), 0)
+            }
+        return {
+            self.owner[campaign]
+            for group in members
+            for campaign in self.campaigns_of.get((group, source, column), ())
+        }
+
+
+def _insight_breakdown(
+    *, questionnaire, definition, summary, dimension, industry, k, min_buyers
+) -> dict:
+    counts = _GroupCounts(_campaigns(questionnaire, industry), dimension)
+    groups = counts.groups()
+    sizes = {g: n for g, (n, _c, _a) in groups.items()}
+
+    def big_enough(members) -> bool:
+        return sum(sizes[m] for m in members) >= k and len(counts.buyers(members)) >= min_buyers
+
+    def must_hide(members, source: str, column: str) -> bool:
+        question = definition.question(source.split(".")[0])
+        multiple = bool(question and question.is_multiple)
+        return len(counts.buyers_of(members, source, column, multiple)) < min_buyers
+
+    return policy.summarise_breakdown(
+        definition=definition,
+        overall=summary,
+        dimension=dimension,
+        groups=groups,
+        rules=policy.Rules(min_responses=k),
+        big_enough=big_enough,
+        must_hide=must_hide,
+    )
+
+
 def insights(
     *,
     questionnaire: Questionnaire,
     industry: str | None = None,
     min_responses: int | None = None,
     min_buyers: int = MIN_BUYERS,
+    breakdown: str | None = None,
 ) -> dict:
-    """The releasable insight for one questionnaire (optionally one buyer industry).
+    """The releasable insight for one questionnaire (optionally one buyer industry, and
+    optionally broken down by supplier country or industry: `breakdown`).
 
     Answers given to any version count together by question and option code; the questions
     shown are those of the latest version.
@@ -148,4 +240,16 @@ def insights(
     ]
     summary["buyer_count"] = len(buyers)
     summary["min_buyers"] = min_buyers
+    if breakdown in INSIGHT_BREAKDOWNS:
+        summary["breakdowns"] = [
+            _insight_breakdown(
+                questionnaire=questionnaire,
+                definition=version.parsed,
+                summary=summary,
+                dimension=breakdown,
+                industry=industry,
+                k=k,
+                min_buyers=min_buyers,
+            )
+        ]
     return summary

@@ -12,14 +12,23 @@ from django.views.decorators.http import require_POST
 from hrdd.core.access import operator_required
 from hrdd.organisations.models import Industry
 from hrdd.questionnaires.models import Questionnaire
-from hrdd.reports.insights import insights
+from hrdd.reports.insights import INSIGHT_BREAKDOWNS, insights
 from hrdd.reports.models import InsightPublication
-from hrdd.reports.presenters import present_summary
+from hrdd.reports.presenters import DIMENSION_TITLES, present_summary
 
 
 def _industry(request) -> str:
     value = request.GET.get("industry") or request.POST.get("industry") or ""
     return value if value in Industry.values else ""
+
+
+def _breakdown(request) -> str:
+    value = request.GET.get("by") or request.POST.get("by") or ""
+    return value if value in INSIGHT_BREAKDOWNS else ""
+
+
+def _breakdown_choices() -> list[tuple[str, str]]:
+    return [(b, str(DIMENSION_TITLES[b])) for b in INSIGHT_BREAKDOWNS]
 
 
 @operator_required
@@ -37,7 +46,10 @@ def insight_index(request):
 def insight_detail(request, code):
     questionnaire = get_object_or_404(Questionnaire, code=code)
     industry = _industry(request)
-    content = insights(questionnaire=questionnaire, industry=industry or None)
+    breakdown = _breakdown(request)
+    content = insights(
+        questionnaire=questionnaire, industry=industry or None, breakdown=breakdown or None
+    )
     report = present_summary(content=content, definition=questionnaire.latest_version().parsed)
     return render(
         request,
@@ -48,6 +60,8 @@ def insight_detail(request, code):
             "report": report,
             "industry": industry,
             "industries": Industry.choices,
+            "breakdown": breakdown,
+            "breakdowns": _breakdown_choices(),
         },
     )
 
@@ -57,7 +71,11 @@ def insight_detail(request, code):
 def insight_publish(request, code):
     questionnaire = get_object_or_404(Questionnaire, code=code)
     industry = _industry(request)
-    content = insights(questionnaire=questionnaire, industry=industry or None)
+    content = insights(
+        questionnaire=questionnaire,
+        industry=industry or None,
+        breakdown=_breakdown(request) or None,
+    )
     if content["status"] != "ok":
         messages.error(request, _("There is nothing to publish yet: too few responses or buyers."))
         return redirect("insights:detail", code=code)

@@ -16,11 +16,13 @@ attack tries one route to a supplier's answer and fails the test if it works:
 The figures are small (k = 3, groups of a few suppliers): that is where the attacks work.
 """
 
+import io
 import itertools
 from datetime import timedelta
 from fractions import Fraction
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,9 +33,12 @@ from hypothesis import strategies as st
 from conftest import PASSWORD, VALID_ANSWERS, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
+from hrdd.organisations.models import Organisation
 from hrdd.questionnaires.definition import Definition, Option, Question, Section, Text
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports import policy
+from hrdd.reports.insights import insights
+from hrdd.reports.models import InsightPublication
 from hrdd.reports.services import report_release_if_due
 from hrdd.reports.tests.test_exports import rows_of
 from hrdd.reports.tests.test_pdf import pdf_text
@@ -734,3 +739,70 @@ def make_other_campaign(organisation):
         opens_at=opens_at,
         closes_at=opens_at + timedelta(days=30),
     )
+
+
+# --- Operator insights by supplier country and industry ------------------------------------
+
+
+def insight_buyers(make_campaign):
+    """Three buyers with 12 Vietnamese and 12 Thai suppliers each, and 12 Cambodian suppliers
+    of the first buyer only. Buyer 0's Vietnamese suppliers are the only ones down 30 % or
+    more; buyers 1 and 2's the only ones down 10-29 %."""
+    for i in range(3):
+        org = Organisation.objects.create(name=f"Buyer {i}", industry="apparel")
+        campaign = make_campaign(org, name=f"Crisis {i}")
+        countries = [("VN", 12), ("TH", 12)] + ([("KH", 12)] if i == 0 else [])
+        for country, count in countries:
+            for n in range(count):
+                impact = "about_same"
+                if n % 2:
+                    impact = "down_30_or_more" if country == "VN" and i == 0 else "down_10_to_29"
+                response = submit_response(
+                    campaign, dict(VALID_ANSWERS, q01_business_impact=impact)
+                )
+                Response.objects.filter(pk=response.pk).update(
+                    supplier_country=country, supplier_industry="food"
+                )
+
+
+@pytest.mark.django_db
+def test_insights_by_supplier_country_need_enough_buyers_per_group_and_figure(make_campaign):
+    insight_buyers(make_campaign)
+    crisis = Questionnaire.objects.get(code="crisis-impact")
+    plain = insights(questionnaire=crisis)
+    assert "breakdowns" not in plain  # computed only when asked for
+    out = insights(questionnaire=crisis, breakdown="country")
+    assert out["response_count"] == 84
+    (country,) = out["breakdowns"]
+    codes = [g["code"] for g in country["groups"]]
+    # Cambodia has 12 responses but a single buyer behind them: never a group of its own.
+    assert "KH" not in codes and "VN" in codes
+    q01 = next(q for q in country["questions"] if q["code"] == BUSINESS)
+    vietnam = q01["groups"].get("VN")
+    if vietnam is not None:  # down 10-29 %: 12 Vietnamese suppliers, but of 2 buyers only
+        assert hidden_in(vietnam, "down_10_to_29") and hidden_in(vietnam, "down_30_or_more")
+    # By industry every supplier is in food: one group, nothing to compare.
+    by_industry = insights(questionnaire=crisis, breakdown="industry")["breakdowns"][0]
+    assert by_industry["status"] == policy.TOO_FEW_GROUPS
+
+
+@pytest.mark.django_db
+def test_operator_page_and_export_by_supplier_country(client, olivia, alice, make_campaign):
+    insight_buyers(make_campaign)
+    url = reverse("insights:detail", args=["crisis-impact"])
+    assert client.login(email=olivia.email, password=PASSWORD)
+    assert 'id="breakdown-country"' not in client.get(url).content.decode()
+    page = client.get(url, {"by": "country"}).content.decode()
+    assert 'id="breakdown-country"' in page and "Vietnam" in page and "Cambodia" not in page
+    client.post(reverse("insights:publish", args=["crisis-impact"]), {"by": "country"})
+    client.logout()
+    public = client.get(reverse("insights:public", args=[InsightPublication.objects.get().slug]))
+    assert 'id="breakdown-country"' in public.content.decode()
+    assert client.login(email=alice.email, password=PASSWORD)
+    assert client.get(url, {"by": "country"}).status_code == 404
+    out = io.StringIO()
+    call_command("export_insights", "crisis-impact", by="country", stdout=out, stderr=io.StringIO())
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "question,answer,count,percent,status,breakdown,group"
+    assert "_responses,,36,,shown,country,VN" in lines
+    assert not any(line.endswith(",KH") for line in lines)
