@@ -183,8 +183,8 @@ def outage(args, workdir: Path) -> bool:
     print(
         f"\n  queued {check['queued']:,}; failed temporarily at least once: "
         f"{check['sent_with_retries']:,} messages ({check['failed_attempts']:,} failed "
-        f"attempts, at most {peak['retrying']:,} waiting for a retry at once); "
-        f"failed permanently: {check['status'].get('failed', 0)}"
+        f"attempts; at most {peak['retrying']:,} shown as 'failed temporarily' at once, the "
+        f"others waiting in the queue); failed permanently: {check['status'].get('failed', 0)}"
     )
     ok = print_check(check)
     errors = [w.output() for w in workers if "Traceback" in w.output()]

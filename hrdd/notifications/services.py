@@ -365,18 +365,29 @@ def _deliver_one(backend, message: OutboundEmail, prepared=None, meanwhile=None)
     return OutboundEmail.Status.SENT
 
 
-def _put_back(*, token: str, after: OutboundEmail) -> int:
-    """The messages of a batch not tried yet go back to the queue, due when `after` (which
-    found the server unavailable) is tried again; no attempt is counted for them."""
+def _wait_for_server(*, token: str, after: OutboundEmail) -> tuple[int, datetime]:
+    """The server is down (`after` found it so): every message due now waits until `after` is
+    tried again, with no attempt counted; returns how many of this batch were put back, and
+    when they are due.
+
+    All due messages, not only this batch: otherwise every run that starts meanwhile (a
+    watchdog, a newly queued message) would claim another batch, find the server down and
+    schedule two more runs, and runs would multiply for as long as the outage lasts. With
+    everything waiting, the message that found the server down is also the first one tried
+    next time (oldest first), so the backoff keeps growing with its attempts.
+    """
     failed = OutboundEmail.objects.get(pk=after.pk)
-    return OutboundEmail.objects.filter(
+    until = failed.next_attempt_at
+    put_back = OutboundEmail.objects.filter(
         claim_token=token, status=OutboundEmail.Status.CLAIMED
     ).update(
         status=OutboundEmail.Status.RETRYING,
         claim_token="",
-        next_attempt_at=failed.next_attempt_at,
+        next_attempt_at=until,
         last_error=failed.last_error,
     )
+    OutboundEmail.objects.filter(_due(timezone.now())).update(next_attempt_at=until)
+    return put_back, until
 
 
 def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
@@ -418,13 +429,13 @@ def outbox_deliver(*, max_batches: int | None = None) -> dict[str, int]:
                     meanwhile=partial(ahead.step, index + 1),
                 )
                 if status == UNAVAILABLE:
-                    # The server is down: the rest of the batch waits for the same retry, and
-                    # this run ends (its retry is scheduled below).
+                    # The server is down: everything waits for one retry, and this run ends.
                     status, unavailable = OutboundEmail.Status.RETRYING, True
-                    waiting = _put_back(token=token, after=message)
+                    waiting, until = _wait_for_server(token=token, after=message)
                     counts[status] = counts.get(status, 0) + waiting
+                    deliver_outbox.using(run_after=until).enqueue()
                 counts[status] = counts.get(status, 0) + 1
-                if status == OutboundEmail.Status.RETRYING:
+                if status == OutboundEmail.Status.RETRYING and not unavailable:
                     retrying = True
                 if unavailable:
                     break

@@ -103,6 +103,34 @@ def test_when_the_server_is_down_the_rest_of_the_batch_waits(smtp, campaign_a, c
     )
 
 
+def test_when_the_server_is_down_every_due_message_waits_for_one_retry(smtp, campaign_a, settings):
+    """Runs starting during the outage (a watchdog, a new message's run) find nothing due:
+    they neither try the server again nor schedule more runs, so runs do not multiply."""
+    settings.EMAIL_BATCH_SIZE = 2
+    settings.EMAIL_CLAIM_TIMEOUT = 7200
+    queue_many(campaign_a, 5)
+
+    assert services.outbox_deliver() == {"retrying": 2}  # one batch: tried 1, put back 1
+
+    rows = list(OutboundEmail.objects.order_by("pk"))
+    assert [r.status for r in rows] == ["retrying"] * 2 + ["queued"] * 3
+    assert len({r.next_attempt_at for r in rows}) == 1
+    retry = DBTaskResult.objects.filter(
+        task_path="hrdd.notifications.tasks.deliver_outbox", run_after=rows[0].next_attempt_at
+    )
+    assert retry.count() == 1
+    runs = DBTaskResult.objects.count()
+    assert services.outbox_deliver() == {}  # meanwhile: nothing due, nothing scheduled
+    assert DBTaskResult.objects.count() == runs
+
+    # The retry tries the same message first, so its backoff grows.
+    make_due()
+    OutboundEmail.objects.filter(status="queued").update(next_attempt_at=timezone.now())
+    assert services.outbox_deliver() == {"retrying": 2}
+    first = OutboundEmail.objects.order_by("pk").first()
+    assert first.attempts == 2
+
+
 @pytest.mark.parametrize(
     ("exc", "unavailable"),
     [
