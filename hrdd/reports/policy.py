@@ -31,11 +31,49 @@ Rules, with k = the campaign's minimum number of responses (never below 3):
 
 Zero counts are shown: "no supplier chose this" is a statement about the group, and hiding
 zeros would not protect anyone while making reports useless for rare risks.
+
+Breakdowns (`summarise_breakdown`): the buyer knows each invited supplier's country, industry
+and size, so a table by group is a report on fewer, known suppliers, and its figures can be
+subtracted from the overall ones. The overall figures are never changed by a breakdown; only
+group figures are hidden, and when too many would have to be, none is shown for the question.
+
+9. Groups: only dimensions declared on the campaign before anyone answered (choosing them
+   after seeing who answered would let the buyer pick the grouping that isolates a
+   supplier). Responses without a value form the "unknown" group. A group with fewer than
+   k responses is never shown on its own: such groups are merged into "other"; if "other"
+   still has fewer than k, the smallest shown groups join it until it has k, so that the
+   total minus the shown sizes is never one hidden group's size (and "other" always merges
+   two or more). With fewer than two groups, nothing is shown by group (it would repeat the
+   totals). Each group then follows rules 2-6 as a report of its own, except that in a
+   multiple-choice question a group never gets "three quarters or more": next to the other
+   groups and the total, that bound pinned the group's figure.
+10. Derivation across groups, column by column (complementary suppression): an answer hidden
+   overall is hidden in every group, zeros included, so that nothing pins the hidden overall
+   figures, whatever other dimension is declared. In an answer shown overall, the hidden
+   group figures add up to the overall figure minus the shown ones, so, as in rule 3, the
+   hidden groups are all those below a threshold (how far a group's figure is from none and
+   from all of it), raised until they are two or more, hold k or more suppliers who gave the
+   answer and k or more who did not, and include two groups that could have been shown on
+   their own and have more than 2k responses. Weaker versions failed the attacker test.
+11. Derivation across rows and columns: every hidden figure of the table (groups x answers,
+   with its row and column totals) must lie on a cycle of hidden figures; one that does not
+   can be solved from the totals, the audit statistical agencies run on two-way tables. A
+   hidden zero that can be solved says what a shown zero says. If no group has a figure left
+   to show, no group is shown: which groups are "withheld" and which "three quarters or
+   more" is then all the table says, and with the exact totals that pinned a group's counts.
+12. Differencing by group: in each answer, every set of suppliers whose count the buyer can
+   compute both now and in an earlier release (a shown group, the hidden groups together,
+   "other" whose members change between releases, and unions of these) must not differ by a
+   small or (nearly) unanimous group of the suppliers who answered in between (rule 7);
+   else more group figures are hidden until that set cannot be computed now.
+
+Rules 10-12 hide more figures one at a time, always the smallest that helps, until the table
+passes all three; if nothing is left to hide, the question is not shown by group.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hrdd.questionnaires.definition import COUNTRY, DATE, Definition, Question
 
@@ -348,6 +386,16 @@ class _Earlier:
     groups: dict[str, dict]  # group code -> its item of the table
     sizes: dict[str, int]
     members: dict[str, frozenset]
+    _blocks: dict = field(default_factory=dict)
+
+    def blocks(self, column: str) -> tuple[list, frozenset] | None:
+        """What the buyer could compute in this column then (see _blocks) and the sets of
+        values it was computed for, worked out once."""
+        if column not in self._blocks:
+            values = {g: _visible(item, column) for g, item in self.groups.items()}
+            found = _blocks(values, _visible(self.overall, column), self.sizes, self.members)
+            self._blocks[column] = found and (found, frozenset(m for m, _c, _s in found))
+        return self._blocks[column]
 
 
 @dataclass
@@ -369,6 +417,10 @@ class _Table:
     k: int
     partition: bool
     extra: dict[str, set]  # group -> columns that must be hidden (insights: too few buyers)
+    # Rule 12 is checked again only when what is hidden in a column changed; components are
+    # shared by the many earlier releases whose groups were the same.
+    safe: set = field(default_factory=set)
+    parts: dict = field(default_factory=dict)
 
     def overall_figure(self, column: str) -> int | None:
         return _visible(self.overall, column)
@@ -553,27 +605,39 @@ def _fixes(table: _Table, hidden: dict[str, set], shown_rows: set[str]) -> list[
     # differ by a small or (nearly) unanimous group of the suppliers who answered between.
     for column in table.columns:
         overall = table.overall_figure(column)
-        values = {
-            g: (None if column in hidden[g] else table.counts[g][column]) for g in table.counts
-        }
-        now = _blocks(values, overall, table.sizes, table.members)
-        if now is None:
+        held = frozenset(g for g in table.counts if column in hidden[g])
+        if overall is None or (column, held) in table.safe:
             continue
-        hidden_members = frozenset().union(
-            *(table.members[g] for g in table.counts if column in hidden[g])
-        )
+        values = {g: (None if g in held else table.counts[g][column]) for g in table.counts}
+        now = _blocks(values, overall, table.sizes, table.members)
+        now_sets = frozenset(m for m, _c, _s in now)
+        hidden_members = frozenset().union(*(table.members[g] for g in held))
         for old in table.earlier:
-            then_values = {g: _visible(item, column) for g, item in old.groups.items()}
-            then = _blocks(then_values, _visible(old.overall, column), old.sizes, old.members)
-            if then is None:
+            earlier = old.blocks(column)
+            if earlier is None:
                 continue
-            for part in _components(table.universe, now + then):
+            then, then_sets = earlier
+            key = (now_sets, then_sets)
+            if key not in table.parts:
+                parts = _components(table.universe, now + then)
+                where = {v: i for i, part in enumerate(parts) for v in part}
+                table.parts[key] = (parts, where)
+            parts, where = table.parts[key]
+            # Every block lies inside one part: add each block to its part's sums.
+            sums = [[0, 0, 0, 0] for _ in parts]
+            for m, c, size in now:
+                if m:
+                    total = sums[where[next(iter(m))]]
+                    total[0] += c
+                    total[1] += size
+            for m, c, size in then:
+                if m:
+                    total = sums[where[next(iter(m))]]
+                    total[2] += c
+                    total[3] += size
+            for part, (new_count, new_size, old_count, old_size) in zip(parts, sums, strict=True):
                 if part >= table.universe:
                     continue  # the overall figure: rule 7 compares it
-                new_count = sum(c for m, c, _s in now if m <= part)
-                new_size = sum(s for m, _c, s in now if m <= part)
-                old_count = sum(c for m, c, _s in then if m <= part)
-                old_size = sum(s for m, _c, s in then if m <= part)
                 if not _unsafe_difference(new_count, old_count, new_size - old_size, k):
                     continue
                 # Make `part` impossible to compute now: join one of its groups and one
@@ -583,6 +647,7 @@ def _fixes(table: _Table, hidden: dict[str, set], shown_rows: set[str]) -> list[
                 if hidden_members:
                     return candidates(column, outside=part)
                 return candidates(column, inside=part) + candidates(column, outside=part)
+        table.safe.add((column, held))
     return []
 
 
