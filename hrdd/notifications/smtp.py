@@ -52,14 +52,16 @@ def envelope(message: EmailMessage) -> Envelope:
 def send_with_commit_point(
     backend: EmailBackend,
     message: EmailMessage | Envelope,
-    commit: Callable[[], None],
+    commit: Callable[[], Callable[[], None] | None],
     meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Send `message` on the backend's open connection; call `commit` just before the end.
 
     Raises the smtplib exception of a refusal at any stage. If `commit` raises, the message
     is abandoned: the connection is closed without the final "." and the caller's exception
-    propagates. `meanwhile` (which must not raise) is called after each command is sent,
+    propagates. `commit` may return a function that waits for a commit it only sent (so the
+    final "." follows the commit's request at once); it is called after the ".".
+    `meanwhile` (which must not raise) is called after each command is sent,
     before its reply is read: work done while the server works (but never between the commit
     and the final ".").
     """
@@ -102,13 +104,17 @@ def send_with_commit_point(
         body += CRLF
     connection.send(body)
     try:
-        commit()
+        committed = commit()
     except BaseException:
         # Drop the connection mid-DATA (no QUIT, which would become part of the message):
         # the server discards the unfinished message.
         abandon(backend)
         raise
-    connection.send(b"." + CRLF)
+    try:
+        connection.send(b"." + CRLF)
+    finally:
+        if committed is not None:
+            committed()  # the commit was sent but not waited for: wait now, whatever happened
     idle()
     code, reply = connection.getreply()
     if code != 250:
