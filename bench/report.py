@@ -16,7 +16,10 @@ runs after one warm-up run):
 (c) serving the already-released report page: a logged-in GET of reports:summary through
     Django's test client.
 
-Then, at N responses: (b) again with earlier releases in the campaign (--history, and the
+Then, at N responses: (b) and (c) again with the campaign broken down by supplier country,
+industry and size (--breakdowns; the generated responses carry those fields), beside a second
+baseline, the bare GROUP BY of answers joined to their responses that breakdowns need;
+(b) again with earlier releases in the campaign (--history, and the
 most the batch rule allows), because the release process reads them all; and
 "what if" variants of the counting (not the app's code: the selector is replaced in the
 benchmark process only, and each variant must produce the very same release).
@@ -125,7 +128,12 @@ def worker(args) -> dict:
         log(f"generate_responses --create-campaign --count {count}")
         started = time.perf_counter()
         out = _call(
-            call_command, "generate_responses", create_campaign=True, count=count, seed=seed
+            call_command,
+            "generate_responses",
+            create_campaign=True,
+            count=count,
+            seed=seed,
+            supplier_fields=True,
         )
         elapsed = time.perf_counter() - started
         campaigns.append({"id": int(out.split()[0]), "responses": count, "generate_s": elapsed})
@@ -136,6 +144,10 @@ def worker(args) -> dict:
         cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
 
     result["sizes"] = [measure_campaign(c, args.runs) for c in campaigns]
+    if args.breakdowns and campaigns:
+        result["breakdowns"] = measure_breakdowns(
+            campaigns[0]["id"], args.runs, args.breakdown_history
+        )
     if args.history and campaigns:
         result["history"] = measure_history(campaigns[0]["id"], args.runs, args.history)
     result["load_average"] = os.getloadavg()
@@ -235,7 +247,132 @@ def measure_campaign(info: dict, runs: int) -> dict:
     return size
 
 
-def measure_page(campaign, runs: int) -> tuple[dict, int, int]:
+BREAKDOWN_SQL = (
+    "SELECT r.supplier_country, r.supplier_industry, r.supplier_size, a.question_code, "
+    "a.option_code, COUNT(*) FROM responses_answer a "
+    "JOIN responses_response r ON r.id = a.response_id "
+    "WHERE r.campaign_id = %s AND r.status = 'submitted' GROUP BY 1, 2, 3, 4, 5"
+)
+
+
+def measure_breakdowns(cid: int, runs: int, history: int) -> dict:
+    """(b) and (c) with the campaign broken down by supplier country, industry and size.
+
+    The campaign is the same (the generated responses carry the three fields); its
+    breakdowns are declared for the measurement and removed afterwards. (a') is the bare
+    query breakdowns need: answers joined to their responses, grouped by the three fields,
+    question and option, on a raw cursor. Then the release again with `history` earlier
+    releases (copies of this one) in the campaign, as in measure_history.
+    """
+    from hrdd.campaigns.models import Campaign
+    from hrdd.reports import policy
+    from hrdd.reports.models import ReportRelease
+    from hrdd.reports.selectors import campaign_breakdown_counts, declared_dimensions
+    from hrdd.reports.services import report_release_if_due
+
+    log("breakdowns by country, industry and size")
+    Campaign.objects.filter(pk=cid).update(breakdowns=["country", "industry", "size"])
+    campaign = Campaign.objects.select_related("questionnaire_version").get(pk=cid)
+    out: dict = {"a2_sql": BREAKDOWN_SQL % cid, "a2_plan": explain(BREAKDOWN_SQL, [cid])}
+    out["a"] = timed(baseline(cid), runs)
+    out["a2"] = timed(lambda: run_sql(BREAKDOWN_SQL, [cid]), runs)
+
+    def clear():
+        ReportRelease.objects.filter(campaign_id=cid).delete()
+
+    out["b"] = timed(lambda: report_release_if_due(campaign_id=cid), runs, clear)
+    dims = declared_dimensions(campaign=campaign)
+    out["b_counts"] = timed(
+        lambda: campaign_breakdown_counts(campaign=campaign, dimensions=dims), runs
+    )
+    total, counts, answered, groups = campaign_breakdown_counts(campaign=campaign, dimensions=dims)
+    definition = campaign.questionnaire_version.parsed
+    rules = policy.Rules(min_responses=campaign.min_responses)
+
+    def policy_only():
+        overall = policy.summarise(
+            definition=definition, total=total, counts=counts, answered=answered, rules=rules
+        )
+        return [
+            policy.summarise_breakdown(
+                definition=definition, overall=overall, dimension=d, groups=groups[d], rules=rules
+            )
+            for d in dims
+        ]
+
+    out["b_policy"] = timed(policy_only, runs)
+    clear()
+    release = report_release_if_due(campaign_id=cid)
+    content = release.content
+    out["groups"] = {b["dimension"]: len(b["groups"]) for b in content.get("breakdowns", [])}
+    out["content_bytes"] = len(json.dumps(content))
+    out["c"], out["c_queries"], out["c_bytes"] = measure_page(campaign, runs, "breakdowns")
+    if history:
+        log(f"breakdowns: (b) with {history:,} earlier releases")
+        clear()
+        from hrdd.reports.services import batch_size
+
+        total_responses, k = release.response_count, campaign.min_responses
+        last = total_responses - k  # the last earlier release still leaves a batch due
+        while total_responses - last < batch_size(k, last):
+            last -= 1
+        ReportRelease.objects.bulk_create(
+            [
+                ReportRelease(
+                    campaign_id=cid,
+                    number=number,
+                    response_count=(n := k + (number - 1) * (last - k) // max(history - 1, 1)),
+                    reason=ReportRelease.Reason.BATCH,
+                    content={**content, "response_count": n},
+                )
+                for number in range(1, history + 1)
+            ],
+            batch_size=200,
+        )
+        out["history"] = history
+        made = []
+        out["b_history"] = timed(
+            lambda: made.append(report_release_if_due(campaign_id=cid)),
+            2,
+            lambda: ReportRelease.objects.filter(campaign_id=cid, number__gt=history).delete(),
+        )
+        if not all(made):
+            raise SystemExit("breakdowns: no release was made after the earlier ones")
+    # Leave the campaign as it was: no breakdowns, one release.
+    Campaign.objects.filter(pk=cid).update(breakdowns=[])
+    clear()
+    report_release_if_due(campaign_id=cid)
+    return out
+
+
+def print_breakdowns(result: dict, big: int) -> None:
+    out = result.get("breakdowns")
+    if not out:
+        return
+    a, a2 = out["a"]["median"], out["a2"]["median"]
+    groups = ", ".join(f"{d} {n}" for d, n in out["groups"].items())
+    print(f"\n  Breakdowns by country, industry and size at {big:,} responses (groups: {groups}):")
+    print("  (a') bare join of answers to responses: " + out["a2_sql"])
+    for line in out["a2_plan"]:
+        print(f"        {line}")
+    rows = [
+        ("(a) bare GROUP BY, covering index (same run)", out["a"]),
+        ("(a') bare GROUP BY of the join", out["a2"]),
+        ("(b) build a release with breakdowns", out["b"]),
+        ("    of which campaign_breakdown_counts", out["b_counts"]),
+        ("    of which the policy (summarise + breakdowns)", out["b_policy"]),
+        (f"(c) serve the released page ({out['c_queries']} q.)", out["c"]),
+    ]
+    if out.get("b_history"):
+        rows.insert(5, (f"(b) with {out['history']:,} earlier releases", out["b_history"]))
+    for label, figure in rows:
+        print(
+            f"    {label:<50} {ms(figure['median']):>10}   {figure['median'] / a:>6.2f}x (a)"
+            f"   {figure['median'] / a2:>6.2f}x (a')"
+        )
+
+
+def measure_page(campaign, runs: int, name: str = "") -> tuple[dict, int, int]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -245,7 +382,7 @@ def measure_page(campaign, runs: int) -> tuple[dict, int, int]:
     from hrdd.organisations.models import Membership
 
     user = User.objects.create_user(
-        email=f"reader{campaign.pk}@bench.example", password="bench-password-not-secret-1"
+        email=f"reader{campaign.pk}{name}@bench.example", password="bench-password-not-secret-1"
     )
     Membership.objects.create(
         organisation=campaign.organisation, user=user, role=Membership.Role.VIEWER
@@ -396,6 +533,9 @@ def run_worker(database: str, args, workdir: Path) -> dict:
         args.postgres_url,
     ]
     command += ["--history", str(args.history)]
+    command += ["--breakdown-history", str(args.breakdown_history)]
+    if not args.breakdowns:
+        command.append("--no-breakdowns")
     completed = subprocess.run(
         command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False
     )
@@ -567,6 +707,18 @@ def main() -> None:
         default=1000,
         help="also time (b) with this many earlier releases and with the most allowed (0: skip)",
     )
+    parser.add_argument(
+        "--no-breakdowns",
+        dest="breakdowns",
+        action="store_false",
+        help="skip the measurements with breakdowns by country, industry and size",
+    )
+    parser.add_argument(
+        "--breakdown-history",
+        type=int,
+        default=200,
+        help="earlier releases for (b) with breakdowns (0: skip)",
+    )
     parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -587,6 +739,7 @@ def main() -> None:
             results.append(run_worker(database, args, workdir))
             print_database(results[-1], args.responses)
             print_history(results[-1], args.responses)
+            print_breakdowns(results[-1], args.responses)
     finally:
         if args.keep:
             print(

@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count
 
 from hrdd.campaigns.models import Campaign
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports import policy
-from hrdd.reports.selectors import DIMENSION_FIELDS, split_answered
+from hrdd.reports.selectors import DIMENSION_FIELDS, hash_aggregate_settings, split_answered
 from hrdd.responses.models import Answer, Response
 
 MIN_BUYERS = getattr(settings, "INSIGHTS_MIN_BUYERS", 3)
@@ -176,7 +177,9 @@ class _GroupCounts:
 def _insight_breakdown(
     *, questionnaire, definition, summary, dimension, industry, k, min_buyers
 ) -> dict:
-    counts = _GroupCounts(_campaigns(questionnaire, industry), dimension)
+    with transaction.atomic():
+        hash_aggregate_settings()
+        counts = _GroupCounts(_campaigns(questionnaire, industry), dimension)
     groups = counts.groups()
     sizes = {g: n for g, (n, _c, _a) in groups.items()}
 

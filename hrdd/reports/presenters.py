@@ -4,6 +4,8 @@ Nothing here computes or reveals a figure: it only attaches labels in the reader
 language to what hrdd.reports.policy already released.
 """
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
@@ -188,31 +190,53 @@ DIMENSION_TITLES = {
 }
 
 
-def _breakdown_cell(cell: dict | None, status: str) -> dict:
-    if status == policy.DOMINANT:
-        return {"status": policy.DOMINANT}
-    if status != policy.SHOWN or not cell or cell.get("count") is None:
-        return {"status": policy.WITHHELD}
-    return {"status": policy.SHOWN, "count": cell["count"], "percent": cell["percent"]}
+def _breakdown_row(label, cells, columns, dominant) -> SafeString:
+    """One group's row of a breakdown table, as HTML: built here rather than in the template
+    because a report by country has thousands of cells and the page must stay fast."""
+    head = format_html('<th scope="row">{}</th>', label)
+    if dominant:
+        sentence = format_html(
+            _("Three quarters or more answered: <strong>{answer}</strong>"), answer=dominant
+        )
+        return head + format_html('<td colspan="{}">{}</td>', len(columns), sentence)
+    if cells is None:
+        return head + format_html(
+            '<td colspan="{}"><span class="hidden-figure">{}</span></td>',
+            len(columns),
+            _("not shown"),
+        )
+    hidden = format_html('<td class="num"><span class="hidden-figure">{}</span></td>', _("hidden"))
+    most = format_html('<td class="num">{}</td>', _("three quarters or more"))
+    parts = [head]
+    for column in columns:
+        cell, status = cells.get(column, (None, policy.WITHHELD))
+        if status == policy.DOMINANT:
+            parts.append(most)
+        elif status != policy.SHOWN or not cell or cell.get("count") is None:
+            parts.append(hidden)
+        else:
+            # Two integers: nothing to escape.
+            count, percent = int(cell["count"]), int(cell["percent"])
+            parts.append(f'<td class="num">{count} <span class="muted">({percent}%)</span></td>')
+    return mark_safe("".join(parts))  # noqa: S308 - escaped by format_html, or integers
 
 
 def _breakdown_table(question, caption, columns, groups, labels, language, cells_of) -> dict:
     """One table of a breakdown: a row per group, a column per answer.
 
-    `cells_of(item)` gives (status, dominant code, {column: cell}) of one group's item.
+    `cells_of(item)` gives (status, dominant code, {column: (cell, status)}) of one group's
+    item.
     """
     rows = []
     for code in groups:
         status, dominant, cells = cells_of(groups[code])
-        row = {"label": labels[code], "status": status, "cells": [], "dominant": ""}
         if status == policy.DOMINANT and dominant:
-            row["dominant"] = _label(question, dominant, language)[0]
-        elif status in (policy.SHOWN, policy.DOMINANT):
-            row["cells"] = [
-                _breakdown_cell(*cells.get(c, (None, policy.WITHHELD))) for c in columns
-            ]
-            row["status"] = policy.SHOWN
-        rows.append(row)
+            answer = _label(question, dominant, language)[0]
+            rows.append(_breakdown_row(labels[code], None, columns, answer))
+        elif status == policy.SHOWN:
+            rows.append(_breakdown_row(labels[code], cells, columns, ""))
+        else:
+            rows.append(_breakdown_row(labels[code], None, columns, ""))
     return {
         "caption": caption,
         "columns": [_label(question, c, language)[0] for c in columns],

@@ -1,5 +1,6 @@
 """Raw aggregates, computed by the database. Only the policy module may turn them into output."""
 
+from django.db import connection
 from django.db.models import Count
 
 from hrdd.campaigns.models import Campaign
@@ -57,6 +58,21 @@ def declared_dimensions(*, campaign: Campaign) -> list[str]:
     return [d for d in DIMENSION_FIELDS if d in declared]
 
 
+def hash_aggregate_settings() -> None:
+    """Let PostgreSQL count the join of answers to responses in memory, for this transaction.
+
+    Its planner expects far more groups than there are (one per combination of the
+    dimensions' values, question and option) and, with the default work_mem, sorts 1.4
+    million rows on disk at 100,000 responses: 5.2 s. With 64 MB it hashes them (about
+    20 MB used): 1.4 s; JIT compilation only adds time to this one-off query. SET LOCAL ends
+    with the transaction; outside one it does nothing.
+    """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
+
+
 def campaign_breakdown_counts(
     *, campaign: Campaign, dimensions: list[str]
 ) -> tuple[int, dict, dict, dict[str, dict[str, tuple[int, dict, dict]]]]:
@@ -70,6 +86,7 @@ def campaign_breakdown_counts(
     Call inside one transaction with a consistent snapshot (see report_release_if_due).
     """
     fields = [DIMENSION_FIELDS[d] for d in dimensions]
+    hash_aggregate_settings()
     submitted = Response.objects.filter(campaign=campaign, status=Response.Status.SUBMITTED)
     sizes = submitted.values_list(*fields).annotate(n=Count("*")).order_by()
     rows = (
