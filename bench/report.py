@@ -262,7 +262,8 @@ def measure_breakdowns(cid: int, runs: int, history: int) -> dict:
     breakdowns are declared for the measurement and removed afterwards. (a') is the bare
     query breakdowns need: answers joined to their responses, grouped by the three fields,
     question and option, on a raw cursor. Then the release again with `history` earlier
-    releases (copies of this one) in the campaign, as in measure_history.
+    releases in the campaign: copies of this one with every count scaled down to their
+    number of responses (see `scaled`).
     """
     from hrdd.campaigns.models import Campaign
     from hrdd.reports import policy
@@ -316,6 +317,12 @@ def measure_breakdowns(cid: int, runs: int, history: int) -> dict:
         last = total_responses - k  # the last earlier release still leaves a batch due
         while total_responses - last < batch_size(k, last):
             last -= 1
+        # No more earlier releases than the batch rule allows before `last` responses.
+        most, released = 1, k
+        while released + batch_size(k, released) <= last:
+            released += batch_size(k, released)
+            most += 1
+        history = min(history, most)
         ReportRelease.objects.bulk_create(
             [
                 ReportRelease(
@@ -323,7 +330,7 @@ def measure_breakdowns(cid: int, runs: int, history: int) -> dict:
                     number=number,
                     response_count=(n := k + (number - 1) * (last - k) // max(history - 1, 1)),
                     reason=ReportRelease.Reason.BATCH,
-                    content={**content, "response_count": n},
+                    content=scaled(content, n / total_responses),
                 )
                 for number in range(1, history + 1)
             ],
@@ -343,6 +350,22 @@ def measure_breakdowns(cid: int, runs: int, history: int) -> dict:
     clear()
     report_release_if_due(campaign_id=cid)
     return out
+
+
+def scaled(content, share: float):
+    """A copy of released content as an earlier release with `share` of the responses might
+    have been: every count and group size scaled down (rounded), the hidden figures the same.
+    Breakdowns compare each figure with earlier releases, and stop going back once a group's
+    newcomers are many enough: copies with the current counts would never let them stop."""
+    if isinstance(content, dict):
+        out = {key: scaled(value, share) for key, value in content.items()}
+        for key in ("count", "response_count"):
+            if isinstance(content.get(key), int):
+                out[key] = round(content[key] * share)
+        return out
+    if isinstance(content, list):
+        return [scaled(value, share) for value in content]
+    return content
 
 
 def print_breakdowns(result: dict, big: int) -> None:
@@ -436,8 +459,13 @@ def measure_history(cid: int, runs: int, some: int) -> dict:
         log(f"(b) with {count:,} earlier releases")
         ReportRelease.objects.filter(campaign_id=cid).delete()
         earlier = []
+        # The last copy must leave a batch due (k new responses and 5 % of those released),
+        # or the release measured is not made at all.
+        last = total - k
+        while total - last < batch_size(k, last):
+            last -= 1
         for number in range(1, count + 1):
-            responses = k + (number - 1) * (total - 2 * k) // max(count - 1, 1)
+            responses = k + (number - 1) * (last - k) // max(count - 1, 1)
             earlier.append(
                 ReportRelease(
                     campaign_id=cid,

@@ -53,8 +53,11 @@ group figures are hidden, and when too many would have to be, none is shown for 
    group figures add up to the overall figure minus the shown ones, so, as in rule 3, the
    hidden groups are all those below a threshold (how far a group's figure is from none and
    from all of it), raised until they are two or more, hold k or more suppliers who gave the
-   answer and k or more who did not, and include two groups that could have been shown on
-   their own and have more than 2k responses. Weaker versions failed the attacker test.
+   answer and k or more who did not, and include two groups of more than 2k responses (in
+   a single-choice question, two that could also have been shown on their own). In a
+   multiple-choice option the policy then checks, as the buyer would, that the hidden
+   counts adding up to the known sum could each take more than one value; if not, the
+   option is not shown by group. Weaker versions failed the attacker test.
 11. Derivation across rows and columns: every hidden figure of the table (groups x answers,
    with its row and column totals) must lie on a cycle of hidden figures; one that does not
    can be solved from the totals, the audit statistical agencies run on two-way tables. A
@@ -576,8 +579,16 @@ def _fixes(table: _Table, hidden: dict[str, set], shown_rows: set[str]) -> list[
             }
             chose = sum(table.counts[g][column] for g in group)
             rest = sum(table.sizes[g] for g in group) - chose
-            showable = sum(1 for g in group if spread[g] >= k and table.sizes[g] > 2 * k)
-            if chose == 0 or (len(group) >= 2 and chose >= k and rest >= k and showable >= 2):
+            # Partitions: two hidden groups that could have been shown on their own, with
+            # more than 2k responses. Options: two hidden groups of more than 2k responses,
+            # whatever their figures (a condition on the figures pinned them there), then
+            # the check of _pinned_by_sum.
+            wide = sum(
+                1
+                for g in group
+                if table.sizes[g] > 2 * k and (spread[g] >= k or not table.partition)
+            )
+            if chose == 0 or (len(group) >= 2 and chose >= k and rest >= k and wide >= 2):
                 # (No hidden group gave the answer: that zero may be known, as zeros are shown.)
                 break
             levels = [level for level in levels if level >= threshold]
@@ -612,7 +623,15 @@ def _fixes(table: _Table, hidden: dict[str, set], shown_rows: set[str]) -> list[
         now = _blocks(values, overall, table.sizes, table.members)
         now_sets = frozenset(m for m, _c, _s in now)
         hidden_members = frozenset().union(*(table.members[g] for g in held))
-        for old in table.earlier:
+        # Counts only grow, so going back in time a set's newcomers who gave the answer (and
+        # those who did not) only grow too: once both are k or more, every older release is
+        # safe for that set. The newest releases come first, and once every set the buyer can
+        # compute now is settled, the older ones need not be read at all.
+        settled: set[frozenset] = set()
+        blocks_now = {m for m, _c, _s in now if m}
+        for old in reversed(table.earlier):
+            if blocks_now <= settled:
+                break
             earlier = old.blocks(column)
             if earlier is None:
                 continue
@@ -637,8 +656,14 @@ def _fixes(table: _Table, hidden: dict[str, set], shown_rows: set[str]) -> list[
                     total[3] += size
             for part, (new_count, new_size, old_count, old_size) in zip(parts, sums, strict=True):
                 if part >= table.universe:
-                    continue  # the overall figure: rule 7 compares it
-                if not _unsafe_difference(new_count, old_count, new_size - old_size, k):
+                    settled.add(part)  # the overall figure: rule 7 compares it
+                    continue
+                if part in settled:
+                    continue
+                chose, batch = new_count - old_count, new_size - old_size
+                if new_count == 0 or (chose >= k and batch - chose >= k):
+                    settled.add(part)  # (nobody in the set gave it: nor did anyone before)
+                if not _unsafe_difference(new_count, old_count, batch, k):
                     continue
                 # Make `part` impossible to compute now: join one of its groups and one
                 # group outside it in the hidden figures of this column.
@@ -649,6 +674,56 @@ def _fixes(table: _Table, hidden: dict[str, set], shown_rows: set[str]) -> list[
                 return candidates(column, inside=part) + candidates(column, outside=part)
         table.safe.add((column, held))
     return []
+
+
+def _sumset(sets: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """The possible sums of one value from each set, each set a list of (low, high)."""
+    sums = [(0, 0)]
+    for intervals in sets:
+        found = sorted((a + c, b + d) for a, b in sums for c, d in intervals)
+        merged: list[tuple[int, int]] = []
+        for low, high in found:
+            if merged and low <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+            else:
+                merged.append((low, high))
+        sums = merged
+    return sums
+
+
+def _pinned_by_sum(table: _Table, items: dict[str, dict]) -> bool:
+    """Rule 10, checked as the buyer would: whether the hidden groups of a multiple-choice
+    option, adding up to the overall figure minus the shown ones, could each hold only one
+    count. The buyer knows that a hidden count is not zero (zeros are shown) and that it is
+    closer to none or all of its group than every shown one (the threshold of rule 10)."""
+    column = table.columns[0]
+    hidden = [g for g in items if items[g]["status"] != SHOWN]
+    if not hidden:
+        return False
+    shown = [items[g]["cell"]["count"] for g in items if g not in hidden]
+    total = table.overall_figure(column) - sum(shown)
+    spreads = [
+        min(count, table.sizes[g] - count)
+        for g in items
+        if g not in hidden and (count := items[g]["cell"]["count"])
+    ]
+    nearest = min(spreads, default=None)
+
+    def possible(g) -> list[tuple[int, int]]:
+        n = table.sizes[g]
+        if nearest is None or 2 * nearest > n:
+            return [(1, n)]
+        return [(1, nearest - 1), (n - nearest + 1, n)] if nearest > 1 else []
+
+    for g in hidden:
+        others = _sumset([possible(h) for h in hidden if h != g])
+        values = 0
+        for low, high in possible(g):
+            for a, b in others:
+                values += max(0, min(high, total - a) - max(low, total - b) + 1)
+        if values < 2:
+            return True
+    return False
 
 
 def _protect_table(table: _Table) -> dict[str, dict] | None:
@@ -694,6 +769,8 @@ def _protect_table(table: _Table) -> dict[str, dict] | None:
         for g, column in more:
             forced[g].add(column)
     else:
+        return None
+    if not table.partition and _pinned_by_sum(table, items):
         return None
     if table.partition and not any(item["status"] == SHOWN for item in items.values()):
         # Rule 11: when no group can show a figure, which of them are "withheld" and which

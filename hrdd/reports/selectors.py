@@ -85,6 +85,8 @@ def campaign_breakdown_counts(
     overall counts are the sums of the same rows, so they always agree with the groups.
     Call inside one transaction with a consistent snapshot (see report_release_if_due).
     """
+    if not dimensions:
+        raise ValueError("campaign_breakdown_counts needs at least one dimension")
     fields = [DIMENSION_FIELDS[d] for d in dimensions]
     hash_aggregate_settings()
     submitted = Response.objects.filter(campaign=campaign, status=Response.Status.SUBMITTED)

@@ -27,7 +27,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import PASSWORD, VALID_ANSWERS, submit_response
@@ -307,6 +307,9 @@ single_tables = st.dictionaries(st.sampled_from(VALUES), _rows(3, 7), min_size=2
 
 @settings(ATTACK, max_examples=300)
 @given(single_tables)
+# Found by this attacker against earlier versions of rules 10 and 11:
+@example({"BD": (6, 1, 1), "": (3, 3, 6), "TH": (3, 3, 6)})
+@example({"VN": (2, 2, 0), "": (3, 2, 3), "TH": (2, 4, 0)})
 def test_one_release_reveals_no_group_figure_nor_unanimity(raw):
     assert attack_single(raw) == [], raw
 
@@ -322,6 +325,9 @@ def multiple_tables(draw):
 
 @settings(ATTACK, max_examples=150)
 @given(multiple_tables())
+@example({"VN": (8, 5, 5), "": (6, 2, 0), "BD": (9, 5, 6), "TH": (3, 3, 3)})
+@example({"": (9, 1, 7), "VN": (5, 4, 0)})
+@example({"": (9, 8, 9), "VN": (4, 0, 1), "BD": (9, 8, 3)})
 def test_one_release_of_multiple_choice_reveals_no_group_figure(raw):
     assert attack_multiple(raw) == [], raw
 
