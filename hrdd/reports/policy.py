@@ -554,11 +554,11 @@ def _fixes(table: _Table, hidden: dict[str, set], shown_rows: set[str]) -> list[
     # a known number (the overall figure minus the shown ones). As in one partition (rule 3),
     # the hidden groups are all those below a threshold, raised until they are two or more,
     # hold k or more suppliers who gave the answer and k or more who did not, and include
-    # two groups that could have been shown on their own and have more than 2k responses
-    # (so that each could hold more than one such figure). A group's distance here is how
-    # far its figure is from none and from all of the group: the buyer learns only that
-    # each hidden group is closer to none or all than each shown one. Fewer conditions
-    # failed the enumerating attacker of test_breakdowns.py (it pinned a hidden figure).
+    # two groups of more than 2k responses that could have been shown on their own (so that
+    # each could hold more than one such figure; for options, see below). A group's distance
+    # here is how far its figure is from none and from all of the group: the buyer learns
+    # only that each hidden group is closer to none or all than each shown one. Fewer
+    # conditions failed the enumerating attacker of test_breakdowns.py (it pinned figures).
     for column in table.columns:
         if table.overall_figure(column) is None:
             continue
