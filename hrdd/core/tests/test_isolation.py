@@ -1,0 +1,107 @@
+"""Tenant isolation over every buyer URL: another buyer's owner gets 404 on all of them.
+
+The URLs are read from the URL configuration, not listed by hand, so a page added later is
+covered too: a URL argument this test cannot fill with one of organisation A's objects
+makes it fail until the test learns it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import submit_disclosed
+from hrdd.reports.services import report_release_if_due
+from hrdd.suppliers import invitations
+from hrdd.suppliers.models import Invitation, SupplierImport
+from hrdd.suppliers.services import supplier_create
+
+pytestmark = pytest.mark.django_db
+
+# URL arguments that name one buyer's objects, and so are tenant-scoped.
+TENANT_ARGUMENTS = {
+    "campaign_id",
+    "organisation_id",
+    "invitation_id",
+    "supplier_id",
+    "import_id",
+    "response_id",
+}
+
+
+def _patterns(patterns=None, namespace="", outer=frozenset()):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        arguments = outer | set(getattr(pattern.pattern, "converters", {}))
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace or "") if n)
+            yield from _patterns(pattern.url_patterns, inner, arguments)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, arguments
+
+
+def buyer_urls():
+    """(name, argument names) of every URL that takes an object of a buyer."""
+    return sorted(
+        (name, arguments)
+        for name, arguments in _patterns()
+        if arguments & TENANT_ARGUMENTS and not name.startswith("admin:")
+    )
+
+
+@pytest.fixture
+def world(org_a, alice, carol, disclosed):
+    """One of each of organisation A's objects, on a disclosed campaign of the paid plan, so
+    that tenancy is the only reason to refuse carol anything."""
+    supplier = supplier_create(
+        organisation=org_a, name="Saigon Textiles", country="VN", email="lan@saigon.example"
+    )
+    invitations.campaign_invite(campaign=disclosed, suppliers=[supplier])
+    response = submit_disclosed(disclosed, "Saigon Textiles")
+    for number in range(4):  # enough for a released Summary Report and its exports
+        submit_disclosed(disclosed, f"Supplier {number}")
+    assert report_release_if_due(campaign_id=disclosed.pk) is not None
+    supplier_import = SupplierImport.objects.create(organisation=org_a, filename="list.csv")
+    return {
+        "campaign_id": disclosed.pk,
+        "organisation_id": org_a.pk,
+        "invitation_id": Invitation.objects.get(campaign=disclosed).pk,
+        "supplier_id": supplier.pk,
+        "import_id": supplier_import.pk,
+        "response_id": response.pk,
+        "fmt": "csv",
+    }
+
+
+def test_the_buyer_urls_are_found():
+    names = {name for name, _arguments in buyer_urls()}
+    # A sample of what must be there; the test below covers whatever else is.
+    assert {
+        "campaigns:detail",
+        "campaigns:create",
+        "reports:summary_export",
+        "detailed:export_xlsx",
+        "invitations:revoke",
+        "suppliers:import_confirm",
+    } <= names
+
+
+def test_another_buyer_gets_404_on_every_buyer_url(client, world, alice, carol):
+    """One world for all URLs (it takes a few seconds to build); every failure is listed."""
+    failures = []
+    for name, arguments in buyer_urls():
+        unknown = arguments - set(world)
+        if unknown:
+            failures.append(f"{name}: teach this test the URL argument(s) {sorted(unknown)}")
+            continue
+        url = reverse(name, kwargs={a: world[a] for a in arguments})
+        # The URL is real for its owner (not a 404 because of a wrong id)...
+        client.force_login(alice)
+        owner = client.get(url).status_code
+        if owner == 404:
+            failures.append(f"{name} {url}: 404 for its owner too, so the test proves nothing")
+        # ...and does not exist for another buyer, whatever the method (a POST-only URL
+        # refuses a GET from anyone alike, before looking anything up).
+        client.force_login(carol)
+        got = (client.get(url).status_code, client.post(url, {}).status_code)
+        if got != (405 if owner == 405 else 404, 404):
+            failures.append(f"{name} {url}: another buyer got {got}")
+    assert not failures, "\n".join(failures)
