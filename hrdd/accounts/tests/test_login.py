@@ -1,10 +1,13 @@
 """Logging in and out, and choosing a password from an e-mailed link."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import PASSWORD, run_tasks
 
@@ -51,3 +54,18 @@ def test_forgotten_password_by_emailed_link(client, alice, django_capture_on_com
     # The link works once.
     again = client.get(link, follow=True)
     assert "not valid any more" in again.content.decode()
+
+
+def test_a_password_link_expires(client, alice, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "alice@a.example"})
+    run_tasks()
+    link = re.search(r"http://[^/]+(/accounts/password/set/\S+/)", mail.outbox[0].body).group(1)
+    late = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    with time_machine.travel(late):
+        page = client.get(link, follow=True)
+    text = page.content.decode()
+    assert "not valid any more" in text
+    assert 'name="new_password1"' not in text
+    # Within its time the same kind of link still works.
+    assert "Choose a password" in client.get(link, follow=True).content.decode()
