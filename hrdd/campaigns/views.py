@@ -1,16 +1,21 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hrdd.campaigns.forms import CampaignCreateForm, CampaignDatesForm
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.selectors import campaigns_for_organisation
 from hrdd.campaigns.services import campaign_create, campaign_set_dates
-from hrdd.core.access import buyer_memberships, get_campaign_for_member, is_operator
-from hrdd.organisations.models import Membership, Organisation
+from hrdd.core.access import (
+    buyer_memberships,
+    get_buyer_for_member,
+    get_campaign_for_member,
+    is_operator,
+)
+from hrdd.organisations.models import Membership
 from hrdd.reports import policy
 from hrdd.reports.selectors import latest_release, response_band, submitted_count
 
@@ -104,14 +109,7 @@ def edit_dates(request, campaign_id):
 @login_required
 def create(request, organisation_id):
     """A new campaign, for owners and administrators of the organisation."""
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation"),
-        organisation_id=organisation_id,
-        user=request.user,
-        organisation__kind=Organisation.Kind.BUYER,
-    )
-    if not membership.can_edit:
-        raise PermissionDenied
+    organisation = get_buyer_for_member(request.user, organisation_id, write=True)
     form = CampaignCreateForm()
     if request.method == "POST":
         form = CampaignCreateForm(request.POST)
@@ -119,7 +117,7 @@ def create(request, organisation_id):
             data = form.cleaned_data
             try:
                 campaign = campaign_create(
-                    organisation=membership.organisation,
+                    organisation=organisation,
                     questionnaire_version=data["questionnaire_version"],
                     name=data["name"],
                     languages=data["languages"],
@@ -137,6 +135,6 @@ def create(request, organisation_id):
     return render(
         request,
         "campaigns/create.html",
-        {"form": form, "organisation": membership.organisation},
+        {"form": form, "organisation": organisation},
         status=422 if form.errors else 200,
     )
