@@ -37,10 +37,14 @@ def _value(answers: dict, ref: str) -> Any:
 
 
 def _number(value: Any) -> Decimal | None:
+    """The number a value stands for, read as Django's DecimalField reads a typed one (white
+    space around it, "_" and any script's digits accepted), or None. Infinity and NaN are
+    not numbers: the form refuses them, and NaN cannot even be compared."""
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    return number if number.is_finite() else None
 
 
 def _is_empty(value: Any) -> bool:
@@ -137,7 +141,11 @@ def describe(condition: dict, definition, language: str) -> str:
         code, _dot, row_code = condition["question"].partition(".")
         question = definition.question(code)
         wanted = condition.get("equals", condition.get("includes"))
-        option = question.option(str(wanted)) if question else None
+        option = (
+            (question.option(str(wanted)) or question.special_answer(str(wanted)))
+            if question
+            else None
+        )
         if question and option:
             asked = question.text.get(language)
             row = next((r for r in question.rows if r.code == row_code), None)

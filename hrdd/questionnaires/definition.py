@@ -39,6 +39,10 @@ OPTION_TYPES = CHOICE_TYPES | {GRID}
 TEXT_TYPES = {SHORT_TEXT, LONG_TEXT, TEXT}
 NUMERIC_TYPES = {NUMBER, PERCENTAGE}
 YES_NO_CODES = {"yes", "no", "dont_know", "prefer_not_to_say"}
+# "Don't know" and "prefer not to say": the special answers a number, percentage, date or
+# country question may accept next to its field (`special_answers`), stored by these codes.
+SPECIAL_CODES = ("dont_know", "prefer_not_to_say")
+SPECIAL_ANSWER_TYPES = {NUMBER, PERCENTAGE, DATE, COUNTRY}
 DEFAULT_TEXT_MAX_LENGTH = 2000
 DEFAULT_SHORT_TEXT_MAX_LENGTH = 200
 
@@ -124,6 +128,9 @@ class Question:
     max: Decimal | None = None
     integer: bool = False
     bands: tuple[Band, ...] = ()
+    # Number, percentage, date and country questions: the special answers accepted instead of
+    # a value, as options with no risk (code == special: dont_know, prefer_not_to_say).
+    special_answers: tuple[Option, ...] = ()
 
     @property
     def is_choice(self) -> bool:
@@ -156,6 +163,16 @@ class Question:
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
+
+    def special_answer(self, code: str) -> Option | None:
+        """The declared special answer ("don't know", ...) with this code, if any."""
+        return next((o for o in self.special_answers if o.code == code), None)
+
+    @property
+    def special_codes(self) -> frozenset[str]:
+        """Codes of the answers that are no substantive answer: a choice question's options
+        marked `special`, or the declared `special_answers` of other questions."""
+        return frozenset(o.code for o in (*self.options, *self.special_answers) if o.special)
 
 
 @dataclass(frozen=True)
@@ -370,6 +387,24 @@ def _parse_question(q, section, earlier, topics, text, check_indicators, errors)
     for key in ("unit", "min", "max", "integer", "bands"):
         if key in q and qtype not in NUMERIC_TYPES:
             errors.append(f"{where} > {key}: only number and percentage questions have {key}")
+    if "special_answers" in q and qtype not in SPECIAL_ANSWER_TYPES:
+        errors.append(
+            f"{where} > special_answers: only number, percentage, date and country questions "
+            "have special_answers (choice questions use options with special)"
+        )
+    special_answers = []
+    for a in q.get("special_answers", []):
+        awhere = f"{where} > special answer {a['code']!r}"
+        if any(a["code"] == other.code for other in special_answers):
+            errors.append(f"{awhere}: duplicate special answer")
+        special_answers.append(
+            Option(
+                code=a["code"],
+                text=text(a["text"], f"{awhere} > text"),
+                special=a["code"],
+                exclusive=True,
+            )
+        )
     if ("rows" in q) != (qtype == GRID):
         errors.append(f"{where} > rows: a grid question, and only a grid question, has rows")
     options = []
@@ -430,6 +465,9 @@ def _parse_question(q, section, earlier, topics, text, check_indicators, errors)
         )
         if band.min is not None and band.max is not None and band.min > band.max:
             errors.append(f"{bwhere}: min is greater than max")
+        if band.code in SPECIAL_CODES:
+            # Reports count a special answer by its code, where a band's code also goes.
+            errors.append(f"{bwhere}: {band.code!r} is reserved for a special answer")
         for other in bands:
             if other.code == band.code:
                 errors.append(f"{bwhere}: duplicate band code")
@@ -462,6 +500,7 @@ def _parse_question(q, section, earlier, topics, text, check_indicators, errors)
         max=high,
         integer=bool(q.get("integer", False)),
         bands=tuple(bands),
+        special_answers=tuple(special_answers),
     )
 
 
@@ -502,6 +541,11 @@ def _check_condition(condition: dict, earlier: dict[str, dict], where: str, erro
         errors.append(f"{where}: {op} compares numbers, but {code!r} is {qtype}")
     if op == "includes" and qtype != MULTIPLE_CHOICE:
         errors.append(f"{where}: includes is for multiple choice, but {code!r} is {qtype}")
+    if op in {"equals", "in"} and qtype in SPECIAL_ANSWER_TYPES:
+        declared = {a["code"] for a in target.get("special_answers", [])}
+        for value in values:
+            if value in SPECIAL_CODES and value not in declared:
+                errors.append(f"{where}: {code!r} does not accept the special answer {value!r}")
     if op in {"equals", "in", "includes"} and (qtype in OPTION_TYPES):
         for value in values:
             if str(value) not in options:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hrdd.questionnaires.definition import Definition, Question
+from hrdd.questionnaires.definition import Definition, Question, Section
 
 
 @dataclass
@@ -20,12 +20,26 @@ class QuestionChange:
     options_added: list[str] = field(default_factory=list)
     options_removed: list[str] = field(default_factory=list)
     options_reworded: list[str] = field(default_factory=list)
-    other: list[str] = field(default_factory=list)  # type, required, condition, range, ...
+    # The file's keys that changed: type, required, show_if, required_if, min, max, integer,
+    # unit, max_length, topic, help, risk (of an option or band), special (which options are
+    # "don't know"/"prefer not to say", or exclusive), special_answers, rows, bands, section.
+    other: list[str] = field(default_factory=list)
 
     @property
     def comparable(self) -> bool:
         """Whether answers to both versions can be counted together."""
         return not (self.options_added or self.options_removed or "type" in self.other)
+
+
+@dataclass
+class SectionChange:
+    """A page kept under the same code: its title or its condition changed (a changed
+    condition changes who is asked every question on it)."""
+
+    code: str
+    title: str  # English title in the newer version
+    wording: list[str] = field(default_factory=list)  # languages whose title changed
+    other: list[str] = field(default_factory=list)  # show_if
 
 
 @dataclass
@@ -35,6 +49,9 @@ class Diff:
     changed: list[QuestionChange] = field(default_factory=list)
     languages_added: list[str] = field(default_factory=list)
     languages_removed: list[str] = field(default_factory=list)
+    sections_added: list[Section] = field(default_factory=list)
+    sections_removed: list[Section] = field(default_factory=list)
+    sections_changed: list[SectionChange] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -44,6 +61,9 @@ class Diff:
             or self.changed
             or self.languages_added
             or self.languages_removed
+            or self.sections_added
+            or self.sections_removed
+            or self.sections_changed
         )
 
 
@@ -69,19 +89,42 @@ def _compare(old: Question, new: Question) -> QuestionChange | None:
         for c in new_options
         if c in old_options and old_options[c].text.values != new_options[c].text.values
     ]
+    kept = [c for c in new_options if c in old_options]
+    old_bands = {b.code: b for b in old.bands}
     if any(
-        c in old_options
-        and (old_options[c].risk, old_options[c].indicators)
+        (old_options[c].risk, old_options[c].indicators)
         != (new_options[c].risk, new_options[c].indicators)
-        for c in new_options
+        for c in kept
+    ) or any(
+        (old_bands[b.code].risk, old_bands[b.code].indicators) != (b.risk, b.indicators)
+        for b in new.bands
+        if b.code in old_bands
     ):
         change.other.append("risk")
     for attr in ("type", "required", "show_if", "required_if", "min", "max", "integer"):
         if getattr(old, attr) != getattr(new, attr):
             change.other.append(attr)
-    if [r.code for r in old.rows] != [r.code for r in new.rows]:
+    if _changed_languages(old.unit, new.unit):
+        change.other.append("unit")
+    if old.max_length != new.max_length and (old.is_text or new.is_text):
+        change.other.append("max_length")
+    if old.topic != new.topic or any(old_options[c].topics != new_options[c].topics for c in kept):
+        change.other.append("topic")
+    if any(
+        (old_options[c].special, old_options[c].exclusive)
+        != (new_options[c].special, new_options[c].exclusive)
+        for c in kept
+    ):
+        change.other.append("special")
+    if [(a.code, a.text.values) for a in old.special_answers] != [
+        (a.code, a.text.values) for a in new.special_answers
+    ]:
+        change.other.append("special_answers")
+    if [(r.code, r.text.values) for r in old.rows] != [(r.code, r.text.values) for r in new.rows]:
         change.other.append("rows")
-    if [(b.code, b.min, b.max) for b in old.bands] != [(b.code, b.min, b.max) for b in new.bands]:
+    if [(b.code, b.min, b.max, b.text.values) for b in old.bands] != [
+        (b.code, b.min, b.max, b.text.values) for b in new.bands
+    ]:
         change.other.append("bands")
     if old.section != new.section:
         change.other.append("section")
@@ -110,4 +153,17 @@ def diff_definitions(old: Definition, new: Definition) -> Diff:
             change = _compare(old_questions[code], question)
             if change:
                 diff.changed.append(change)
+    old_sections = {s.code: s for s in old.sections}
+    new_sections = {s.code: s for s in new.sections}
+    diff.sections_added = [s for code, s in new_sections.items() if code not in old_sections]
+    diff.sections_removed = [s for code, s in old_sections.items() if code not in new_sections]
+    for code, section in new_sections.items():
+        if code not in old_sections:
+            continue
+        change = SectionChange(code=code, title=section.title.get("en"))
+        change.wording = _changed_languages(old_sections[code].title, section.title)
+        if old_sections[code].show_if != section.show_if:
+            change.other.append("show_if")
+        if change.wording or change.other:
+            diff.sections_changed.append(change)
     return diff

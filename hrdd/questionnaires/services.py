@@ -23,7 +23,7 @@ BUILTIN_DIR = Path(__file__).parent / "definitions"
 
 @transaction.atomic
 def questionnaire_publish(*, data: dict, source: str = "<upload>") -> QuestionnaireVersion:
-    """Validate a definition and store it as a frozen version (idempotent for identical content).
+    """Validate a definition and store it as a frozen version (idempotent for the same content).
 
     Publishing the same code and version twice with different content is refused: a published
     version never changes, so the author must raise the version number.
@@ -34,7 +34,9 @@ def questionnaire_publish(*, data: dict, source: str = "<upload>") -> Questionna
         questionnaire=questionnaire, version=definition.version
     ).first()
     if existing is not None:
-        if existing.checksum != definition.checksum:
+        # The same questionnaire spelt differently (defaults written out or left out, as after
+        # an export to XLSForm and back) is the same version, not a changed one.
+        if existing.checksum != definition.checksum and existing.parsed != definition:
             raise DefinitionError(
                 source,
                 [

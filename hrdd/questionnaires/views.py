@@ -1,11 +1,14 @@
 """Operator screens: write, check, preview, publish, compare and translate questionnaires."""
 
+import contextlib
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -208,7 +211,7 @@ def version_mark_reviewed(request, version_id):
 
 @operator_required
 def version_export(request, version_id, fmt):
-    """Downloads: YAML, XLSForm, translations as XLSX (all languages) or PO (one)."""
+    """Downloads: YAML, XLSForm, translations as XLSX (all languages or one) or PO (one)."""
     version = _version(version_id)
     name = f"{version.questionnaire.code}-v{version.version}"
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -227,8 +230,13 @@ def version_export(request, version_id, fmt):
             f"{name}-xlsform.xlsx",
         )
     elif fmt == "translations":
-        body, kind = translations.export_xlsx(version.definition), xlsx
-        filename = f"{name}-translations.xlsx"
+        # Every language, or (?language=xx) English and that one, for one translator.
+        language = request.GET.get("language", "")
+        if language and language not in version.parsed.languages:
+            raise Http404
+        body = translations.export_xlsx(version.definition, [language] if language else None)
+        kind = xlsx
+        filename = f"{name}-translations{f'-{language}' if language else ''}.xlsx"
     elif fmt == "po":
         language = request.GET.get("language", "")
         if language not in version.parsed.languages:
@@ -288,8 +296,6 @@ def version_diff(request, version_id):
 @xframe_options_sameorigin
 def preview(request, kind, pk):
     """The questionnaire exactly as a supplier sees it, one page at a time, any language."""
-    from hrdd.responses.forms import AnswerForm
-
     if kind not in {"version", "draft"}:
         raise Http404
     if kind == "version":
@@ -308,8 +314,25 @@ def preview(request, kind, pk):
     language = request.GET.get("lang", "en")
     if language not in definition.languages:
         language = "en"
+    frame = bool(request.GET.get("frame"))
+    # The frame is the page a supplier in that language sees, interface strings included
+    # (in English where the interface has no translation, as for that supplier); the
+    # operator's own controls around it stay in the operator's language.
+    with translation.override(language) if frame else contextlib.nullcontext():
+        response = _render_preview(request, kind, pk, definition, is_draft, language, frame)
+    if frame:
+        response.headers["Content-Language"] = language
+    return response
+
+
+def _render_preview(request, kind, pk, definition, is_draft, language, frame):
+    from hrdd.responses.forms import AnswerForm
+
     sections = list(definition.sections)
-    page = min(max(int(request.GET.get("page", "1") or 1), 1), len(sections))
+    try:
+        page = min(max(int(request.GET.get("page", "1")), 1), len(sections))
+    except ValueError:
+        page = 1
     section = sections[page - 1]
     form = AnswerForm(
         initial={"revision": 0},
@@ -325,11 +348,7 @@ def preview(request, kind, pk):
             if item["question"].show_if
             else ""
         )
-    template = (
-        "questionnaires/preview_frame.html"
-        if request.GET.get("frame")
-        else "questionnaires/preview.html"
-    )
+    template = "questionnaires/preview_frame.html" if frame else "questionnaires/preview.html"
     return render(
         request,
         template,

@@ -11,6 +11,9 @@ What is supported (anything else is refused, all problems at once, with sheet an
     and one select_one row per grid row is a grid question;
   - types: select_one, select_multiple, integer, decimal, date, text (appearance multiline =
     long text); hrdd_type marks yes_no, percentage and country (select_one countries);
+  - special answers ("don't know", "prefer not to say") of a number, date or country
+    question, which XLSForm has no equivalent for: hrdd_special_answers names a choices list
+    (the question's code) of choices dont_know / prefer_not_to_say marked in hrdd_special;
   - label and hint columns per language (`label::English (en)`), a bare label being the
     default language;
   - required: yes, or an expression (required only when it holds); relevant;
@@ -49,6 +52,7 @@ from hrdd.questionnaires.definition import (
     PERCENTAGE,
     SHORT_TEXT,
     SINGLE_CHOICE,
+    SPECIAL_ANSWER_TYPES,
     TEXT,
     YES_NO,
 )
@@ -102,6 +106,7 @@ SURVEY_TRAILING_COLUMNS = (
     "hrdd_unit",
     "hrdd_bands",
     "hrdd_max_length",
+    "hrdd_special_answers",
 )
 CHOICES_TRAILING_COLUMNS = (
     "hrdd_risk",
@@ -617,6 +622,11 @@ def _question_rows(q: dict, labels, hints, texts, add_options) -> list[dict]:
         row |= {"type": "begin_group", "hrdd_type": GRID, "appearance": "field-list"}
         return [row, *rows, {"type": "end_group", "name": q["code"]}]
     row["required"] = required
+    if "special_answers" in q:
+        # XLSForm has no "or don't know" next to a number, date or country: the special
+        # answers go in a choices list named after the question, named by hrdd_special_answers.
+        add_options(q["code"], [{**a, "special": a["code"]} for a in q["special_answers"]])
+        row["hrdd_special_answers"] = q["code"]
     if qtype in (SINGLE_CHOICE, YES_NO, MULTIPLE_CHOICE):
         add_options(q["code"], q["options"])
         kind = "select_multiple" if qtype == MULTIPLE_CHOICE else "select_one"
@@ -1136,6 +1146,9 @@ class _Importer:
                 self.error(row, name, f"hrdd_max_length {max_length!r} is not a whole number")
         if hrdd_type and hrdd_type not in allowed_hrdd:
             self.error(row, name, f"hrdd_type {hrdd_type!r} is not for type {raw_type!r}")
+        special_list = sheet.get(cells, "hrdd_special_answers")
+        if special_list:
+            self.special_answers(row, name, question, special_list)
         constraint = sheet.get(cells, "constraint")
         if constraint:
             if question["type"] not in (NUMBER, PERCENTAGE):
@@ -1147,6 +1160,38 @@ class _Importer:
                     self.error(row, name, f"constraint {constraint!r} is not supported: {exc}")
         self.names[name] = (name, question["type"])
         return question
+
+    def special_answers(self, row: int, name: str, question: dict, list_name: str) -> None:
+        """hrdd_special_answers: the choices list of a number, percentage, date or country
+        question's special answers, each named dont_know or prefer_not_to_say."""
+        if question["type"] not in SPECIAL_ANSWER_TYPES:
+            self.error(
+                row,
+                name,
+                "hrdd_special_answers is only for integer, decimal, date and country questions "
+                "(a select question's own choices mark them with hrdd_special)",
+            )
+            return
+        found = []
+        for option in self.options(row, name, list_name):
+            if option["code"] not in _SPECIAL_CODES or option.get("special") != option["code"]:
+                self.error(
+                    row,
+                    name,
+                    f"hrdd_special_answers: choice {option['code']!r} of list {list_name!r} must "
+                    "be named dont_know or prefer_not_to_say and marked so in hrdd_special",
+                )
+            elif "risk" in option or "exclusive" in option:
+                self.error(
+                    row,
+                    name,
+                    f"hrdd_special_answers: choice {option['code']!r} of list {list_name!r} "
+                    "carries no risk and is not marked exclusive",
+                )
+            else:
+                found.append({"code": option["code"], "text": option["text"]})
+        if found:
+            question["special_answers"] = found
 
     def options(self, row: int, name: str, list_name: str) -> list[dict]:
         if list_name not in self.lists:

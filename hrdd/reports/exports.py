@@ -40,11 +40,25 @@ def cells(item: dict) -> Iterator[tuple[str, str, dict, str]]:
             )
         no_answer = item["no_answer"]
         yield code, policy.NO_ANSWER, no_answer["cell"], no_answer["status"]
+        yield from _substantive(item)
     elif status == policy.SHOWN:
         for option, cell in item["cells"].items():
             yield code, option, cell, "shown" if cell["count"] is not None else "hidden"
+        yield from _substantive(item)
+    elif status == policy.UNSUMMARISED and (item.get("answers") or {}).get("status") == "shown":
+        # A date or unbanded number: how many gave a value and each special answer.
+        yield from cells({**item["answers"], "code": code})
     else:
         yield code, "", {}, status
+
+
+def _substantive(item: dict) -> Iterator[tuple[str, str, dict, str]]:
+    """With special answers apart, the base of the substantive answers' percentages (the
+    special answers' and "no answer"'s percentages are of all responses)."""
+    if "substantive" in item:
+        base = item["substantive"]
+        status = "shown" if base is not None else "hidden"
+        yield item["code"], policy.SUBSTANTIVE, {"count": base, "percent": None}, status
 
 
 def _item_rows(item: dict, definition: Definition, language: str) -> Iterator[list]:

@@ -29,6 +29,14 @@ Rules, with k = the campaign's minimum number of responses (never below 3):
    hidden now (with complementary suppression) if the difference would be a small cell or
    near-unanimity among the suppliers who answered in between.
 
+Special answers: "don't know" and "prefer not to say" (and "no answer") are cells like the
+others for rules 2-7, counted separately. The percentages of the other (substantive)
+answers are of those who gave one; that base, and so those percentages, is released only
+when the figures already shown give it exactly (no substantive answer hidden, or no special
+answer or "no answer" hidden): otherwise it would tell how the hidden figures split between
+the two kinds, so counts are shown without percentages. A date or a number without bands
+shows how many gave a value and how many each special answer, as one partition (rules 2-7).
+
 Zero counts are shown: "no supplier chose this" is a statement about the group, and hiding
 zeros would not protect anyone while making reports useless for rare risks.
 
@@ -220,6 +228,67 @@ def _partition(cells: dict[str, int], total: int, k: int, earlier: list) -> dict
     )
 
 
+VALUE = "_value"  # a date or an unbanded number given (its value is never shown)
+SUBSTANTIVE = "_substantive"  # exports: the base of the substantive answers' percentages
+
+
+def _substantive_percentages(result: dict, specials: frozenset[str], total: int) -> dict:
+    """Special answers (see the rules above) in one released partition: percentages of the
+    substantive answers, of those who gave one, where the shown figures already give that
+    base; else counts only.
+
+    Special answers and "no answer" keep their percentage of all responses. Adds
+    "substantive": the base (None when it cannot be released).
+    """
+    if result["status"] != SHOWN:
+        return result
+    cells = result["cells"]
+    apart = specials | {NO_ANSWER}
+    hidden = {code for code, cell in cells.items() if cell["count"] is None}
+    substantive = [code for code in cells if code not in apart]
+    if hidden & set(substantive) and hidden - set(substantive):
+        base = None  # the hidden figures mix both kinds: the base would split their sum
+    elif hidden:
+        base = (
+            total - sum(cells[c]["count"] for c in cells if c in apart)
+            if hidden <= set(substantive)
+            else sum(cells[c]["count"] for c in substantive)
+        )
+    else:
+        base = sum(cells[c]["count"] for c in substantive)
+    out = {}
+    for code, cell in cells.items():
+        if code in apart or cell["count"] is None:
+            out[code] = cell
+        elif base is None:
+            out[code] = {"count": cell["count"], "percent": None}
+        else:
+            out[code] = _cell(cell["count"], base)
+    return {**result, "cells": out, "substantive": base}
+
+
+def _substantive_options(result: dict, specials: frozenset[str], total: int) -> dict:
+    """Special answers in a multiple-choice question: each substantive option as a
+    percentage of the respondents who gave a substantive answer (special answers stand
+    alone), when every special answer and "no answer" is shown, so that the base follows
+    from shown figures."""
+    options, no_answer = result["options"], result["no_answer"]
+    known = [no_answer, *(options[c] for c in specials if c in options)]
+    if all(r["status"] == SHOWN for r in known):
+        base = total - sum(r["cell"]["count"] for r in known)
+    else:
+        base = None
+    out = {}
+    for code, option in options.items():
+        if code in specials or option["status"] != SHOWN:
+            out[code] = option
+        elif base is None:
+            out[code] = {**option, "cell": {"count": option["cell"]["count"], "percent": None}}
+        else:
+            out[code] = {**option, "cell": _cell(option["cell"]["count"], base)}
+    return {**result, "options": out, "substantive": base}
+
+
 def _summarise_question(
     question: Question,
     counts: dict[str, dict[str, int]],
@@ -233,9 +302,20 @@ def _summarise_question(
     own = counts.get(question.code, {})
     if question.is_text:
         return {**base, "status": FREE_TEXT}
+    specials = question.special_codes
     if question.type == DATE or (question.is_numeric and not question.bands):
         # Exact values are as identifying as free text; only declared bands are counted.
-        return {**base, "status": UNSUMMARISED}
+        if not question.special_answers:
+            return {**base, "status": UNSUMMARISED}
+        # How many gave a value, and each special answer: one partition (rules 2-7).
+        cells = {VALUE: answered, **{a.code: own.get(a.code, 0) for a in question.special_answers}}
+        cells[NO_ANSWER] = total - sum(cells.values())
+        answers_earlier = [((item or {}).get("answers"), old_total) for item, old_total in earlier]
+        return {
+            **base,
+            "status": UNSUMMARISED,
+            "answers": _partition(cells, total, k, answers_earlier),
+        }
     if question.is_grid:
         rows = {}
         for row in question.rows:
@@ -246,6 +326,8 @@ def _summarise_question(
                 ((item.get("rows") or {}).get(row.code), old_total) for item, old_total in earlier
             ]
             rows[row.code] = _partition(cells, total, k, row_earlier)
+            if specials:
+                rows[row.code] = _substantive_percentages(rows[row.code], specials, total)
         return {**base, "status": GRID, "rows": rows}
     if question.is_multiple:
         counted = {code: own.get(code, 0) for code in question.option_codes}
@@ -272,16 +354,22 @@ def _summarise_question(
                     result = {"status": WITHHELD, "cell": HIDDEN}
             results[code] = result
         no_answer = results.pop("_no_answer")
-        return {**base, "status": SHOWN, "options": results, "no_answer": no_answer}
+        item = {**base, "status": SHOWN, "options": results, "no_answer": no_answer}
+        return _substantive_options(item, specials, total) if specials else item
     if question.is_numeric:
-        codes = [band.code for band in question.bands]
+        codes = [b.code for b in question.bands] + [a.code for a in question.special_answers]
     elif question.type == COUNTRY:
-        codes = sorted(own)  # the countries that occur; every other one is a zero
+        # The countries that occur (every other one is a zero), then the special answers.
+        codes = sorted(c for c in own if c not in specials)
+        codes += [a.code for a in question.special_answers]
     else:
         codes = list(question.option_codes)
     cells = {code: own.get(code, 0) for code in codes}
     cells[NO_ANSWER] = total - sum(cells.values())
-    return {**base, **_partition(cells, total, k, list(earlier))}
+    result = _partition(cells, total, k, list(earlier))
+    if specials:
+        result = _substantive_percentages(result, specials, total)
+    return {**base, **result}
 
 
 def summarise(
@@ -1022,3 +1110,44 @@ def detailed_report_access(campaign) -> str:
     if campaign.organisation.plan != Organisation.Plan.PAID:
         return DETAILED_NEEDS_PLAN
     return DETAILED_OK
+
+
+def response_status_access(campaign) -> bool:
+    """Whether the buyer may see, supplier by supplier, who has started or submitted.
+
+    Who answered is identifiable data: in a confidential campaign the buyer must never learn
+    it, nor anything that follows from it (how many were reminded, reminder delivery). In a
+    disclosed campaign every response was started after the supplier agreed that this buyer
+    sees its answers under its name, so its status may be shown (issue 5: "In a disclosed
+    campaign it sees per-supplier status"). Unlike the Detailed Report this does not depend
+    on the plan: it shows no answer, only what the buyer needs to follow up its invitations.
+    Callers that show it per supplier write an audit entry (AuditEntry.Action.SUPPLIER_STATUS).
+    """
+    from hrdd.campaigns.models import Campaign
+
+    return campaign.mode == Campaign.Mode.DISCLOSED
+
+
+# Progress bands of "how many responses so far", above the first one.
+RESPONSE_BAND_EDGES = (10, 25, 50, 100, 250, 500)
+
+
+def response_band(count: int, k: int) -> tuple[int, int | None]:
+    """(low, high) of the band of `count` submitted responses that the buyer is shown;
+    high is None for the open-ended top band.
+
+    The buyer sees progress, never an exact live count: watching the number move must not
+    tell it when a given supplier answered. The first band runs from 0 to k - 1, so the
+    buyer cannot even see that the first supplier has answered (from 0 to 1), which in a
+    campaign it can follow supplier by supplier would say who did.
+    """
+    if count < k:
+        return 0, k - 1
+    edges = [k, *(edge for edge in RESPONSE_BAND_EDGES if edge > k)]
+    for low, high in zip(edges, edges[1:], strict=False):
+        if low <= count < high:
+            return low, high - 1
+    top = edges[-1]
+    while count >= top * 2:
+        top *= 2
+    return top, None

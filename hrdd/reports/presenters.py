@@ -28,6 +28,13 @@ def _label(question: Question, code: str, language: str) -> tuple[str, str | Non
     """(label, risk, is special answer) of one cell of a question."""
     if code == policy.NO_ANSWER:
         return _("No answer"), None, True
+    special = question.special_answer(code)
+    if special is not None:
+        return special.text.get(language), None, True
+    if code == policy.VALUE:
+        return _("Gave a value"), None, False
+    if code == policy.SUBSTANTIVE:
+        return _("Gave an answer (the base of the percentages)"), None, False
     if question.type == COUNTRY:
         return Country(code).name or code, None, False
     if question.is_numeric:
@@ -51,14 +58,27 @@ def _row(question: Question, code: str, cell: dict, language: str, status: str) 
     }
 
 
-def _partition_rows(question: Question, item: dict, language: str) -> list[dict]:
+def _partition_rows(question: Question, item: dict, language: str, codes: list | None = None):
+    """The shown cells of a partition as rows; with `codes`, their codes are appended to it."""
     rows = []
     for code, cell in item["cells"].items():
-        if cell.get("count") == 0 and (code == policy.NO_ANSWER or question.type == COUNTRY):
+        # Countries no supplier named are left out, but not a special answer nobody gave.
+        country = question.type == COUNTRY and code not in question.special_codes
+        if cell.get("count") == 0 and (code == policy.NO_ANSWER or country):
             continue
         status = policy.SHOWN if cell.get("count") is not None else policy.WITHHELD
         rows.append(_row(question, code, cell, language, status))
+        if codes is not None:
+            codes.append(code)
     return rows
+
+
+def _bar_note(row: dict) -> str:
+    if row["status"] == policy.DOMINANT:
+        return _("three quarters or more")
+    if row["status"] == policy.SHOWN and row["percent"] is None:
+        return _("%(count)s (no percentage)") % {"count": row["count"]}
+    return ""
 
 
 def _chart(title: str, rows: list[dict]):
@@ -70,11 +90,34 @@ def _chart(title: str, rows: list[dict]):
                 label=r["label"],
                 value=r["percent"],
                 tone=r["tone"] if r["status"] != policy.DOMINANT else "default",
-                note=_("three quarters or more") if r["status"] == policy.DOMINANT else "",
+                note=_bar_note(r),
             )
             for r in rows
         ],
     )
+
+
+def _split_special(question: Question, rows: list[dict], codes: list[str]) -> tuple[list, list]:
+    """(substantive rows, special rows: "don't know", "prefer not to say", no answer), for a
+    question with special answers: those are counted apart, never in the chart's
+    percentages."""
+    apart = question.special_codes | {policy.NO_ANSWER}
+    substantive = [r for r, c in zip(rows, codes, strict=True) if c not in apart]
+    special = [r for r, c in zip(rows, codes, strict=True) if c in apart]
+    return substantive, special
+
+
+def _base_note(base: int | None) -> str:
+    """Says what the percentages of a question with special answers are of."""
+    if base is None:
+        return _(
+            "Percentages are not shown: together with the hidden figures they would reveal "
+            "how many suppliers gave a hidden answer."
+        )
+    return _(
+        "Percentages are of the %(count)s respondents who gave an answer; the answers "
+        "listed separately are not included."
+    ) % {"count": base}
 
 
 WITHHELD_NOTE = gettext_lazy(
@@ -104,6 +147,7 @@ def _present_question(item: dict, question: Question, language: str, k: int) -> 
         "status": item["status"],
         "multiple": question.is_multiple,
         "rows": [],
+        "special_rows": [],
         "grid": [],
         "chart": None,
         "note": "",
@@ -118,6 +162,13 @@ def _present_question(item: dict, question: Question, language: str, k: int) -> 
         out["note"] = _(
             "Exact numbers and dates are not shown in a summary: they can identify a supplier."
         )
+        answers = item.get("answers")
+        if answers and answers["status"] == policy.SHOWN:
+            # How many gave a value and how many a special answer, figures of all responses.
+            out["special_rows"] = _partition_rows(question, answers, language)
+            out["note"] = " ".join(
+                filter(None, [out["note"], _hidden_note(out["special_rows"], k)])
+            )
         return out
     if status == policy.WITHHELD:
         out["note"] = str(WITHHELD_NOTE)
@@ -131,31 +182,46 @@ def _present_question(item: dict, question: Question, language: str, k: int) -> 
             result = item["rows"][row.code]
             entry = {"label": row.text.get(language), "status": result["status"], "note": ""}
             if result["status"] == policy.SHOWN:
-                entry["rows"] = _partition_rows(question, result, language)
-                entry["chart"] = _chart(entry["label"], entry["rows"])
+                codes: list[str] = []
+                entry["rows"] = _partition_rows(question, result, language, codes)
                 entry["note"] = _hidden_note(entry["rows"], k)
+                if "substantive" in result:
+                    entry["rows"], entry["special_rows"] = _split_special(
+                        question, entry["rows"], codes
+                    )
+                    entry["note"] = " ".join(
+                        filter(None, [_base_note(result["substantive"]), entry["note"]])
+                    )
+                entry["chart"] = _chart(entry["label"], entry["rows"])
             elif result["status"] == policy.DOMINANT:
                 entry["dominant"] = _label(question, result["dominant"], language)[0]
             else:
                 entry["note"] = str(WITHHELD_NOTE)
             out["grid"].append(entry)
         return out
+    codes: list[str] = []
     if question.is_multiple:
         for code in question.option_codes:
             result = item["options"][code]
             out["rows"].append(_row(question, code, result["cell"], language, result["status"]))
+            codes.append(code)
         no_answer = item["no_answer"]
         if no_answer["status"] != policy.SHOWN or no_answer["cell"]["count"]:
             out["rows"].append(
                 _row(question, policy.NO_ANSWER, no_answer["cell"], language, no_answer["status"])
             )
+            codes.append(policy.NO_ANSWER)
     else:
-        out["rows"] = _partition_rows(question, item, language)
-    out["note"] = _hidden_note(out["rows"], k)
+        out["rows"] = _partition_rows(question, item, language, codes)
+    notes = [_hidden_note(out["rows"], k)]
+    if "substantive" in item:
+        # Released with special answers apart (policy): they get their own rows, and the
+        # chart's percentages are of the substantive answers only.
+        out["rows"], out["special_rows"] = _split_special(question, out["rows"], codes)
+        notes.insert(0, _base_note(item["substantive"]))
     if question.is_multiple:
-        out["note"] = " ".join(
-            filter(None, [_("Suppliers could choose several answers."), out["note"]])
-        )
+        notes.insert(0, _("Suppliers could choose several answers."))
+    out["note"] = " ".join(filter(None, notes))
     out["chart"] = _chart(out["text"], out["rows"])
     return out
 

@@ -49,16 +49,26 @@ def grid_field_name(question: Question, row_code: str) -> str:
     return f"{question.code}.{row_code}"
 
 
+def special_field_name(question: Question) -> str:
+    """The checkboxes of a question's special answers ("don't know", ...). A colon cannot
+    occur in a code, so the name never meets another question's or a grid row's."""
+    return f"{question.code}:special"
+
+
 class AnswerForm(forms.Form):
     """One page of the questionnaire as a form, in the response's language.
 
     No field is required by the form itself: which questions are shown and required
     depends on the answers (show_if, required_if), so `check_required` decides it after
-    the values are cleaned, with the answers of the earlier pages. `revision` detects a page
-    posted from an out-of-date copy (another tab, a back button).
+    the values are cleaned, with the answers of the earlier pages. `page_state` is the
+    fingerprint of this page's stored answers when the page was shown: the save refuses a
+    page posted from an out-of-date copy (another tab, a back button) that would silently
+    undo newer answers (`services.response_save_draft`). `revision` only has to be a number:
+    a tampered one gets a page message.
     """
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    page_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, definition: Definition, questions, language: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,6 +90,8 @@ class AnswerForm(forms.Form):
                     )
             else:
                 self.fields[question.code] = self._field(question)
+                if question.special_answers:
+                    self.fields[special_field_name(question)] = self._special_field(question)
 
     def _note_fallback(self, name: str, fallback: bool) -> None:
         if fallback:
@@ -98,6 +110,23 @@ class AnswerForm(forms.Form):
             label=label,
             choices=self._choices(question),
             widget=forms.RadioSelect,
+            required=False,
+        )
+        field.question = question
+        return field
+
+    def _special_field(self, question: Question) -> forms.Field:
+        """A checkbox per special answer, next to the question's own field: a box can be
+        unticked without JavaScript (a radio button could not); ticking two is refused."""
+        choices = []
+        for option in question.special_answers:
+            label, fallback = _localised(option.text, self.language)
+            self._note_fallback(f"{question.code}:{option.code}", fallback)
+            choices.append((option.code, label))
+        field = forms.MultipleChoiceField(
+            label=_("Or, if you cannot give an answer:"),
+            choices=choices,
+            widget=ExclusiveCheckboxes(exclusive={code for code, _label in choices}),
             required=False,
         )
         field.question = question
@@ -163,7 +192,22 @@ class AnswerForm(forms.Form):
                         _("“%(option)s” cannot be combined with other answers.")
                         % {"option": exclusive[0].text.get(self.language)},
                     )
+            if question.special_answers:
+                self._clean_special(question, cleaned)
         return cleaned
+
+    def _clean_special(self, question: Question, cleaned: dict) -> None:
+        """A special answer stands alone: not two of them, and not next to a value."""
+        name = special_field_name(question)
+        chosen = cleaned.get(name) or []
+        if len(chosen) > 1:
+            self.add_error(name, _("Choose only one of these."))
+        elif chosen and cleaned.get(question.code) not in ("", None):
+            self.add_error(
+                question.code,
+                _("Give either an answer or “%(option)s”, not both.")
+                % {"option": question.special_answer(chosen[0]).text.get(self.language)},
+            )
 
     def page_answers(self) -> tuple[dict, list[str]]:
         """(valid answers on this page, codes of this page's questions left empty).
@@ -191,6 +235,13 @@ class AnswerForm(forms.Form):
                 continue
             if question.code in self.errors or question.code not in cleaned:
                 continue
+            if question.special_answers:
+                name = special_field_name(question)
+                if name in self.errors:
+                    continue
+                if cleaned.get(name):
+                    answers[question.code] = cleaned[name][0]  # the special answer's code
+                    continue
             value = cleaned[question.code]
             if value in ("", [], None):
                 cleared.append(question.code)
@@ -220,16 +271,39 @@ class AnswerForm(forms.Form):
             elif question.code not in self.errors and not answers.get(question.code):
                 self.add_error(question.code, _("Please answer this question."))
 
+    def _mark_required(self, question: Question, required: bool) -> None:
+        """The inputs' `required` attribute (never submission-blocking: the form is
+        novalidate), so assistive technology announces it. Not on checkboxes, where it would
+        mean that one box must be ticked."""
+        names = (
+            [grid_field_name(question, r.code) for r in question.rows]
+            if question.is_grid
+            else [question.code]
+        )
+        for name in names:
+            widget = self.fields[name].widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if required:
+                widget.attrs["required"] = True
+            else:
+                widget.attrs.pop("required", None)
+
     def items(self, answers: dict):
         """The page's questions for the template: bound fields, condition, fallback marks."""
         _sections, shown = conditions.visible(self.definition, answers)
         for question in self.questions:
+            # "Required if" is decided here from the answers saved so far (all a page without
+            # JavaScript has); static/js/conditions.js decides it again as the supplier answers.
+            required = conditions.is_required(question, answers)
+            self._mark_required(question, required)
             item = {
                 "question": question,
                 "code": question.code,
                 "shown": question.code in shown,
                 "show_if": json.dumps(question.show_if) if question.show_if else "",
-                "required": question.required or question.required_if is not None,
+                "required_if": json.dumps(question.required_if) if question.required_if else "",
+                "required": required,
                 "fallback": question.code in self.fallbacks,
                 "options_fallback": any(
                     name.startswith(f"{question.code}:") for name in self.fallbacks
@@ -241,6 +315,8 @@ class AnswerForm(forms.Form):
                 item["rows"] = [self[grid_field_name(question, r.code)] for r in question.rows]
             else:
                 item["field"] = self[question.code]
+                if question.special_answers:
+                    item["special"] = self[special_field_name(question)]
             yield item
 
 
@@ -252,6 +328,8 @@ def initial_from_draft(draft: dict, questions) -> dict:
         if question.is_grid and isinstance(value, dict):
             for row, option in value.items():
                 initial[grid_field_name(question, row)] = option
+        elif isinstance(value, str) and question.special_answer(value):
+            initial[special_field_name(question)] = [value]
         elif value is not None:
             initial[question.code] = value
     return initial
@@ -261,15 +339,15 @@ class DisclosureForm(forms.Form):
     """What a supplier agrees to before answering a disclosed campaign."""
 
     supplier_name = forms.CharField(label=_("Your company name"), max_length=200)
-    supplier_country = forms.ChoiceField(
-        label=_("Country of your site"), choices=[("", "---------"), *countries], required=False
-    )
+    supplier_country = forms.ChoiceField(label=_("Country of your site"), required=False)
     consent = forms.BooleanField(
         error_messages={"required": _("Tick the box to agree, or choose not to take part.")}
     )
 
     def __init__(self, *args, buyer: str, **kwargs):
         super().__init__(*args, **kwargs)
+        # Listed when the form is made, so the names are in the supplier's language.
+        self.fields["supplier_country"].choices = [("", "---------"), *countries]
         self.fields["consent"].label = _(
             "I agree that %(buyer)s sees my answers together with my company name."
         ) % {"buyer": buyer}

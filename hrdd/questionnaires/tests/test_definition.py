@@ -439,6 +439,21 @@ def test_publishing_identical_content_again_returns_the_same_version(db, data):
     assert QuestionnaireVersion.objects.filter(questionnaire__code="test-q").count() == 1
 
 
+def test_the_same_content_spelt_differently_is_the_same_version(db, data):
+    # As after an export to XLSForm and back: defaults written out, the "text" alias renamed.
+    first = questionnaire_publish(data=data, source="test.yaml")
+    spelt = copy.deepcopy(data)
+    comments = spelt["sections"][-1]["questions"][-1]
+    assert comments["type"] == "text" and comments["required"] is False
+    comments["type"] = "long_text"  # what "text" stands for
+    del comments["required"]  # false is the default
+
+    again = questionnaire_publish(data=spelt, source="test.yaml")
+
+    assert again.pk == first.pk
+    assert again.definition == data  # the stored file is the first one
+
+
 def test_publishing_changed_content_under_the_same_version_is_refused(db, data):
     questionnaire_publish(data=data, source="test.yaml")
     changed = copy.deepcopy(data)

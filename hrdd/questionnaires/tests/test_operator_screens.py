@@ -8,15 +8,24 @@ import openpyxl
 import polib
 import pytest
 import yaml
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from conftest import PASSWORD
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from hrdd.questionnaires.services import BUILTIN_DIR, questionnaire_publish
 
 pytestmark = pytest.mark.django_db
+
+
+DRAFT_NOTICE = (
+    "This translation is a draft: it has not been checked by a reviewer yet. If a question is "
+    "unclear, switch to English with the language buttons above."
+)
 
 
 @pytest.fixture
@@ -181,6 +190,71 @@ def test_translation_round_trip_through_xlsx(operator, crisis):
     assert q01["text"]["ja"] == crisis.definition["sections"][0]["questions"][0]["text"]["ja"]
 
 
+def test_translator_export_for_one_language_round_trips(operator, crisis):
+    url = reverse("questionnaires:export", args=[crisis.pk, "translations"]) + "?language=vi"
+    version_page = operator.get(reverse("questionnaires:version", args=[crisis.pk]))
+    assert f'href="{url}"'.replace("&", "&amp;") in version_page.content.decode()
+
+    exported = operator.get(url)
+
+    assert exported["Content-Disposition"] == (
+        f'attachment; filename="crisis-impact-v{crisis.version}-translations-vi.xlsx"'
+    )
+    book = openpyxl.load_workbook(io.BytesIO(exported.content))
+    sheet = book["translations"]
+    assert [c.value for c in sheet[1]] == ["key", "en", "vi"]  # English and the one language
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "questions.q01_business_impact.text":
+            assert row[2].value == crisis.parsed.question("q01_business_impact").text.get("vi")
+            row[2].value = "Đơn hàng của quý công ty thay đổi thế nào?"
+    out = io.BytesIO()
+    book.save(out)
+    page = operator.post(
+        reverse("questionnaires:import_translations", args=[crisis.pk]),
+        {"file": SimpleUploadedFile("vi.xlsx", out.getvalue())},
+    )
+    assert "Changed: 1. New: 0. Still missing: 0." in page.content.decode()
+    data = yaml.safe_load(QuestionnaireDraft.objects.get().source)
+    assert data["sections"][0]["questions"][0]["text"]["vi"] == (
+        "Đơn hàng của quý công ty thay đổi thế nào?"
+    )
+    # The languages left out of the file are kept as they were.
+    original = crisis.definition["sections"][0]["questions"][0]["text"]["ja"]
+    assert data["sections"][0]["questions"][0]["text"]["ja"] == original
+    unknown = reverse("questionnaires:export", args=[crisis.pk, "translations"]) + "?language=ko"
+    assert operator.get(unknown).status_code == 404
+
+
+def test_translator_export_command_for_one_language(crisis, tmp_path):
+    path = tmp_path / "th.xlsx"
+
+    call_command(
+        "export_questionnaire",
+        "crisis-impact",
+        format="translations",
+        language="th",
+        output=path,
+        stdout=io.StringIO(),
+    )
+
+    sheet = openpyxl.load_workbook(path)["translations"]
+    assert [c.value for c in sheet[1]] == ["key", "en", "th"]
+    title = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "title")
+    assert title == ("title", crisis.parsed.title.get("en"), crisis.parsed.title.get("th"))
+    everything = tmp_path / "all.xlsx"
+    call_command("export_questionnaire", "crisis-impact", format="translations", output=everything)
+    header = [c.value for c in openpyxl.load_workbook(everything)["translations"][1]]
+    assert header == ["key", *crisis.parsed.languages]
+    with pytest.raises(CommandError, match="--language must be one of en, ja"):
+        call_command(
+            "export_questionnaire",
+            "crisis-impact",
+            format="translations",
+            language="ko",
+            output=path,
+        )
+
+
 def test_translation_round_trip_through_po(crisis, tmp_path):
     path = tmp_path / "ja.po"
     call_command("export_questionnaire", "crisis-impact", format="po", language="ja", output=path)
@@ -245,9 +319,63 @@ def test_preview_in_every_language_and_on_a_phone(operator, crisis):
         text = frame.content.decode()
         assert crisis.parsed.title.get(language) in text
         assert frame.headers.get("X-Frame-Options") == "SAMEORIGIN"
-    assert "This translation is a draft" in operator.get(url + "?lang=vi&frame=1").content.decode()
+    # The draft notice is in the previewed language, as the supplier reads it.
+    with translation.override("vi"):
+        notice = gettext(DRAFT_NOTICE)
+    assert notice != DRAFT_NOTICE
+    assert notice in operator.get(url + "?lang=vi&frame=1").content.decode()
     phone = operator.get(url + "?lang=ja&phone=1").content.decode()
     assert 'class="preview phone"' in phone
+
+
+def test_preview_shows_the_interface_in_the_previewed_language_as_a_supplier_sees_it(
+    operator, crisis
+):
+    url = reverse("questionnaires:preview", args=["version", crisis.pk])
+    pages = len(crisis.parsed.sections)
+
+    japanese = operator.get(url + "?lang=ja&page=1&frame=1")
+    text = japanese.content.decode()
+    assert japanese.headers["Content-Language"] == "ja"
+    assert '<html lang="ja">' in text
+    assert f"{pages}ページ中1ページ目" in text
+    assert ">保存して後で続ける</button>" in text and ">次へ</button>" in text
+    assert "Save and continue later" not in text and "Page 1 of" not in text
+    last = operator.get(url + f"?lang=ja&page={pages}&frame=1").content.decode()
+    assert ">戻る</button>" in last and ">回答を送信</button>" in last
+
+    # The operator's own controls around the frame stay in the operator's language.
+    outer = operator.get(url + "?lang=ja").content.decode()
+    assert "Phone size" in outer
+
+    # An operator working in Japanese previews the English questionnaire in English.
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    english = operator.get(url + "?lang=en&page=1&frame=1").content.decode()
+    assert f"Page 1 of {pages}" in english and ">Next</button>" in english
+    assert "次へ" not in english
+    # Vietnamese, whatever the operator's language: the supplier pages' draft interface
+    # translation where it has one, English for the rest, as a Vietnamese supplier reads it.
+    vietnamese = operator.get(url + "?lang=vi&page=1&frame=1").content.decode()
+    with translation.override("vi"):
+        expected = [
+            gettext(DRAFT_NOTICE),
+            gettext("Page %(page)s of %(page_count)s") % {"page": 1, "page_count": pages},
+            f">{gettext('Next')}</button>",
+        ]
+    assert expected[1] != f"Page 1 of {pages}"
+    for piece in expected:
+        assert piece in vietnamese
+    assert "次へ" not in vietnamese
+    assert crisis.parsed.sections[0].title.get("vi") in vietnamese
+
+
+def test_preview_with_a_page_that_is_not_a_number_shows_the_first_page(operator, crisis):
+    url = reverse("questionnaires:preview", args=["version", crisis.pk])
+
+    frame = operator.get(url + "?lang=en&page=two&frame=1")
+
+    assert frame.status_code == 200
+    assert "Page 1 of" in frame.content.decode()
 
 
 def test_exports_download(operator, crisis):

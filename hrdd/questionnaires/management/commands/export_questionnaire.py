@@ -13,7 +13,8 @@ FORMATS = ("yaml", "xlsform", "translations", "po")
 class Command(BaseCommand):
     help = (
         "Export a published questionnaire version: its definition (yaml), as XLSForm, or its "
-        "texts for translators (translations: XLSX with a column per language; po: one language)."
+        "texts for translators (translations: XLSX with a column per language, or English and "
+        "--language only; po: one language)."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +23,11 @@ class Command(BaseCommand):
             "--number", type=int, dest="version", help="Version number (default: the latest)."
         )
         parser.add_argument("--format", choices=FORMATS, default="yaml")
-        parser.add_argument("--language", help="Language of the PO file (with --format po).")
+        parser.add_argument(
+            "--language",
+            help="The translator's language: of the PO file (--format po, required), or the "
+            "one language next to English in the XLSX (--format translations).",
+        )
         parser.add_argument("-o", "--output", type=Path, help="File to write (default: stdout).")
 
     def handle(self, *args, code, version, format, language, output, **options):  # noqa: A002
@@ -40,7 +45,9 @@ class Command(BaseCommand):
 
             body = definition_to_xlsform(data)
         elif format == "translations":
-            body = translations.export_xlsx(data)
+            if language and language not in row.parsed.languages:
+                raise CommandError(f"--language must be one of {', '.join(row.parsed.languages)}.")
+            body = translations.export_xlsx(data, [language] if language else None)
         else:
             if language not in row.parsed.languages:
                 raise CommandError(

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from hrdd.questionnaires.definition import DefinitionError, parse_definition
 from hrdd.questionnaires.services import (
@@ -28,10 +29,24 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file}: nothing was imported:\n  - " + "\n  - ".join(errors)
             ) from exc
-        draft = questionnaire_draft_create(source=definition_to_yaml(data), by=None, note=file.name)
-        self.stdout.write(
-            f"draft {draft.pk}: {definition.code} v{definition.version}, "
-            f"{len(definition.questions)} questions, languages {', '.join(definition.languages)}"
-        )
+        # All or nothing: a draft that cannot be published (its version is already published
+        # with other content) is not left behind.
+        with transaction.atomic():
+            draft = questionnaire_draft_create(
+                source=definition_to_yaml(data), by=None, note=file.name
+            )
+            report = (
+                f"draft {draft.pk}: {definition.code} v{definition.version}, "
+                f"{len(definition.questions)} questions, "
+                f"languages {', '.join(definition.languages)}"
+            )
+            if publish:
+                try:
+                    version = questionnaire_draft_publish(draft=draft, by=None)
+                except DefinitionError as exc:
+                    raise CommandError(
+                        f"{file}: nothing was imported:\n  - " + "\n  - ".join(exc.errors)
+                    ) from exc
+        self.stdout.write(report)
         if publish:
-            self.stdout.write(f"published {questionnaire_draft_publish(draft=draft, by=None)}")
+            self.stdout.write(f"published {version}")
