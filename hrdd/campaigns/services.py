@@ -68,7 +68,7 @@ def campaign_create(
     closes_at = closes_at or opens_at + DEFAULT_DURATION
     _check_dates(opens_at, closes_at)
     floor = questionnaire_version.questionnaire.min_responses or 0
-    return Campaign.objects.create(
+    campaign = Campaign.objects.create(
         min_responses=max(settings.CONFIDENTIALITY_DEFAULT_MIN_RESPONSES, floor),
         organisation=organisation,
         questionnaire_version=questionnaire_version,
@@ -80,6 +80,15 @@ def campaign_create(
         mode=mode,
         breakdowns=_check_breakdowns(breakdowns),
     )
+    _schedule_final_release(campaign)
+    return campaign
+
+
+def _schedule_final_release(campaign: Campaign) -> None:
+    """The Summary Report's last release is made by the worker at the close date."""
+    from hrdd.reports.services import report_schedule_close_release
+
+    report_schedule_close_release(campaign=campaign)
 
 
 @transaction.atomic
@@ -115,9 +124,13 @@ def campaign_set_dates(
     releases already made stay as they are and new ones follow the usual batch rule.
     """
     _check_dates(opens_at, closes_at)
+    close_moved = closes_at != campaign.closes_at
     campaign.opens_at = opens_at
     campaign.closes_at = closes_at
     campaign.save(update_fields=["opens_at", "closes_at"])
+    if close_moved:
+        # The run queued for the old date finds the date moved and does nothing.
+        _schedule_final_release(campaign)
     if campaign.launched_at:
         from hrdd.suppliers.invitations import reminders_schedule
 

@@ -42,6 +42,15 @@ def audit(*, campaign: Campaign, user, action: str, response: Response | None = 
     )
 
 
+def audit_entries_for_operator(*, organisation_id: int | None = None) -> QuerySet[AuditEntry]:
+    """Every audit entry of every buyer, newest first, for the operator (docs/privacy.md:
+    the buyer's owner reads its campaigns' entries, the operator all of them)."""
+    entries = AuditEntry.objects.select_related("campaign__organisation", "user")
+    if organisation_id is not None:
+        entries = entries.filter(campaign__organisation_id=organisation_id)
+    return entries.order_by("-created_at", "-pk")
+
+
 def _risk_table(definition: Definition) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
     """(stored question code, stored option code) -> (risk, topics) for every answer."""
     table = {}

@@ -18,4 +18,5 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/answers.csv", views.export_csv, name="export_csv"),
     path("campaigns/<int:campaign_id>/answers.xlsx", views.export_xlsx, name="export_xlsx"),
     path("campaigns/<int:campaign_id>/audit/", views.audit_log, name="audit"),
+    path("audit/", views.operator_audit_log, name="operator_audit"),
 ]

@@ -2,12 +2,18 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
-from hrdd.core.access import get_campaign_for_detailed_report, get_campaign_for_member
+from hrdd.core.access import (
+    get_campaign_for_detailed_report,
+    get_campaign_for_member,
+    operator_required,
+)
+from hrdd.organisations.models import Organisation
 from hrdd.reports import detailed, policy
 from hrdd.reports.models import AuditEntry
 from hrdd.reports.pdf import render_supplier_pdf, supplier_pdf_filename
@@ -134,6 +140,26 @@ def export_xlsx(request, campaign_id):
         as_attachment=True,
         filename=f"answers-{campaign.pk}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@operator_required
+def operator_audit_log(request):
+    """The audit log of every buyer, for the operator; optionally one buyer's."""
+    buyers = Organisation.objects.filter(
+        kind=Organisation.Kind.BUYER, campaigns__audit_entries__isnull=False
+    ).distinct()
+    try:
+        organisation_id = int(request.GET.get("organisation", ""))
+    except ValueError:
+        organisation_id = None
+    page = Paginator(
+        detailed.audit_entries_for_operator(organisation_id=organisation_id), 100
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/operator_audit.html",
+        {"page": page, "buyers": buyers.order_by("name"), "organisation_id": organisation_id},
     )
 
 

@@ -50,6 +50,7 @@ class AuditEntry(models.Model):
         EXPORT_CSV = "export_csv", _("Exported all answers (CSV)")
         EXPORT_XLSX = "export_xlsx", _("Exported all answers (XLSX)")
         EXPORT_PDF = "export_pdf", _("Exported one supplier's answers (PDF)")
+        SUPPLIER_STATUS = "supplier_status", _("Viewed who has answered (personal links)")
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.PROTECT, related_name="audit_entries"

@@ -1,6 +1,9 @@
 import math
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from hrdd.campaigns.models import Campaign
 from hrdd.reports import policy
@@ -50,6 +53,64 @@ def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
     except IntegrityError:
         # Another worker made the same release at the same moment: nothing left to do.
         return None
+
+
+def report_schedule_close_release(*, campaign: Campaign) -> None:
+    """Have the worker make the final release when the campaign closes (on commit).
+
+    Called when a campaign is created and whenever its close date changes. The run carries
+    the close date it was scheduled for: a run for a date that has since moved does nothing
+    (the new date has its own run), and two runs for the same date make one release (see
+    report_release_if_due). Campaigns that missed their run are caught by `release_reports`.
+    """
+    from hrdd.reports.tasks import release_at_close
+
+    campaign_id, closes_at = campaign.pk, campaign.closes_at
+    transaction.on_commit(
+        lambda: release_at_close.using(run_after=closes_at).enqueue(
+            campaign_id=campaign_id, closes_at=closes_at.isoformat()
+        )
+    )
+
+
+def campaigns_missing_final_release(*, now=None) -> QuerySet[Campaign]:
+    """Closed campaigns that hold at least `min_responses` submitted responses not yet in a
+    release: their final release is due (at close the batch rule needs only k new ones)."""
+    from hrdd.responses.models import Response
+
+    submitted = (
+        Response.objects.filter(campaign=OuterRef("pk"), status=Response.Status.SUBMITTED)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    released = (
+        ReportRelease.objects.filter(campaign=OuterRef("pk"))
+        .order_by("-number")
+        .values("response_count")[:1]
+    )
+    return (
+        Campaign.objects.filter(closes_at__lte=now or timezone.now())
+        .annotate(
+            submitted=Coalesce(Subquery(submitted), 0),
+            released=Coalesce(Subquery(released), 0),
+        )
+        .filter(submitted__gte=F("released") + F("min_responses"))
+        .order_by("closes_at", "pk")
+    )
+
+
+def report_release_overdue(*, now=None) -> list[ReportRelease]:
+    """Make the final release of every closed campaign that is missing it (the safety net
+    for a close-date run that was lost, e.g. a Redis flush or a campaign edited outside the
+    application). Safe to run at any time and as often as wanted."""
+    made = []
+    for campaign_id in campaigns_missing_final_release(now=now).values_list("pk", flat=True):
+        release = report_release_if_due(campaign_id=campaign_id)
+        if release is not None:
+            made.append(release)
+    return made
 
 
 def _release_if_due(campaign_id: int) -> ReportRelease | None:

@@ -2,7 +2,8 @@
 
 Confidential campaign: delivery of invitations (counts, and the addresses that failed), never
 whether or when a supplier answered, nor anything about reminders, whose recipients are by
-definition the suppliers who have not answered. Disclosed campaign: per-supplier status too.
+definition the suppliers who have not answered. Disclosed campaign: per-supplier status too
+(decided by hrdd.reports.policy.response_status_access, audited by the page that shows it).
 """
 
 from django.db.models import Count, Q
@@ -10,6 +11,7 @@ from django.db.models import Count, Q
 from hrdd.campaigns.models import Campaign
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.services import delivery_counts
+from hrdd.reports import policy
 from hrdd.responses.models import Response
 from hrdd.suppliers.invitations import INVITATION, LINK_TEMPLATES, manual_reminder_key
 from hrdd.suppliers.models import Invitation, ReminderRun, Supplier
@@ -35,13 +37,13 @@ def links_overview(*, campaign: Campaign) -> dict:
         # their number would give the response count away.
         "delivery": delivery_counts(
             campaign=campaign,
-            templates=LINK_TEMPLATES if campaign.is_disclosed else [INVITATION],
+            templates=LINK_TEMPLATES if policy.response_status_access(campaign) else [INVITATION],
         ),
         "reminded_today": ReminderRun.objects.filter(
             campaign=campaign, key=manual_reminder_key()
         ).exists(),
     }
-    if campaign.is_disclosed:
+    if policy.response_status_access(campaign):
         overview["statuses"] = invited.aggregate(
             started=Count("pk", filter=Q(response__status=Response.Status.DRAFT)),
             submitted=Count("pk", filter=Q(response__status=Response.Status.SUBMITTED)),
@@ -77,13 +79,13 @@ def invitations_page(*, campaign: Campaign, query: str = ""):
     qs = Invitation.objects.filter(campaign=campaign).select_related("supplier", "last_email")
     if query:
         qs = qs.filter(Q(supplier__name__icontains=query) | Q(supplier__email__icontains=query))
-    if campaign.is_disclosed:
+    if policy.response_status_access(campaign):
         qs = qs.select_related("response")
     return qs.order_by("supplier__name", "pk")
 
 
 def answer_status(invitation: Invitation) -> str:
-    """Disclosed campaigns only: callers must check the mode."""
+    """Only where policy.response_status_access allows it: callers check, and audit."""
     if invitation.response is None:
         return NOT_STARTED
     if invitation.response.status == Response.Status.SUBMITTED:

@@ -10,6 +10,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hrdd.core.access import get_campaign_for_member
+from hrdd.reports import detailed, policy
+from hrdd.reports.models import AuditEntry
 from hrdd.suppliers import invitation_selectors as selectors
 from hrdd.suppliers import invitations
 from hrdd.suppliers.invitation_forms import ReminderScheduleForm
@@ -27,19 +29,26 @@ def links(request, campaign_id, form=None, status=200):
     page = Paginator(selectors.invitations_page(campaign=campaign, query=query), 50).get_page(
         request.GET.get("page")
     )
+    show_status = policy.response_status_access(campaign)
     rows = [
         {
             "invitation": inv,
-            "answer_status": selectors.answer_status(inv) if campaign.is_disclosed else None,
+            "answer_status": selectors.answer_status(inv) if show_status else None,
         }
         for inv in page
     ]
+    if show_status and rows:
+        # Who has answered is per-supplier data: recorded like every view of it.
+        detailed.audit(
+            campaign=campaign, user=request.user, action=AuditEntry.Action.SUPPLIER_STATUS
+        )
     return render(
         request,
         "suppliers/invitations.html",
         {
             "campaign": campaign,
             "can_edit": campaign.membership.can_edit,
+            "show_status": show_status,
             "overview": selectors.links_overview(campaign=campaign),
             "problems": selectors.delivery_problems(campaign=campaign),
             "page": page,
@@ -90,7 +99,7 @@ def remind(request, campaign_id):
                 "have been sent."
             ),
         )
-    elif campaign.is_disclosed:
+    elif policy.response_status_access(campaign):
         messages.success(
             request,
             ngettext(

@@ -181,3 +181,40 @@ def test_the_watchdog_run_in_redis_puts_back_what_a_dead_worker_held(
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.SENT
     assert len(smtp_running.received) == 1
+
+
+def test_the_final_report_release_is_scheduled_in_redis_for_the_close_date(
+    rq_tasks, org_a, crisis_version, django_capture_on_commit_callbacks
+):
+    """Not only e-mail: the Summary Report's close-date run waits in RQ's scheduled registry
+    and a worker with its scheduler runs it once the date has passed, making one release."""
+    from datetime import timedelta
+
+    from conftest import submit_response
+    from hrdd.campaigns.services import campaign_create
+    from hrdd.reports.models import ReportRelease
+
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = campaign_create(
+            organisation=org_a,
+            questionnaire_version=crisis_version,
+            name="Closing now",
+            languages=["en"],
+            by=None,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(seconds=2),
+        )
+    for _ in range(5):
+        submit_response(campaign)
+    scheduled = rq.registry.ScheduledJobRegistry(queue=rq_tasks.get_queue("default"))
+    assert len(scheduled) == 1
+    run_rq_worker(rq_tasks)
+    assert not ReportRelease.objects.exists()  # not due yet
+
+    time.sleep(max(0.0, (campaign.closes_at - timezone.now()).total_seconds()) + 0.2)
+    run_rq_worker(rq_tasks)
+    run_rq_worker(rq_tasks)
+
+    release = ReportRelease.objects.get(campaign=campaign)
+    assert (release.response_count, release.reason) == (5, ReportRelease.Reason.CLOSE)
