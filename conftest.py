@@ -121,9 +121,12 @@ VALID_ANSWERS = {
 }
 
 
-def submit_response(campaign, answers=None, language="en"):
-    """Submit one response through the services (the web flow is tested separately)."""
-    response, _code = response_start(campaign=campaign, language=language)
+def submit_response(campaign, answers=None, language="en", **start):
+    """Submit one response through the services (the web flow is tested separately).
+
+    `start`: more arguments of response_start, e.g. the supplier country, industry and size
+    a personal link brings from the buyer's supplier list."""
+    response, _code = response_start(campaign=campaign, language=language, **start)
     response = response_save_draft(response=response, answers=dict(answers or VALID_ANSWERS))
     response, _created = response_submit(response=response)
     return response

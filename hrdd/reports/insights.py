@@ -9,8 +9,8 @@ that no buyer's supply chain can be read from the result.
 On request, the same answers broken down by supplier country or supplier industry (the
 values a personal link copies from the buyer's supplier list): every group under the rules
 of a buyer's breakdown (policy rules 9-12), and a group, like a figure, needs the minimum of
-distinct buyers behind it. This costs a join of answers to responses, so it is computed only
-when asked for.
+distinct buyers behind it. Answers carry copies of their response's supplier fields, so this
+is one more GROUP BY of answers (over answer_breakdown_idx), computed only when asked for.
 """
 
 from __future__ import annotations
@@ -24,7 +24,12 @@ from django.db.models import Count
 from hrdd.campaigns.models import Campaign
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports import policy
-from hrdd.reports.selectors import DIMENSION_FIELDS, hash_aggregate_settings, split_answered
+from hrdd.reports.selectors import (
+    DIMENSION_FIELDS,
+    answer_dimension_fields,
+    breakdown_query_settings,
+    split_answered,
+)
 from hrdd.responses.models import Answer, Response
 
 MIN_BUYERS = getattr(settings, "INSIGHTS_MIN_BUYERS", 3)
@@ -136,13 +141,17 @@ class _GroupCounts:
         self.rows: dict = defaultdict(list)  # group -> (question, option, n)
         self.campaigns_of: dict = defaultdict(set)  # (group, question, option) -> campaigns
         self.answered: dict = defaultdict(int)  # (campaign, group, question, kind) -> n
-        for campaign_id, value, question, option, n in (
-            Answer.objects.filter(campaign_id__in=owner, response__status=Response.Status.SUBMITTED)
-            .values_list("campaign_id", f"response__{field}", "question_code", "option_code")
+        # Only submitted responses have answers; the dimension is the last column grouped
+        # by (by industry, the country before it is summed away here).
+        for campaign_id, question, option, *values, n in (
+            Answer.objects.filter(campaign_id__in=owner)
+            .values_list(
+                "campaign_id", "question_code", "option_code", *answer_dimension_fields([dimension])
+            )
             .annotate(n=Count("*"))
             .order_by()
         ):
-            group = policy.group_code(value)
+            group = policy.group_code(values[-1])
             self.rows[group].append((question, option, n))
             self.campaigns_of[group, question, option].add(campaign_id)
             # Multiple choice: the marker rows count respondents; otherwise the options do.
@@ -178,7 +187,7 @@ def _insight_breakdown(
     *, questionnaire, definition, summary, dimension, industry, k, min_buyers
 ) -> dict:
     with transaction.atomic():
-        hash_aggregate_settings()
+        breakdown_query_settings()
         counts = _GroupCounts(_campaigns(questionnaire, industry), dimension)
     groups = counts.groups()
     sizes = {g: n for g, (n, _c, _a) in groups.items()}

@@ -42,7 +42,18 @@ class Response(models.Model):
         indexes = [
             models.Index(
                 fields=["campaign", "status", "submitted_at"], name="response_campaign_idx"
-            )
+            ),
+            # Breakdowns: responses per group are counted from this index alone.
+            models.Index(
+                fields=[
+                    "campaign",
+                    "status",
+                    "supplier_country",
+                    "supplier_industry",
+                    "supplier_size",
+                ],
+                name="response_dimensions_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -59,6 +70,12 @@ class Answer(models.Model):
     `campaign` is copied from the response so that per-question counts are one GROUP BY
     over the covering index (campaign, question_code, option_code), without a join.
     Only submitted responses have Answer rows.
+
+    The response's supplier country, industry and size (the dimensions a campaign may
+    declare as report breakdowns) are copied too, when the response is submitted, so that
+    counts by group are one GROUP BY over answer_breakdown_idx, again without a join. A
+    response's supplier fields are set when it is started and never change afterwards, so
+    the copies cannot go stale.
     """
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
@@ -68,6 +85,10 @@ class Answer(models.Model):
     option_code = models.CharField(max_length=64, blank=True)
     number = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     text = models.TextField(blank=True)
+    # Copies of the response's fields of the same names (see the docstring).
+    supplier_country = models.CharField(max_length=2, blank=True)
+    supplier_industry = models.CharField(max_length=30, blank=True)
+    supplier_size = models.CharField(max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("answer")
@@ -75,7 +96,19 @@ class Answer(models.Model):
         indexes = [
             models.Index(
                 fields=["campaign", "question_code", "option_code"], name="answer_count_idx"
-            )
+            ),
+            # Breakdowns: GROUP BY question, option and a prefix of the three dimensions.
+            models.Index(
+                fields=[
+                    "campaign",
+                    "question_code",
+                    "option_code",
+                    "supplier_country",
+                    "supplier_industry",
+                    "supplier_size",
+                ],
+                name="answer_breakdown_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

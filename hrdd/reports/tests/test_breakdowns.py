@@ -42,7 +42,6 @@ from hrdd.reports.models import InsightPublication
 from hrdd.reports.services import report_release_if_due
 from hrdd.reports.tests.test_exports import rows_of
 from hrdd.reports.tests.test_pdf import pdf_text
-from hrdd.responses.models import Response
 
 K = 3
 VALUES = ("VN", "TH", "BD", "")  # "" is a supplier whose country the buyer's list lacks
@@ -619,9 +618,12 @@ def country_campaign(campaign, breakdowns=("country",)):
     for country, count in (("VN", 24), ("TH", 24), ("BD", 12)):
         for i in range(count):
             impact = "down_10_to_29" if i % 2 else "about_same"
-            response = submit_response(campaign, dict(VALID_ANSWERS, q01_business_impact=impact))
-            Response.objects.filter(pk=response.pk).update(
-                supplier_country=country, supplier_industry="apparel", supplier_size="10-49"
+            submit_response(
+                campaign,
+                dict(VALID_ANSWERS, q01_business_impact=impact),
+                supplier_country=country,
+                supplier_industry="apparel",
+                supplier_size="10-49",
             )
     release = report_release_if_due(campaign_id=campaign.pk)
     assert release is not None and release.response_count == 60
@@ -763,11 +765,11 @@ def insight_buyers(make_campaign):
                 impact = "about_same"
                 if n % 2:
                     impact = "down_30_or_more" if country == "VN" and i == 0 else "down_10_to_29"
-                response = submit_response(
-                    campaign, dict(VALID_ANSWERS, q01_business_impact=impact)
-                )
-                Response.objects.filter(pk=response.pk).update(
-                    supplier_country=country, supplier_industry="food"
+                submit_response(
+                    campaign,
+                    dict(VALID_ANSWERS, q01_business_impact=impact),
+                    supplier_country=country,
+                    supplier_industry="food",
                 )
 
 

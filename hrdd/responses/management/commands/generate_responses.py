@@ -18,11 +18,14 @@ Answers of the next batch are generated in a second thread while the database wr
 On SQLite, synchronous=OFF is set for the duration (only an OS crash could lose data).
 
 --supplier-fields fills each response's supplier country, industry and size (what a personal
-link copies from the buyer's supplier list) with a skewed mix: a few large countries, a tail of
-small ones and about 3 % unknown, so that breakdowns have groups of every size.
+link copies from the buyer's supplier list; its answers get copies, as on submission) with a
+skewed mix: a few large countries, a tail of small ones and about 3 % unknown, so that
+breakdowns have groups of every size.
 --breakdowns declares them on the campaign made by --create-campaign.
 
-No report release is made and no task is queued: call report_release_if_due if you want one.
+No report release is made and no task is queued for the responses (the campaign made by
+--create-campaign has its close-date release run scheduled, 30 days ahead, as every campaign
+does): call report_release_if_due if you want a release.
 """
 
 import os
@@ -54,6 +57,11 @@ RESPONSE_FIELDS = [f for f in Response._meta.concrete_fields if not f.primary_ke
 ANSWER_FIELDS = [
     Answer._meta.get_field(name)
     for name in ("response", "campaign", "question_code", "option_code", "number", "text")
+]
+# Copied from the response onto each of its answers, as a submission does (_write_answers).
+ANSWER_SUPPLIER_FIELDS = [
+    Answer._meta.get_field(name)
+    for name in ("supplier_country", "supplier_industry", "supplier_size")
 ]
 
 
@@ -202,10 +210,11 @@ class _Generator:
             for field in RESPONSE_FIELDS
         ]
 
-    def batch(self, first: int, size: int) -> tuple[list, list, list]:
+    def batch(self, first: int, size: int) -> tuple[list, list, list, list]:
+        """(response rows, code hashes, answer rows, supplier fields) of `size` responses."""
         definition, rng = self.definition, self.rng
         spread = SPREAD.total_seconds()
-        responses, hashes, answer_rows = [], [], []
+        responses, hashes, answer_rows, suppliers = [], [], [], []
         for i in range(first, first + size):
             language = self.languages[i % len(self.languages)]
             # What response_submit stores: only the answers to questions left visible.
@@ -231,7 +240,13 @@ class _Generator:
             responses.append(self._response_row(values))
             hashes.append(code_hash)
             answer_rows.append(self.answer_rows(answers))
-        return responses, hashes, answer_rows
+            suppliers.append(
+                tuple(
+                    field.get_db_prep_save(values.get(field.attname, ""), self.db)
+                    for field in ANSWER_SUPPLIER_FIELDS
+                )
+            )
+        return responses, hashes, answer_rows, suppliers
 
 
 def _produce(generator: _Generator, count: int, batch: int, out: queue.Queue) -> None:
@@ -309,7 +324,7 @@ class Command(BaseCommand):
             daemon=True,
         )
         write_responses = _Writer(db, Response, RESPONSE_FIELDS)
-        write_answers = _Writer(db, Answer, ANSWER_FIELDS)
+        write_answers = _Writer(db, Answer, ANSWER_FIELDS + ANSWER_SUPPLIER_FIELDS)
         sqlite = db.vendor == "sqlite" and not db.in_atomic_block
         if sqlite:
             db.ensure_connection()
@@ -322,7 +337,7 @@ class Command(BaseCommand):
                 item = batches.get()
                 if isinstance(item, BaseException):
                     raise item
-                responses, hashes, answer_rows = item
+                responses, hashes, answer_rows, suppliers = item
                 with transaction.atomic(using=db.alias), db.cursor() as cursor:
                     write_responses(cursor, responses)
                     ids = {}
@@ -334,8 +349,10 @@ class Command(BaseCommand):
                             .values_list("code_hash", "pk")
                         )
                     params = [
-                        (ids[code_hash], campaign.pk, *row)
-                        for code_hash, rows in zip(hashes, answer_rows, strict=True)
+                        (ids[code_hash], campaign.pk, *row, *supplier)
+                        for code_hash, rows, supplier in zip(
+                            hashes, answer_rows, suppliers, strict=True
+                        )
                         for row in rows
                     ]
                     write_answers(cursor, params)
