@@ -13,6 +13,7 @@ from django.db.models.sql import UpdateQuery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from hrdd.core.bulk import insert_instances
 from hrdd.notifications import smtp
 from hrdd.notifications.models import OutboundEmail
 
@@ -86,7 +87,7 @@ def email_build(
 
 def email_queue_many(messages: list[OutboundEmail]) -> list[OutboundEmail]:
     """Queue many messages with one bulk insert; the outbox starts once the transaction commits."""
-    created = OutboundEmail.objects.bulk_create(messages, batch_size=2000)
+    created = insert_instances(messages)
     due = [m.next_attempt_at for m in created if m.next_attempt_at]
     outbox_kick_on_commit(run_after=min(due) if due and len(due) == len(created) else None)
     return created

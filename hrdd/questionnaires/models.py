@@ -91,7 +91,16 @@ class QuestionnaireVersion(models.Model):
 
     @cached_property
     def parsed(self) -> Definition:
-        return _parse_cached(self.pk, self.checksum, self.definition)
+        """The definition, parsed once per process. Looked up by (pk, checksum) before the
+        `definition` field is touched, so a version read with that column deferred (the
+        supplier pages) reads it only the first time in a process."""
+        key = (self.pk, self.checksum)
+        definition = _CACHE.get(key)
+        if definition is None:
+            definition = _CACHE[key] = parse_definition(
+                self.definition, source=f"questionnaire version {self.pk}"
+            )
+        return definition
 
 
 class QuestionnaireDraft(models.Model):
@@ -131,12 +140,6 @@ class QuestionnaireDraft(models.Model):
         return self.note or f"draft {self.pk}"
 
 
+# Published versions are immutable (save() refuses a changed checksum), so each is parsed
+# once per process: (pk, checksum) -> Definition.
 _CACHE: dict[tuple[int, str], Definition] = {}
-
-
-def _parse_cached(pk: int, checksum: str, data: dict) -> Definition:
-    """Published versions are immutable, so each is parsed once per process."""
-    key = (pk, checksum)
-    if key not in _CACHE:
-        _CACHE[key] = parse_definition(data, source=f"questionnaire version {pk}")
-    return _CACHE[key]

@@ -8,9 +8,15 @@ from hrdd.responses.models import Response
 
 
 def get_campaign_by_slug(slug: str) -> Campaign:
-    """The campaign behind a response URL, else 404. Anyone holding the URL may answer."""
+    """The campaign behind a response URL, else 404. Anyone holding the URL may answer.
+
+    Without the questionnaire's definition column (about 135 KB of JSON, decoded on every
+    read): the pages use `questionnaire_version.parsed`, which the process has cached.
+    """
     return get_object_or_404(
-        Campaign.objects.select_related("organisation", "questionnaire_version__questionnaire"),
+        Campaign.objects.select_related(
+            "organisation", "questionnaire_version__questionnaire"
+        ).defer("questionnaire_version__definition"),
         public_slug=slug,
     )
 
@@ -35,6 +41,9 @@ def _as_text(question, value, language: str) -> str:
         option = question.option(code)
         return option.text.get(language) if option else code
 
+    special = question.special_answer(value) if isinstance(value, str) else None
+    if special is not None:
+        return special.text.get(language)
     if question.is_text or question.type == DATE:
         return value
     if question.is_numeric:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrdd.campaigns.models import Campaign
+from hrdd.core.bulk import insert_instances
 from hrdd.core.tokens import hash_code, new_code
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.services import email_build, email_queue_many
@@ -127,15 +128,15 @@ def _send_links(campaign: Campaign, pairs: list[tuple[Invitation, Supplier]], te
         new = [inv for inv, _s in chunk if inv.pk is None]
         existing = [inv for inv, _s in chunk if inv.pk is not None]
         if new:
-            Invitation.objects.bulk_create(new, batch_size=CHUNK)
+            insert_instances(new)
         if template == INVITATION and existing:
             Invitation.objects.bulk_update(existing, ["last_email", "send_count"], batch_size=500)
-        InvitationToken.objects.bulk_create(
+        insert_instances(
             [
                 InvitationToken(invitation_id=inv.pk, token_hash=hash_code(token), created_at=now)
                 for (inv, _supplier), token in zip(chunk, tokens, strict=True)
             ],
-            batch_size=CHUNK,
+            keys=False,
         )
     return len(pairs)
 

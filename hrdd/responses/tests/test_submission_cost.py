@@ -1,0 +1,123 @@
+"""What a submission costs the server: the work behind the supplier pages and after them.
+
+The questionnaire definition (about 135 KB of JSON) is not read on supplier pages once the
+process has parsed it, and many submissions waiting for the worker share one report refresh
+without any submission being left out of a later one (bench/README.md, "Supplier
+submissions over HTTP").
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from conftest import VALID_ANSWERS, run_tasks, submit_response
+from hrdd.questionnaires import models as questionnaire_models
+from hrdd.reports.models import ReportRelease
+from hrdd.reports.tasks import refresh_report
+from hrdd.responses.models import Response
+from hrdd.responses.selectors import get_campaign_by_slug
+
+pytestmark = pytest.mark.django_db
+
+REFRESH = refresh_report.module_path
+DEFINITION_COLUMN = '"questionnaires_questionnaireversion"."definition"'
+
+
+def refreshes(campaign, status="READY") -> int:
+    return DBTaskResult.objects.filter(
+        task_path=REFRESH, status=status, args_kwargs__kwargs__campaign_id=campaign.pk
+    ).count()
+
+
+def answer_everything(client, campaign) -> None:
+    """Landing page, Start, every page with Next, then Submit, and the receipt."""
+    landing = reverse("responses:landing", args=[campaign.public_slug])
+    assert client.get(landing).status_code == 200
+    started = client.post(landing, {"action": "start"})
+    url = started["Location"].split("?")[0]
+    page = url
+    while True:
+        text = client.get(page).content.decode()
+        last = 'value="submit"' in text
+        data = {**VALID_ANSWERS, "action": "submit" if last else "next"}
+        for name, value in re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', text):
+            data.setdefault(name, value)
+        result = client.post(page, data)
+        assert result.status_code == 302, result.content.decode()[:500]
+        page = result["Location"]
+        if last:
+            break
+    assert client.get(page).status_code == 200  # the receipt
+
+
+def test_supplier_pages_do_not_read_the_questionnaire_definition(client, campaign_a):
+    assert campaign_a.questionnaire_version.parsed.questions  # parsed in this process before
+    with CaptureQueriesContext(connection) as queries:
+        answer_everything(client, campaign_a)
+    assert Response.objects.get().is_submitted
+    assert not [q["sql"] for q in queries if DEFINITION_COLUMN in q["sql"]]
+
+
+def test_a_process_that_never_parsed_the_version_reads_its_definition_once(
+    campaign_a, django_assert_num_queries
+):
+    version = campaign_a.questionnaire_version
+    questionnaire_models._CACHE.pop((version.pk, version.checksum), None)
+    campaign = get_campaign_by_slug(campaign_a.public_slug)
+    with django_assert_num_queries(1):
+        definition = campaign.questionnaire_version.parsed
+    assert [q.code for q in definition.questions] == [q.code for q in version.parsed.questions]
+    again = get_campaign_by_slug(campaign_a.public_slug)
+    with django_assert_num_queries(0):
+        assert again.questionnaire_version.parsed is definition
+
+
+def test_submissions_waiting_for_the_worker_share_one_refresh(
+    campaign_a, campaign_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            submit_response(campaign_a)
+        submit_response(campaign_b)
+    assert refreshes(campaign_a) == 1
+    assert refreshes(campaign_b) == 1
+    run_tasks()
+    assert ReportRelease.objects.get(campaign=campaign_a).response_count == 5
+    assert not ReportRelease.objects.filter(campaign=campaign_b).exists()  # one response
+
+
+def test_a_submission_during_a_running_refresh_is_counted_by_a_later_one(
+    campaign_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(4):
+            submit_response(campaign_a)
+    # The worker has started the refresh and counted 4 responses, too few to release...
+    running = DBTaskResult.objects.get(task_path=REFRESH, status="READY")
+    running.claim("worker-1")
+    # ...when the fifth supplier submits: the running refresh may not see it.
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_response(campaign_a)
+    running.set_successful(None)
+    assert refreshes(campaign_a) == 1
+    run_tasks()
+    assert ReportRelease.objects.get(campaign=campaign_a).response_count == 5
+
+
+def test_a_refresh_scheduled_for_later_does_not_hold_back_submissions(
+    campaign_a, django_capture_on_commit_callbacks
+):
+    refresh_report.using(run_after=timezone.now() + timedelta(days=3)).enqueue(
+        campaign_id=campaign_a.pk
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            submit_response(campaign_a)
+    run_tasks()
+    assert ReportRelease.objects.get(campaign=campaign_a).response_count == 5
