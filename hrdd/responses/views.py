@@ -150,6 +150,7 @@ def answer(request, slug, code, page=1):
         return redirect(_page_url(campaign, code, min(max(page, 1), len(pages))))
     section = pages[page - 1]
     status = 200
+    conflict = False
     if request.method == "POST":
         action = request.POST.get("action", "save")
         form = AnswerForm(
@@ -157,6 +158,7 @@ def answer(request, slug, code, page=1):
         )
         form.is_valid()
         answers, cleared = form.page_answers()
+        page_codes = [q.code for q in section.questions]
         try:
             response = services.response_save_draft(
                 response=response,
@@ -166,18 +168,27 @@ def answer(request, slug, code, page=1):
                 # Submit: saved and submitted in one transaction when nothing is missing;
                 # otherwise saved, and the checks below say what is missing.
                 submit=action == "submit" and not form.errors,
+                page=(page_codes, form.cleaned_data.get("page_state", "")),
             )
         except ValidationError as exc:
             if exc.code == "submitted":
                 return redirect("responses:receipt", slug=slug, code=code)
-            return _not_open(request, campaign)
+            if exc.code != "conflict":
+                return _not_open(request, campaign)
+            # Saved meanwhile from another tab or device: show what was typed here, unsaved,
+            # with the current state, so that saving again is the supplier's decision.
+            response.refresh_from_db(fields=["draft", "revision"])
+            form.data = form.data.copy()
+            form.data["revision"] = response.revision
+            form.data["page_state"] = services.page_state(response.draft, page_codes)
+            conflict = True
         if response.is_submitted:
             return redirect("responses:receipt", slug=slug, code=code)
-        if action in {"next", "submit"}:
+        if action in {"next", "submit"} and not conflict:
             form.check_required(response.draft)
         pages = conditions.visible_sections(definition, response.draft)
         index = next((i for i, s in enumerate(pages, 1) if s.code == section.code), page)
-        if not form.errors:
+        if not form.errors and not conflict:
             if action == "back":
                 return redirect(_page_url(campaign, code, max(1, index - 1)))
             if action == "next" and index < len(pages):
@@ -204,14 +215,30 @@ def answer(request, slug, code, page=1):
             )
             return redirect(_page_url(campaign, code, index))
         # Errors: show the page again with everything the supplier typed, and the errors.
-        form.data = form.data.copy()
-        form.data["revision"] = response.revision
-        status = 422
+        if conflict:
+            messages.error(
+                request,
+                _(
+                    "These answers were changed in another tab or window after this page "
+                    "was opened, so nothing on this page was saved. Below is what you "
+                    "entered here: press Save to keep it, or open the page again to see "
+                    "the answers saved elsewhere."
+                ),
+            )
+            status = 409
+        else:
+            form.data = form.data.copy()
+            form.data["revision"] = response.revision
+            form.data["page_state"] = services.page_state(response.draft, page_codes)
+            status = 422
         page = index
     else:
         form = AnswerForm(
             initial={
                 "revision": response.revision,
+                "page_state": services.page_state(
+                    response.draft, [q.code for q in section.questions]
+                ),
                 **initial_from_draft(response.draft, section.questions),
             },
             definition=definition,
@@ -254,6 +281,7 @@ def answer(request, slug, code, page=1):
             "language": language,
             "draft_translation": version.is_draft_translation(language),
             "answers_json": json.dumps(answers),
+            "conflict_url": _page_url(campaign, code, page) if conflict else "",
         },
         status=status,
     )

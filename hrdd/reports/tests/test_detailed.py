@@ -53,6 +53,14 @@ def test_supplier_must_agree_and_name_itself_before_answering(client, disclosed)
         response_start(campaign=disclosed, language="en", supplier_name="X", consent=False)
 
 
+def test_consent_form_lists_countries_in_the_suppliers_language(client, disclosed):
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    page = client.get(reverse("responses:landing", args=[disclosed.public_slug]))
+    text = page.content.decode()
+    assert '<option value="VN">ベトナム</option>' in text
+    assert ">Viet Nam<" not in text
+
+
 def test_confidential_campaign_has_no_detailed_report_anywhere(client, alice, campaign_a):
     from conftest import submit_response
 

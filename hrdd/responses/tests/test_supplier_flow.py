@@ -207,6 +207,63 @@ def test_tampered_revision_field_gets_a_page_message(client, campaign_a):
     assert Response.objects.get().draft == {"q01_business_impact": "about_same"}
 
 
+def page_state_of(client, url):
+    text = client.get(url).content.decode()
+    return re.search(r'name="page_state" value="([0-9a-f]*)"', text).group(1)
+
+
+def test_a_page_saved_from_an_out_of_date_tab_does_not_undo_newer_answers(client, campaign_a):
+    code, url = start(client, campaign_a)
+    # Two tabs open page 1 of the same draft.
+    first_tab, second_tab = page_state_of(client, url), page_state_of(client, url)
+    saved = client.post(
+        url, {**form_data({"q01_business_impact": "about_same"}), "page_state": first_tab}
+    )
+    assert saved.status_code == 302
+    # The second tab, still showing the empty page, is saved with another answer.
+    stale = client.post(
+        url,
+        {**form_data({"q01_business_impact": "down_30_or_more"}), "page_state": second_tab},
+    )
+    assert stale.status_code == 409
+    text = stale.content.decode()
+    assert "changed in another tab or window" in text
+    # Nothing was saved from the old tab, and what was typed there is still on the page.
+    assert Response.objects.get().draft == {"q01_business_impact": "about_same"}
+    assert re.search(r'value="down_30_or_more"[^>]*checked', text)
+    assert "Open this page with the answers saved elsewhere" in text
+    # Saving again from that page is a decision: it goes through.
+    current = re.search(r'name="page_state" value="([0-9a-f]*)"', text).group(1)
+    again = client.post(
+        url, {**form_data({"q01_business_impact": "down_30_or_more"}), "page_state": current}
+    )
+    assert again.status_code == 302
+    assert Response.objects.get().draft == {"q01_business_impact": "down_30_or_more"}
+
+
+def test_an_out_of_date_tab_may_still_save_another_page_or_the_same_answers(
+    client, campaign_a
+):
+    code, url = start(client, campaign_a)
+    page1, page2 = page_state_of(client, url), page_state_of(client, page_url(url, 2))
+    client.post(url, {**form_data({"q01_business_impact": "about_same"}), "page_state": page1})
+    # Page 2 was opened before page 1 was saved: no conflict, its answers are different ones.
+    other = client.post(
+        page_url(url, 2),
+        {**form_data({"q03_health_safety_measures": ["risk_assessment"]}), "page_state": page2},
+    )
+    assert other.status_code == 302
+    # The same answer posted from an old copy of page 1 changes nothing: not a conflict.
+    same = client.post(
+        url, {**form_data({"q01_business_impact": "about_same"}), "page_state": page1}
+    )
+    assert same.status_code == 302
+    assert Response.objects.get().draft == {
+        "q01_business_impact": "about_same",
+        "q03_health_safety_measures": ["risk_assessment"],
+    }
+
+
 def test_closed_campaign_says_closed_on_every_supplier_page(client, campaign_a):
     code, url = start(client, campaign_a)
     client.post(url, form_data({"q01_business_impact": "about_same"}))
