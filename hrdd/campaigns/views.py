@@ -17,7 +17,7 @@ from hrdd.core.access import (
 )
 from hrdd.organisations.models import Membership
 from hrdd.reports import policy
-from hrdd.reports.selectors import latest_release, response_band, submitted_count
+from hrdd.reports.selectors import latest_release, submitted_count
 
 
 def home(request):
@@ -57,7 +57,7 @@ def detail(request, campaign_id):
 
 
 def _render_detail(request, campaign, form, status=200):
-    low, high = response_band(submitted_count(campaign=campaign))
+    low, high = policy.response_band(submitted_count(campaign=campaign), campaign.min_responses)
     return render(
         request,
         "campaigns/detail.html",

@@ -66,6 +66,15 @@ def test_member_sees_response_url_and_a_band_not_a_count(client, alice, campaign
     assert ">7<" not in text
 
 
+def test_the_first_response_does_not_show_on_the_campaign_page(client, alice, campaign_a):
+    url = reverse("campaigns:detail", args=[campaign_a.pk])
+    before = login(client, alice).get(url).content.decode()
+    submit_response(campaign_a)
+    after = client.get(url).content.decode()
+    assert ">Fewer than 5</p>" in before
+    assert ">Fewer than 5</p>" in after
+
+
 def test_owner_changes_dates(client, alice, campaign_a):
     login(client, alice)
     url = reverse("campaigns:edit_dates", args=[campaign_a.pk])

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from conftest import PASSWORD, VALID_ANSWERS, run_tasks, submit_response
 from hrdd.reports.models import ReportRelease
-from hrdd.reports.selectors import campaign_raw_counts, response_band
+from hrdd.reports.policy import response_band
+from hrdd.reports.selectors import campaign_raw_counts
 from hrdd.reports.services import report_release_if_due
 
 pytestmark = pytest.mark.django_db
@@ -135,11 +136,21 @@ def test_the_report_is_rendered_in_the_readers_language(client, alice, campaign_
 
 
 @pytest.mark.parametrize(
-    ("count", "band"),
-    [(0, (0, 0)), (1, (1, 4)), (4, (1, 4)), (5, (5, 9)), (99, (50, 99)), (700, (500, None))],
+    ("count", "k", "band"),
+    [
+        (0, 5, (0, 4)),  # the first response does not show: 0 and 1 look the same
+        (1, 5, (0, 4)),
+        (4, 5, (0, 4)),
+        (5, 5, (5, 9)),
+        (99, 5, (50, 99)),
+        (700, 5, (500, None)),
+        (1000, 5, (1000, None)),
+        (11, 12, (0, 11)),
+        (12, 12, (12, 24)),
+    ],
 )
-def test_response_bands(count, band):
-    assert response_band(count) == band
+def test_response_bands(count, k, band):
+    assert response_band(count, k) == band
 
 
 def test_measures_follow_the_released_figures_only(client, alice, campaign_a):
