@@ -1,19 +1,26 @@
 """The whole story through HTTP, following the links in the e-mails that were really sent.
 
-A business applies, the operator approves, the buyer sets a password from the e-mailed link,
-logs in, finds the response URL; suppliers answer in English and Japanese; the buyer reads
-the Summary Report released by the background worker.
+A business applies, the operator approves (another is rejected, with a reason), the buyer
+sets a password from the e-mailed link, logs in, finds the response URL and moves the close
+date; suppliers answer in English and Japanese, one of them saving, e-mailing itself the
+resume link and finishing from that link, then pressing Submit twice; the buyer reads the
+Summary Report released by the background worker; another buyer sees none of it; after the
+close date the link says the questionnaire is closed.
 """
 
 import re
+from datetime import UTC, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 
 from conftest import PASSWORD, VALID_ANSWERS, run_tasks
+from hrdd.campaigns.models import Campaign
 from hrdd.organisations.models import Application, Membership
 from hrdd.questionnaires.models import Questionnaire
+from hrdd.responses.models import Response
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,18 +52,16 @@ def answer_as_supplier(response_url: str, language: str, answers: dict) -> None:
     assert done["Location"].endswith("/receipt/"), done
 
 
-def test_from_application_to_summary_report(olivia):
-    # 1. A business applies on the public form and gets a confirmation.
-    applicant = Client()
+def apply(name: str, email: str) -> None:
     crisis = Questionnaire.objects.get(code="crisis-impact")
-    page = applicant.post(
+    page = Client().post(
         "/apply/",
         {
-            "organisation_name": "Mekong Garments",
+            "organisation_name": name,
             "country": "VN",
             "industry": "apparel",
             "contact_name": "Lan Nguyen",
-            "email": "Lan@Mekong.example",
+            "email": email,
             "supplier_count": "50-199",
             "questionnaire": crisis.pk,
             "languages": ["en", "ja"],
@@ -64,6 +69,11 @@ def test_from_application_to_summary_report(olivia):
         },
     )
     assert page.status_code == 302, page.content.decode()[:3000]
+
+
+def test_from_application_to_summary_report(olivia, carol):
+    # 1. A business applies on the public form and gets a confirmation.
+    apply("Mekong Garments", "Lan@Mekong.example")
     run_tasks()
     confirmation = [m for m in mail.outbox if m.to == ["lan@mekong.example"]]
     assert len(confirmation) == 1
@@ -89,6 +99,20 @@ def test_from_application_to_summary_report(olivia):
     password_link, response_url = links(welcome[0])[:2]
     assert "/password/set/" in password_link and "/r/" in response_url
 
+    # 2b. Another application is rejected: the applicant reads the reason in its e-mail.
+    apply("Shadow Trading", "info@shadow.example")
+    run_tasks()
+    review = [m for m in mail.outbox if m.to == [olivia.email] and "Shadow Trading" in m.body]
+    rejected = operator.post(
+        path_of(links(review[0])[0]),
+        {"action": "reject", "reason": "We could not verify the company's registration."},
+    )
+    assert rejected.status_code == 302
+    run_tasks()
+    rejection = [m for m in mail.outbox if m.to == ["info@shadow.example"]][-1]
+    assert "We could not verify the company's registration." in rejection.body
+    assert Application.objects.get(organisation_name="Shadow Trading").organisation is None
+
     # 3. The buyer chooses a password from the e-mailed link and logs in.
     buyer = Client()
     form_page = buyer.get(path_of(password_link), follow=True)
@@ -106,7 +130,22 @@ def test_from_application_to_summary_report(olivia):
     campaign_path = re.search(r'href="(/campaigns/\d+/)"', dashboard).group(1)
     detail = buyer.get(campaign_path).content.decode()
     assert path_of(response_url) in detail
-    assert ">0</p>" in detail  # responses so far: none
+    assert (
+        ">Fewer than 5</p>" in detail
+    )  # responses so far: none, and it would say the same for one
+    # The buyer gives its suppliers two more weeks.
+    campaign = Campaign.objects.get(organisation=application.organisation)
+    new_close = (campaign.closes_at + timedelta(days=14)).astimezone(UTC)
+    moved = buyer.post(
+        campaign_path + "dates/",
+        {
+            "opens_at": campaign.opens_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": new_close.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert moved.status_code == 302, moved.content.decode()[:2000]
+    campaign.refresh_from_db()
+    assert campaign.closes_at == new_close.replace(second=0, microsecond=0)
 
     # 4. Twenty suppliers answer, a third of them in Japanese; one more leaves a draft.
     impact = ["down_10_to_29"] * 7 + ["about_same"] * 6 + ["down_30_or_more"] * 5
@@ -120,11 +159,60 @@ def test_from_application_to_summary_report(olivia):
     detail = buyer.get(campaign_path).content.decode()
     assert "10 to 24" in detail  # a band, never an exact live count
 
+    # 4b. A supplier saves page 1 on its phone and e-mails itself the resume link...
+    phone = Client()
+    page_url = phone.post(path_of(response_url), {"action": "start"})["Location"].split("?")[0]
+    text = phone.get(page_url).content.decode()
+    revision = re.search(r'name="revision" value="(\d+)"', text).group(1)
+    state = re.search(r'name="page_state" value="([0-9a-f]*)"', text).group(1)
+    saved = phone.post(
+        page_url,
+        {
+            "revision": revision,
+            "page_state": state,
+            "action": "save",
+            "q01_business_impact": "about_same",
+            "q02_operational_status": "reduced",
+        },
+    )
+    assert saved.status_code == 302
+    phone.post(page_url + "email/", {"email": "manager@saigon-sewing.example"})
+    run_tasks()
+    resume_mail = [m for m in mail.outbox if m.to == ["manager@saigon-sewing.example"]]
+    assert len(resume_mail) == 1
+    resume_link = path_of(links(resume_mail[0])[0])
+    # ...and finishes at its desk from that link, where page 1 shows what it saved.
+    desk = Client()
+    text = desk.get(resume_link).content.decode()
+    assert re.search(r'value="about_same"[^>]*checked', text)
+    page_url = resume_link
+    while True:
+        text = desk.get(page_url).content.decode()
+        revision = re.search(r'name="revision" value="(\d+)"', text).group(1)
+        action = "submit" if 'value="submit"' in text else "next"
+        form = {"revision": revision, "action": action, **VALID_ANSWERS}
+        form["q01_business_impact"] = "about_same"
+        done = desk.post(page_url, form)
+        assert done.status_code == 302, done.content.decode()[:2000]
+        if action == "submit":
+            break
+        page_url = done["Location"]
+    receipt = desk.get(done["Location"]).content.decode()
+    assert "Thank you, your answers have been submitted" in receipt
+    assert "It cannot see your individual answers or whether you answered." in receipt
+    assert "Mr Sato in line 3 was injured." in receipt  # its own comment, for its records
+    # Submit pressed again (a double click, a retried request): still one response.
+    again = desk.post(page_url, form)
+    assert again.status_code == 302 and again["Location"] == done["Location"]
+    assert Response.objects.filter(status=Response.Status.SUBMITTED).count() == 21
+
     # 5. The worker releases the Summary Report; the buyer reads it.
     run_tasks()
     report_path = re.search(r'href="(/reports/campaigns/\d+/summary/)"', detail).group(1)
     report = buyer.get(report_path).content.decode()
-    assert "Based on <strong>20</strong> responses" in report
+    # Released when the worker ran for the resume e-mail, after the first 20: the 21st
+    # waits for a batch of at least 5 more (a release never shows one more supplier).
+    assert "Based on <strong>20</strong> responses (release 1, produced on" in report
     # Answers from both languages are counted together, by code.
     q01 = report[report.index('id="q-q01_business_impact"') : report.index('id="q-q02')]
     assert re.search(r"Down by 10-29%.*?<td class=\"num\">7</td>", q01, re.S)
@@ -140,8 +228,16 @@ def test_from_application_to_summary_report(olivia):
     assert "Mr Sato" not in report  # free text never appears
     assert "Free-text answers are never shown" in report
 
-    # 6. Another buyer's user cannot see any of it.
-    outsider = Client()
-    assert outsider.login(email=olivia.email, password=PASSWORD)  # operator is not a member
-    assert outsider.get(report_path).status_code == 404
-    assert outsider.get(campaign_path).status_code == 404
+    # 6. Another buyer's user cannot see any of it, nor can the operator's staff, who are
+    # not members of the buyer.
+    for email in (carol.email, olivia.email):
+        outsider = Client()
+        assert outsider.login(email=email, password=PASSWORD)
+        assert outsider.get(report_path).status_code == 404
+        assert outsider.get(campaign_path).status_code == 404
+
+    # 7. After the close date the response URL says the questionnaire is closed.
+    with time_machine.travel(campaign.closes_at + timedelta(minutes=1)):
+        closed = Client().get(path_of(response_url))
+    assert closed.status_code == 410
+    assert "This questionnaire is closed" in closed.content.decode()
