@@ -153,11 +153,22 @@ def test_csv_export_one_row_per_response_column_per_question(client, alice, disc
 
 def test_xlsx_export(client, alice, disclosed):
     submit_disclosed(disclosed, "Saigon Knits")
+    submit_disclosed(
+        disclosed, "=HYPERLINK(evil)", dict(VALID_ANSWERS, q11_comments="https://x.example 42")
+    )
     login(client, alice)
     page = client.get(reverse("detailed:export_xlsx", args=[disclosed.pk]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(page.streaming_content)))
-    rows = list(book["answers"].iter_rows(values_only=True))
+    sheet = book["answers"]
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][1] == "Saigon Knits"
+    # What a supplier typed is text: never a formula, a link or a number.
+    header = rows[0]
+    evil = next(row for row in sheet.iter_rows(min_row=2) if row[1].value != "Saigon Knits")
+    assert evil[1].value == "'=HYPERLINK(evil)" and evil[1].data_type == "s"
+    comment = evil[header.index("q11_comments")]
+    assert comment.value == "https://x.example 42" and comment.data_type == "s"
+    assert not sheet._hyperlinks
     assert book["questions"]["A2"].value == "q01_business_impact"
     assert AuditEntry.objects.get().action == "export_xlsx"
 
