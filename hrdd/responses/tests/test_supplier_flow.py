@@ -241,9 +241,7 @@ def test_a_page_saved_from_an_out_of_date_tab_does_not_undo_newer_answers(client
     assert Response.objects.get().draft == {"q01_business_impact": "down_30_or_more"}
 
 
-def test_an_out_of_date_tab_may_still_save_another_page_or_the_same_answers(
-    client, campaign_a
-):
+def test_an_out_of_date_tab_may_still_save_another_page_or_the_same_answers(client, campaign_a):
     code, url = start(client, campaign_a)
     page1, page2 = page_state_of(client, url), page_state_of(client, page_url(url, 2))
     client.post(url, {**form_data({"q01_business_impact": "about_same"}), "page_state": page1})
