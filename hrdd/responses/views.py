@@ -221,8 +221,8 @@ def answer(request, slug, code, page=1):
                 _(
                     "These answers were changed in another tab or window after this page "
                     "was opened, so nothing on this page was saved. Below is what you "
-                    "entered here: press Save to keep it, or open the page again to see "
-                    "the answers saved elsewhere."
+                    "entered here: save this page again to keep it, or open the page again "
+                    "to see the answers saved elsewhere."
                 ),
             )
             status = 409
