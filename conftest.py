@@ -95,6 +95,20 @@ def make_campaign(crisis_version):
     return make
 
 
+def campaign_on(data: dict, organisation, *, name: str, languages: list[str]):
+    """Publish a questionnaire definition and open a campaign of `organisation` on it."""
+    from hrdd.questionnaires.services import questionnaire_publish
+
+    return campaign_create(
+        organisation=organisation,
+        questionnaire_version=questionnaire_publish(data=data),
+        name=name,
+        languages=languages,
+        by=None,
+        opens_at=timezone.now() - timedelta(days=1),
+    )
+
+
 @pytest.fixture
 def campaign_a(org_a, make_campaign):
     return make_campaign(org_a)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from conftest import campaign_on
 from hrdd.campaigns.services import campaign_create
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.services import questionnaire_publish
@@ -280,15 +281,7 @@ DEFINITION = {
 
 @pytest.fixture
 def campaign(org_a):
-    version = questionnaire_publish(data=DEFINITION)
-    return campaign_create(
-        organisation=org_a,
-        questionnaire_version=version,
-        name="Agencies 2026",
-        languages=["en"],
-        by=None,
-        opens_at=timezone.now() - timedelta(days=1),
-    )
+    return campaign_on(DEFINITION, org_a, name="Agencies 2026", languages=["en"])
 
 
 def required_state(page, code: str) -> dict:

@@ -28,17 +28,6 @@ DRAFT_NOTICE = (
 )
 
 
-@pytest.fixture
-def operator(client, olivia):
-    assert client.login(email=olivia.email, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def crisis():
-    return QuestionnaireVersion.objects.get(questionnaire__code="crisis-impact")
-
-
 def small_definition(code="supplier-basics", version=1) -> dict:
     yes_no = [
         {"code": "yes", "text": {"en": "Yes", "ja": "はい"}, "risk": "none"},

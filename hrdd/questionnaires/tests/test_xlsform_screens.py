@@ -47,17 +47,6 @@ def with_geopoint() -> bytes:
     return workbook(survey_with(["geopoint", "site", "Where is the site?"]), CHOICES, SETTINGS)
 
 
-@pytest.fixture
-def operator(client, olivia):
-    assert client.login(email=olivia.email, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def crisis():
-    return QuestionnaireVersion.objects.get(questionnaire__code="crisis-impact")
-
-
 def upload(client, name: str, content: bytes):
     return client.post(reverse("questionnaires:list"), {"file": SimpleUploadedFile(name, content)})
 

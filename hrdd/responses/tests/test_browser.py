@@ -2,14 +2,11 @@
 real browser (Debian's chromium driven by Playwright) against a live server."""
 
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from hrdd.campaigns.services import campaign_create
-from hrdd.questionnaires.services import questionnaire_publish
+from conftest import campaign_on
 from hrdd.responses.models import Answer, Response
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -101,15 +98,7 @@ DEFINITION = {
 
 @pytest.fixture
 def campaign(org_a):
-    version = questionnaire_publish(data=DEFINITION)
-    return campaign_create(
-        organisation=org_a,
-        questionnaire_version=version,
-        name="Recruitment 2026",
-        languages=["en", "vi"],
-        by=None,
-        opens_at=timezone.now() - timedelta(days=1),
-    )
+    return campaign_on(DEFINITION, org_a, name="Recruitment 2026", languages=["en", "vi"])
 
 
 def open_in_vietnamese(browser, live_server, campaign):

@@ -3,15 +3,11 @@ page, leaves, comes back through the same link the next day and submits, in a re
 (Debian's chromium driven by Playwright) against a live server and a real SMTP server."""
 
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import run_tasks
-from hrdd.campaigns.services import campaign_create
-from hrdd.questionnaires.services import questionnaire_publish
+from conftest import campaign_on, run_tasks
 from hrdd.responses.models import Answer, Response
 from hrdd.responses.tests.test_browser import DEFINITION, PHONE
 from hrdd.suppliers.invitations import campaign_invite
@@ -22,15 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def campaign(org_a):
-    version = questionnaire_publish(data=DEFINITION)
-    return campaign_create(
-        organisation=org_a,
-        questionnaire_version=version,
-        name="Recruitment 2026",
-        languages=["en", "vi"],
-        by=None,
-        opens_at=timezone.now() - timedelta(days=1),
-    )
+    return campaign_on(DEFINITION, org_a, name="Recruitment 2026", languages=["en", "vi"])
 
 
 def phone(browser):
