@@ -158,3 +158,21 @@ def test_hidden_questions_are_skipped_and_never_stored(browser, live_server, cam
     page.close()
     codes = set(Answer.objects.values_list("question_code", flat=True))
     assert codes == {"q01_fees", "q03_passports"}
+
+
+def test_ten_language_buttons_fit_a_phone(browser, live_server, org_a, make_campaign):
+    """The migrant-worker survey offers ten languages: their buttons wrap, the page does
+    not become wider than the phone."""
+    from hrdd.questionnaires.models import Questionnaire
+
+    version = Questionnaire.objects.get(code="migrant-workers").latest_version()
+    languages = sorted(version.parsed.languages)
+    assert len(languages) == 10
+    campaign = make_campaign(org_a, languages=languages)
+    campaign.questionnaire_version = version
+    campaign.save()
+    page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server.url}/r/{campaign.public_slug}/")
+    expect(page.locator(".language-switch button")).to_have_count(10)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.close()
