@@ -2,23 +2,44 @@ from django.shortcuts import get_object_or_404
 from django_countries.fields import Country
 
 from hrdd.campaigns.models import Campaign
+from hrdd.core.tokens import hash_code
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.definition import COUNTRY, DATE, PERCENTAGE, Definition
 from hrdd.responses.models import Response
+from hrdd.responses.services import response_for_token
+
+# What the supplier pages read with the campaign, without the questionnaire's definition
+# column (about 135 KB of JSON, decoded on every read): they use
+# `questionnaire_version.parsed`, which the process has cached.
+_CAMPAIGN_RELATED = ("organisation", "questionnaire_version")
+_CAMPAIGN_DEFERRED = "questionnaire_version__definition"
 
 
 def get_campaign_by_slug(slug: str) -> Campaign:
-    """The campaign behind a response URL, else 404. Anyone holding the URL may answer.
-
-    Without the questionnaire's definition column (about 135 KB of JSON, decoded on every
-    read): the pages use `questionnaire_version.parsed`, which the process has cached.
-    """
+    """The campaign behind a response URL, else 404. Anyone holding the URL may answer."""
     return get_object_or_404(
-        Campaign.objects.select_related(
-            "organisation", "questionnaire_version__questionnaire"
-        ).defer("questionnaire_version__definition"),
+        Campaign.objects.select_related(*_CAMPAIGN_RELATED).defer(_CAMPAIGN_DEFERRED),
         public_slug=slug,
     )
+
+
+def campaign_and_response(slug: str, code: str) -> tuple[Campaign, Response | None]:
+    """The campaign behind a response URL (else 404), and the response of it that the
+    resume code or a live personal link's token opens, if any.
+
+    One query for a resume code, the most frequent case (every page a supplier saves);
+    a personal link's token, or a code that opens nothing, costs two more.
+    """
+    response = (
+        Response.objects.select_related(*(f"campaign__{name}" for name in _CAMPAIGN_RELATED))
+        .defer(f"campaign__{_CAMPAIGN_DEFERRED}")
+        .filter(campaign__public_slug=slug, code_hash=hash_code(code))
+        .first()
+    )
+    if response is not None:
+        return response.campaign, response
+    campaign = get_campaign_by_slug(slug)
+    return campaign, response_for_token(campaign=campaign, token=code)
 
 
 def answers_for_receipt(*, response: Response, definition: Definition, language: str) -> list:

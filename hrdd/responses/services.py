@@ -70,14 +70,22 @@ def response_find(*, campaign: Campaign, code: str) -> Response | None:
     opens, if any."""
     response = Response.objects.filter(campaign=campaign, code_hash=hash_code(code)).first()
     if response is None:
-        from hrdd.suppliers.invitations import invitation_for_token
+        return response_for_token(campaign=campaign, token=code)
+    # Saving and submitting in the same request then use the campaign (and its
+    # questionnaire definition) already loaded instead of reading them again.
+    response.campaign = campaign
+    return response
 
-        invitation = invitation_for_token(token=code)
-        if invitation is not None and invitation.campaign_id == campaign.pk:
-            response = invitation.response
+
+def response_for_token(*, campaign: Campaign, token: str) -> Response | None:
+    """The response of this campaign that a live personal link's token opens, if any."""
+    from hrdd.suppliers.invitations import invitation_for_token
+
+    invitation = invitation_for_token(token=token)
+    if invitation is None or invitation.campaign_id != campaign.pk:
+        return None
+    response = invitation.response
     if response is not None:
-        # Saving and submitting in the same request then use the campaign (and its
-        # questionnaire definition) already loaded instead of reading them again.
         response.campaign = campaign
     return response
 
@@ -196,8 +204,8 @@ def response_save_draft(
 
     `answers` holds valid answers to store, `cleared` codes of questions left empty.
     With `submit` (the Submit button), the response is also submitted in the same
-    transaction if no required answer is missing, as response_submit would (one lock, one
-    conditional update, one commit); otherwise it stays a draft, its answers saved.
+    transaction if no required answer is missing, as response_submit would (one conditional
+    update, one commit); otherwise it stays a draft, its answers saved.
     `is_submitted` on the result tells which.
 
     `page` is (the codes of the page's questions, the `page_state` the page was shown
@@ -205,45 +213,58 @@ def response_save_draft(
     them again, nothing is saved: ValidationError with code "conflict". Saving again with
     the current state then keeps the new answers: the supplier decides, nothing is lost.
     """
-    locked = _locked(response)
-    if locked.is_submitted:
-        raise ValidationError(_("This response has already been submitted."), code="submitted")
-    _require_open(locked.campaign)
-    definition = locked.campaign.questionnaire_version.parsed
-    _check_answers(definition, answers)
-    draft = dict(locked.draft)
-    for code in cleared:
-        draft.pop(code, None)
-    for code, value in answers.items():
-        if isinstance(value, dict) and isinstance(draft.get(code), dict):
-            # A grid: rows posted now replace theirs; a row refused keeps its earlier answer.
-            draft[code] = {**draft[code], **value}
-        else:
-            draft[code] = value
-    # An answer to a question that the other answers now hide is dropped, never kept.
-    draft = conditions.keep_visible(definition, draft)
-    if page is not None and page[1]:
-        codes, shown_with = page
-        stored = page_state(locked.draft, codes)
-        if shown_with != stored and page_state(draft, codes) != stored:
-            raise ValidationError(
-                _("The answers on this page were changed elsewhere."), code="conflict"
-            )
-    fields = {"draft": draft, "revision": F("revision") + 1, "updated_at": timezone.now()}
-    if language and language != locked.language:
-        fields["language"] = language
-    submitting = submit and not missing_required(definition, draft) and _valid(definition, draft)
-    if submitting:
-        fields.update(status=Response.Status.SUBMITTED, submitted_at=fields["updated_at"])
-    # Saving and claiming the submission are one conditional update (see response_submit).
-    claimed = Response.objects.filter(pk=locked.pk, status=Response.Status.DRAFT).update(**fields)
-    # The row is locked: what was just written is what it holds, no need to read it back.
-    fields["revision"] = locked.revision + 1
+    # Optimistic first: the response as the caller read it, saved only if its revision is
+    # still the stored one (a conditional UPDATE, no locking read). If it was saved
+    # meanwhile, the merge is done again on the row read under a lock, as if it had been
+    # read that way from the start.
+    current, locked = response, False
+    while True:
+        if current.is_submitted:
+            raise ValidationError(_("This response has already been submitted."), code="submitted")
+        _require_open(current.campaign)
+        definition = current.campaign.questionnaire_version.parsed
+        _check_answers(definition, answers)
+        draft = dict(current.draft)
+        for code in cleared:
+            draft.pop(code, None)
+        for code, value in answers.items():
+            if isinstance(value, dict) and isinstance(draft.get(code), dict):
+                # A grid: rows posted now replace theirs; a row refused keeps its earlier answer.
+                draft[code] = {**draft[code], **value}
+            else:
+                draft[code] = value
+        # An answer to a question that the other answers now hide is dropped, never kept.
+        draft = conditions.keep_visible(definition, draft)
+        if page is not None and page[1]:
+            codes, shown_with = page
+            stored = page_state(current.draft, codes)
+            if shown_with != stored and page_state(draft, codes) != stored:
+                raise ValidationError(
+                    _("The answers on this page were changed elsewhere."), code="conflict"
+                )
+        fields = {"draft": draft, "revision": F("revision") + 1, "updated_at": timezone.now()}
+        if language and language != current.language:
+            fields["language"] = language
+        submitting = (
+            submit and not missing_required(definition, draft) and _valid(definition, draft)
+        )
+        if submitting:
+            fields.update(status=Response.Status.SUBMITTED, submitted_at=fields["updated_at"])
+        # Saving and claiming the submission are one conditional update (see response_submit).
+        claimed = Response.objects.filter(
+            pk=current.pk, status=Response.Status.DRAFT, revision=current.revision
+        ).update(**fields)
+        if claimed or locked:
+            break
+        current, locked = _locked(response), True
+    # The row was unchanged since `current` was read, or is locked: what was just written is
+    # what it holds, no need to read it back.
+    fields["revision"] = current.revision + 1
     for name, value in fields.items():
-        setattr(locked, name, value)
+        setattr(current, name, value)
     if submitting and claimed:
-        _write_answers(locked, definition, draft)
-    return locked
+        _write_answers(current, definition, draft)
+    return current
 
 
 @transaction.atomic

@@ -25,7 +25,11 @@ from hrdd.responses.forms import (
     initial_from_draft,
 )
 from hrdd.responses.models import Response
-from hrdd.responses.selectors import answers_for_receipt, get_campaign_by_slug
+from hrdd.responses.selectors import (
+    answers_for_receipt,
+    campaign_and_response,
+    get_campaign_by_slug,
+)
 
 
 def _language(campaign: Campaign) -> str:
@@ -44,8 +48,7 @@ def _not_open(request, campaign: Campaign):
     )
 
 
-def _get_response(campaign: Campaign, code: str) -> Response:
-    response = services.response_find(campaign=campaign, code=code)
+def _found(response: Response | None) -> Response:
     if response is None:
         raise Http404(_("This resume link or code is not valid."))
     return response
@@ -136,10 +139,10 @@ def answer(request, slug, code, page=1):
     move (next first checks this page's required questions); "submit", on the last page,
     checks everything and submits. Whatever happens, valid answers are saved first.
     """
-    campaign = get_campaign_by_slug(slug)
+    campaign, response = campaign_and_response(slug, code)
     if not campaign.is_open:
         return _not_open(request, campaign)
-    response = _get_response(campaign, code)
+    response = _found(response)
     if response.is_submitted:
         return redirect("responses:receipt", slug=slug, code=code)
     version = campaign.questionnaire_version
@@ -290,10 +293,10 @@ def answer(request, slug, code, page=1):
 @require_POST
 def email_link(request, slug, code):
     """Send the resume link to an address the supplier gives; nothing else changes."""
-    campaign = get_campaign_by_slug(slug)
+    campaign, response = campaign_and_response(slug, code)
     if not campaign.is_open:
         return _not_open(request, campaign)
-    response = _get_response(campaign, code)
+    response = _found(response)
     form = EmailLinkForm(request.POST)
     if form.is_valid():
         services.response_email_resume_link(
@@ -314,8 +317,8 @@ def email_link(request, slug, code):
 @never_cache
 def receipt(request, slug, code):
     """What was stored and who can see it. Works after close too, for the supplier's records."""
-    campaign = get_campaign_by_slug(slug)
-    response = _get_response(campaign, code)
+    campaign, response = campaign_and_response(slug, code)
+    response = _found(response)
     if not response.is_submitted:
         return redirect(_answer_url(campaign, code))
     definition = campaign.questionnaire_version.parsed

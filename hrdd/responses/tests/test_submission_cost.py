@@ -26,6 +26,7 @@ from hrdd.responses.selectors import get_campaign_by_slug
 pytestmark = pytest.mark.django_db
 
 REFRESH = refresh_report.module_path
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 DEFINITION_COLUMN = '"questionnaires_questionnaireversion"."definition"'
 
 
@@ -121,3 +122,33 @@ def test_a_refresh_scheduled_for_later_does_not_hold_back_submissions(
             submit_response(campaign_a)
     run_tasks()
     assert ReportRelease.objects.get(campaign=campaign_a).response_count == 5
+
+
+def test_saving_and_submitting_read_the_campaign_and_response_once_and_lock_nothing(
+    client, campaign_a
+):
+    """Each saved page: one read (campaign and response joined), then one conditional
+    UPDATE, which is the whole of the concurrency control (see the racing-save test)."""
+    landing = reverse("responses:landing", args=[campaign_a.public_slug])
+    url = client.post(landing, {"action": "start"})["Location"].split("?")[0]
+    with CaptureQueriesContext(connection) as saving:
+        saved = client.post(
+            url, {"q01_business_impact": "about_same", "revision": "0", "action": "save"}
+        )
+    assert saved.status_code == 302
+    earlier = {k: v for k, v in VALID_ANSWERS.items() if k < "q09"}
+    Response.objects.update(draft=earlier, revision=5)
+    last = {k: v for k, v in VALID_ANSWERS.items() if k >= "q09"}
+    with CaptureQueriesContext(connection) as submitting:
+        submitted = client.post(f"{url}p/4/", {**last, "revision": "5", "action": "submit"})
+    assert submitted.status_code == 302 and "/receipt/" in submitted["Location"]
+    assert Response.objects.get().is_submitted
+
+    def statements(captured):
+        sql = [q["sql"] for q in captured if not q["sql"].startswith(TRANSACTION_CONTROL)]
+        assert not [s for s in sql if "FOR UPDATE" in s]
+        # executemany (SQLite) is logged as "14 times: INSERT ..."
+        return [re.sub(r"^\d+ times: ", "", s).split()[0] for s in sql]
+
+    assert statements(saving) == ["SELECT", "UPDATE"]
+    assert statements(submitting) == ["SELECT", "UPDATE", "INSERT"]

@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import VALID_ANSWERS
 from hrdd.responses.models import Answer, Response
+from hrdd.responses.services import response_save_draft, response_start
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +345,34 @@ def test_submitted_at_is_recorded(client, campaign_a):
     before = timezone.now()
     answer_all(client, url)
     assert Response.objects.get().submitted_at >= before
+
+
+def test_a_save_that_races_another_merges_into_the_answers_saved_meanwhile(campaign_a):
+    """Two tabs or devices saving at the same moment: each read the draft before the other
+    wrote it. The later write is merged into what the first one saved, never over it."""
+    response, _code = response_start(campaign=campaign_a, language="en")
+    stale = Response.objects.select_related("campaign").get(pk=response.pk)
+    first = Response.objects.select_related("campaign").get(pk=response.pk)
+    response_save_draft(response=first, answers={"q01_business_impact": "about_same"})
+    saved = response_save_draft(
+        response=stale, answers={"q03_health_safety_measures": ["risk_assessment"]}
+    )
+    stored = Response.objects.get()
+    assert (
+        stored.draft
+        == saved.draft
+        == {
+            "q01_business_impact": "about_same",
+            "q03_health_safety_measures": ["risk_assessment"],
+        }
+    )
+    assert stored.revision == saved.revision == 2
+    # A copy read before another tab submitted cannot save over the submission.
+    stale = Response.objects.select_related("campaign").get(pk=response.pk)
+    response_save_draft(response=saved, answers=dict(VALID_ANSWERS), submit=True)
+    assert Response.objects.get().is_submitted
+    with pytest.raises(ValidationError) as refused:
+        response_save_draft(response=stale, answers={"q01_business_impact": "about_same"})
+    assert refused.value.code == "submitted"
+    assert Response.objects.get().draft["q01_business_impact"] == "down_10_to_29"
+    assert Answer.objects.filter(question_code="q01_business_impact").count() == 1
