@@ -84,6 +84,7 @@ passes all three; if nothing is left to hide, the question is not shown by group
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hrdd.questionnaires.definition import COUNTRY, DATE, Definition, Question
@@ -489,6 +490,24 @@ class _Earlier:
         return self._blocks[column]
 
 
+class _History(Sequence):
+    """The earlier releases of one breakdown table, each turned into an _Earlier when rule 12
+    first reads it, once. Rule 12 reads the newest first and stops as soon as every set of
+    groups is settled: with a campaign's hundreds of releases, most are never built."""
+
+    def __init__(self, entries: list, build) -> None:
+        self._entries, self._build, self._built = entries, build, {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index: int) -> _Earlier:
+        index = range(len(self._entries))[index]
+        if index not in self._built:
+            self._built[index] = self._build(self._entries[index])
+        return self._built[index]
+
+
 @dataclass
 class _Table:
     """One breakdown table: groups x columns, with the overall figures as its margin.
@@ -504,7 +523,7 @@ class _Table:
     members: dict[str, frozenset]  # group -> dimension values it holds
     universe: frozenset
     overall: dict  # the overall item of the table, as released
-    earlier: list[_Earlier]
+    earlier: Sequence[_Earlier]
     k: int
     partition: bool
     extra: dict[str, set]  # group -> columns that must be hidden (insights: too few buyers)
@@ -1005,18 +1024,17 @@ def summarise_breakdown(
                 members=members,
                 universe=universe,
                 overall=own_overall,
-                earlier=[
-                    _Earlier(
-                        overall=_table_item(old_overall.get(question.code), key),
+                earlier=_History(
+                    history,
+                    lambda entry, code=question.code, key=key: _Earlier(
+                        overall=_table_item(entry[0].get(code), key),
                         groups={
-                            g: _table_item(old_items.get(question.code, {}).get(g), key)
-                            for g in old_sizes
+                            g: _table_item(entry[3].get(code, {}).get(g), key) for g in entry[1]
                         },
-                        sizes=old_sizes,
-                        members=old_members,
-                    )
-                    for old_overall, old_sizes, old_members, old_items in history
-                ],
+                        sizes=entry[1],
+                        members=entry[2],
+                    ),
+                ),
                 k=k,
                 partition=partition,
                 extra=extra,
