@@ -137,10 +137,23 @@ def worker(args) -> dict:
             supplier_fields=True,
         )
         elapsed = time.perf_counter() - started
-        campaigns.append({"id": int(out.split()[0]), "responses": count, "generate_s": elapsed})
+        cid = int(out.split()[0])
         log(out.splitlines()[-1])
+        # (t) The first count of all the responses (reports.tally), as the first refresh of a
+        # campaign that received them before this version does: once per campaign.
+        from hrdd.reports.tally import tally_update
+
+        log("count them all for the report (the tally, from scratch)")
+        started = time.perf_counter()
+        tally_update(campaign_id=cid)
+        counted = time.perf_counter() - started
+        campaigns.append(
+            {"id": cid, "responses": count, "generate_s": elapsed, "t": {"median": counted * 1000}}
+        )
 
     log("analyse the tables (ANALYZE; VACUUM ANALYZE on PostgreSQL, as autovacuum would)")
+    # After the first count, which rewrote every response row (tally_run): on PostgreSQL
+    # the dead row versions and index entries it left are what autovacuum removes next.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
 
@@ -186,6 +199,54 @@ def baseline(cid: int):
     return lambda: run_sql(BASELINE_SQL, [cid])
 
 
+def new_batch(cid: int, count: int | None = None) -> int:
+    """Set up one run of (b): the campaign's latest `count` responses taken out of the
+    report's counts again, as if they had been submitted since the worker last counted; the
+    release then counts them, by response, before it reads the counts (reports.tally).
+
+    By default as many as the worker's previous run leaves when suppliers keep submitting:
+    k (the campaign's minimum). A refresh runs after every submission unless one is already
+    waiting, so each run counts the few responses submitted while the previous one ran.
+    Returns their number."""
+    from django.db import connection, transaction
+    from django.db.models import F
+
+    from hrdd.campaigns.models import Campaign
+    from hrdd.reports import tally
+    from hrdd.reports.models import Tally, TallyCell, TallyGroup
+    from hrdd.responses.models import Answer, Response
+
+    with transaction.atomic():
+        tally.tally_update(campaign_id=cid)
+        k = Campaign.objects.get(pk=cid).min_responses
+        ids = list(
+            Response.objects.filter(campaign_id=cid, status=Response.Status.SUBMITTED)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[: count or k]
+        )
+        for model, rows, columns in (
+            (TallyCell, Answer.objects.filter(response_id__in=ids), tally._CELL_FIELDS),
+            (TallyGroup, Response.objects.filter(pk__in=ids), tally.DIMENSION_COLUMNS),
+        ):
+            found = list(tally._group(rows, columns).items())
+            table = model._meta.db_table
+            row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+            match = " AND ".join(f"{c} = v.column{i}" for i, c in enumerate(columns, 1))
+            with connection.cursor() as cursor:
+                for start in range(0, len(found), 1000):
+                    batch = found[start : start + 1000]
+                    cursor.execute(
+                        f"UPDATE {table} SET n = {table}.n - v.column{len(columns) + 1} "
+                        f"FROM (VALUES {', '.join([row] * len(batch))}) AS v "
+                        f"WHERE {table}.campaign_id = %s AND {match}",
+                        [value for key, n in batch for value in (*key, n)] + [cid],
+                    )
+            model.objects.filter(campaign_id=cid, n=0).delete()
+        Response.objects.filter(pk__in=ids).update(tally_run=None)
+        Tally.objects.filter(campaign_id=cid).update(responses=F("responses") - len(ids))
+    return len(ids)
+
+
 def measure_campaign(info: dict, runs: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -207,14 +268,34 @@ def measure_campaign(info: dict, runs: int) -> dict:
     size["a_sql"] = BASELINE_SQL % cid
     size["a_plan"] = explain(BASELINE_SQL, [cid])
 
-    # (b) Building a release, from scratch each time.
+    # (b) Building a release, from scratch each time, with a batch of new responses that
+    # the worker has not counted yet.
     def clear():
         ReportRelease.objects.filter(campaign_id=cid).delete()
+        size["batch"] = new_batch(cid)
 
     made = []
     size["b"] = timed(lambda: made.append(report_release_if_due(campaign_id=cid)), runs, clear)
     if not all(made):
         raise SystemExit(f"report_release_if_due made no release for campaign {cid}")
+    # The worst case: the worker counted none of the batch a release needs at this size
+    # (5 % of the responses), e.g. it was stopped while they arrived.
+    from hrdd.reports.services import batch_size
+
+    whole = batch_size(Campaign.objects.get(pk=cid).min_responses, info["responses"])
+
+    def clear_whole():
+        ReportRelease.objects.filter(campaign_id=cid).delete()
+        new_batch(cid, whole)
+
+    size["whole_batch"] = whole
+    size["b_whole"] = timed(lambda: report_release_if_due(campaign_id=cid), 1, clear_whole)
+    # A refresh that counts k new responses and makes no release (the release exists).
+    ReportRelease.objects.filter(campaign_id=cid).delete()
+    report_release_if_due(campaign_id=cid)
+    size["refresh"] = timed(
+        lambda: report_release_if_due(campaign_id=cid), runs, lambda: new_batch(cid)
+    )
     clear()
     with CaptureQueriesContext(connection) as captured:
         report_release_if_due(campaign_id=cid)
@@ -286,6 +367,7 @@ def measure_breakdowns(cid: int, runs: int, history: int) -> dict:
         declared_dimensions,
     )
     from hrdd.reports.services import report_release_if_due
+    from hrdd.reports.tally import tally_counts
 
     log("breakdowns by country, industry and size")
     Campaign.objects.filter(pk=cid).update(breakdowns=["country", "industry", "size"])
@@ -314,6 +396,7 @@ def measure_breakdowns(cid: int, runs: int, history: int) -> dict:
 
     def clear():
         ReportRelease.objects.filter(campaign_id=cid).delete()
+        new_batch(cid)
 
     # A campaign broken down by supplier country alone groups by three columns, not five.
     Campaign.objects.filter(pk=cid).update(breakdowns=["country"])
@@ -335,6 +418,11 @@ def measure_breakdowns(cid: int, runs: int, history: int) -> dict:
     ]
     dims = declared_dimensions(campaign=campaign)
     out["b_counts"] = timed(
+        lambda: tally_counts(campaign_id=cid, dimensions=dims),
+        runs,
+    )
+    # The same counts grouped from the answers, as releases did before the tally.
+    out["b_answers"] = timed(
         in_release_transaction(
             lambda: campaign_breakdown_counts(campaign=campaign, dimensions=dims)
         ),
@@ -395,7 +483,10 @@ def measure_breakdowns(cid: int, runs: int, history: int) -> dict:
         out["b_history"] = timed(
             lambda: made.append(report_release_if_due(campaign_id=cid)),
             2,
-            lambda: ReportRelease.objects.filter(campaign_id=cid, number__gt=history).delete(),
+            lambda: (
+                ReportRelease.objects.filter(campaign_id=cid, number__gt=history).delete(),
+                new_batch(cid),
+            ),
         )
         if not all(made):
             raise SystemExit("breakdowns: no release was made after the earlier ones")
@@ -447,7 +538,8 @@ def print_breakdowns(result: dict, big: int) -> None:
         rows.append(("     before: the join, as in a release (1 run)", out["join"]))
     rows += [
         ("(b) build a release with the three breakdowns", out["b"]),
-        ("    of which campaign_breakdown_counts", out["b_counts"]),
+        ("    of which reading the counts (tally_counts)", out["b_counts"]),
+        ("    (the same counts grouped from the answers)", out["b_answers"]),
         ("    of which the policy (summarise + breakdowns)", out["b_policy"]),
         (f"(c) serve the released page ({out['c_queries']} q.)", out["c"]),
     ]
@@ -560,7 +652,10 @@ def measure_history(cid: int, runs: int, some: int) -> dict:
         figure = timed(
             lambda made=made: made.append(report_release_if_due(campaign_id=cid)),
             count_runs,
-            lambda n=count: ReportRelease.objects.filter(campaign_id=cid, number__gt=n).delete(),
+            lambda n=count: (
+                ReportRelease.objects.filter(campaign_id=cid, number__gt=n).delete(),
+                new_batch(cid),
+            ),
         )
         figure["made"] = all(made)
         out["points"].append({"releases": count, "runs": count_runs, "time": figure})
@@ -722,8 +817,19 @@ def print_database(result: dict, big: int) -> None:
     for size in result["sizes"]:
         a = size["a"]["median"]
         print(f"\n  (b) at {size['responses']:,} responses, piece by piece (medians):")
+        print(
+            f"    each run of (b) first counts the {size['batch']:,} responses submitted since"
+            " the worker's last run"
+        )
+        for label, figure in (
+            (f"(b) if the worker had counted none of the last {size['whole_batch']:,}", "b_whole"),
+            ("a refresh counting 5 new responses, no release", "refresh"),
+            (f"counting all {size['responses']:,} from scratch (once)", "t"),
+        ):
+            value = size[figure]["median"]
+            print(f"    {label:<58} {ms(value):>10} = {value / a:.2f}x (a)")
         raw_counts, summarise = size["b_raw_counts"]["median"], size["b_summarise"]["median"]
-        print(f"    {'campaign_raw_counts (all its queries)':<40} {ms(raw_counts):>10}")
+        print(f"    {'campaign_raw_counts (before the tally)':<40} {ms(raw_counts):>10}")
         print(f"    {'policy.summarise':<40} {ms(summarise):>10}")
         for number, part in enumerate(size["b_parts"], 1):
             sql = short_sql(part["sql"], None if "responses_" in part["sql"] else 150)

@@ -101,3 +101,83 @@ class InsightPublication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Tally(models.Model):
+    """How far the counts of a campaign's submitted answers go (see reports.tally).
+
+    Raw counts: only the policy module may turn them into output.
+    """
+
+    campaign = models.OneToOneField(
+        "campaigns.Campaign", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # The number of the last run; each marks the responses it counted with its number.
+    runs = models.PositiveIntegerField(default=0)
+    responses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+
+    def __str__(self) -> str:
+        return f"tally of campaign {self.campaign_id} ({self.responses} responses)"
+
+
+class TallyCell(models.Model):
+    """Submitted answers of a campaign with one question, option and supplier group."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    question_code = models.CharField(max_length=130)
+    option_code = models.CharField(max_length=64, blank=True)
+    supplier_country = models.CharField(max_length=2, blank=True)
+    supplier_industry = models.CharField(max_length=30, blank=True)
+    supplier_size = models.CharField(max_length=10, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("tally cell")
+        verbose_name_plural = _("tally cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "campaign",
+                    "question_code",
+                    "option_code",
+                    "supplier_country",
+                    "supplier_industry",
+                    "supplier_size",
+                ],
+                name="tally_cell_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}={self.option_code or '…'}: {self.n}"
+
+
+class TallyGroup(models.Model):
+    """Submitted responses of a campaign with one supplier country, industry and size."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    supplier_country = models.CharField(max_length=2, blank=True)
+    supplier_industry = models.CharField(max_length=30, blank=True)
+    supplier_size = models.CharField(max_length=10, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("tally group")
+        verbose_name_plural = _("tally groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "supplier_country", "supplier_industry", "supplier_size"],
+                name="tally_group_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_country}/{self.supplier_industry}/{self.supplier_size}: {self.n}"

@@ -1,4 +1,9 @@
-"""Raw aggregates, computed by the database. Only the policy module may turn them into output."""
+"""Raw aggregates, computed by the database. Only the policy module may turn them into output.
+
+Releases read the counts the worker keeps (reports.tally); campaign_raw_counts and
+campaign_breakdown_counts count the same from the answers, as the reference that tests and
+bench/report.py compare the tally with.
+"""
 
 from collections import defaultdict
 

@@ -8,23 +8,8 @@ from django.utils import timezone
 from hrdd.campaigns.models import Campaign
 from hrdd.reports import policy
 from hrdd.reports.models import ReportRelease
-from hrdd.reports.selectors import (
-    campaign_breakdown_counts,
-    campaign_raw_counts,
-    declared_dimensions,
-)
-
-
-def _snapshot_isolation() -> None:
-    """Read all counts of a release from one snapshot, so the total and the cells agree.
-
-    SQLite reads from one snapshot inside a transaction (and IMMEDIATE mode serialises
-    writers); PostgreSQL needs REPEATABLE READ, set as the transaction's first statement.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-
+from hrdd.reports.selectors import declared_dimensions
+from hrdd.reports.tally import snapshot_isolation, tally_counts, tally_total, tally_update
 
 # A new release needs at least k new responses, and at least this share of those already
 # released: releases stay few (about 200 from 5 to 100,000 responses instead of 20,000),
@@ -114,26 +99,30 @@ def report_release_overdue(*, now=None) -> list[ReportRelease]:
 
 
 def _release_if_due(campaign_id: int) -> ReportRelease | None:
+    # First the responses submitted since the last run are added to the counts (in their
+    # own transaction), then the release reads the counts, not the answers.
+    tally_update(campaign_id=campaign_id)
     outer = connection.in_atomic_block
     with transaction.atomic():
         if not outer:
-            _snapshot_isolation()
-        campaign = Campaign.objects.select_related("questionnaire_version").get(pk=campaign_id)
+            snapshot_isolation()
+        campaign = (
+            Campaign.objects.select_related("questionnaire_version")
+            .defer("questionnaire_version__definition")  # parsed once per process
+            .get(pk=campaign_id)
+        )
         previous = ReportRelease.objects.filter(campaign=campaign).order_by("-number").first()
-        dimensions = declared_dimensions(campaign=campaign)
-        groups: dict = {}
-        if dimensions:
-            total, counts, answered, groups = campaign_breakdown_counts(
-                campaign=campaign, dimensions=dimensions
-            )
-        else:
-            total, counts, answered = campaign_raw_counts(campaign=campaign)
+        total = tally_total(campaign_id=campaign_id)
         already = previous.response_count if previous else 0
         closed = campaign.state() == Campaign.State.CLOSED
         # At close no more responses can come, so the final release needs only k new ones.
         needed = campaign.min_responses if closed else batch_size(campaign.min_responses, already)
         if total - already < needed:
             return None
+        dimensions = declared_dimensions(campaign=campaign)
+        total, counts, answered, groups = tally_counts(
+            campaign_id=campaign_id, dimensions=dimensions
+        )
         earlier = list(
             ReportRelease.objects.filter(campaign=campaign)
             .order_by("number")

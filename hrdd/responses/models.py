@@ -35,6 +35,8 @@ class Response(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The run of the report tally that counted this submitted response (reports.tally).
+    tally_run = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("response")
@@ -53,6 +55,12 @@ class Response(models.Model):
                     "supplier_size",
                 ],
                 name="response_dimensions_idx",
+            ),
+            # The submitted responses the tally has not counted yet: few, whatever the total.
+            models.Index(
+                fields=["campaign"],
+                condition=models.Q(status="submitted", tally_run=None),
+                name="response_untallied_idx",
             ),
         ]
 

@@ -197,7 +197,10 @@ def test_at_close_the_last_batch_needs_only_the_minimum(campaign_a):
     # Pretend 1,000 responses were released; 6 more arrive. While open, 50 are needed (5 %).
     from unittest import mock
 
-    with mock.patch("hrdd.reports.services.campaign_raw_counts", return_value=(1006, {}, {})):
+    with (
+        mock.patch("hrdd.reports.services.tally_total", return_value=1006),
+        mock.patch("hrdd.reports.services.tally_counts", return_value=(1006, {}, {}, {})),
+    ):
         assert report_release_if_due(campaign_id=campaign_a.pk) is None
         with time_machine.travel(campaign_a.closes_at + timedelta(minutes=1)):
             release = report_release_if_due(campaign_id=campaign_a.pk)
