@@ -124,18 +124,27 @@ class Tally(models.Model):
         return f"tally of campaign {self.campaign_id} ({self.responses} responses)"
 
 
-class TallyCell(models.Model):
-    """Submitted answers of a campaign with one question, option and supplier group."""
+class _TallyCount(models.Model):
+    """A count of one campaign's tally for one supplier group (country, industry, size:
+    the fields of the same names on responses and answers)."""
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    question_code = models.CharField(max_length=130)
-    option_code = models.CharField(max_length=64, blank=True)
     supplier_country = models.CharField(max_length=2, blank=True)
     supplier_industry = models.CharField(max_length=30, blank=True)
     supplier_size = models.CharField(max_length=10, blank=True)
     n = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class TallyCell(_TallyCount):
+    """Submitted answers of a campaign with one question, option and supplier group."""
+
+    question_code = models.CharField(max_length=130)
+    option_code = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("tally cell")
@@ -158,16 +167,8 @@ class TallyCell(models.Model):
         return f"{self.question_code}={self.option_code or '…'}: {self.n}"
 
 
-class TallyGroup(models.Model):
+class TallyGroup(_TallyCount):
     """Submitted responses of a campaign with one supplier country, industry and size."""
-
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    supplier_country = models.CharField(max_length=2, blank=True)
-    supplier_industry = models.CharField(max_length=30, blank=True)
-    supplier_size = models.CharField(max_length=10, blank=True)
-    n = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = _("tally group")
