@@ -120,9 +120,7 @@ def _release_if_due(campaign_id: int) -> ReportRelease | None:
         if total - already < needed:
             return None
         dimensions = declared_dimensions(campaign=campaign)
-        total, counts, answered, groups = tally_counts(
-            campaign_id=campaign_id, dimensions=dimensions
-        )
+        counts, answered, groups = tally_counts(campaign_id=campaign_id, dimensions=dimensions)
         earlier = list(
             ReportRelease.objects.filter(campaign=campaign)
             .order_by("number")

@@ -126,9 +126,10 @@ def tally_total(*, campaign_id: int) -> int:
 
 def tally_counts(
     *, campaign_id: int, dimensions: list[str]
-) -> tuple[int, dict, dict, dict[str, dict[str, tuple[int, dict, dict]]]]:
-    """(responses, counts, answered, groups) as reports.selectors counts them from answers
-    (campaign_raw_counts, campaign_breakdown_counts), from the tally: groups[dimension]
+) -> tuple[dict, dict, dict[str, dict[str, tuple[int, dict, dict]]]]:
+    """(counts, answered, groups) as reports.selectors counts them from answers
+    (campaign_raw_counts, campaign_breakdown_counts; the number of responses is
+    tally_total), from the tally: groups[dimension]
     [group code] = (responses, counts[question][option], answered[question]) for each
     declared dimension. The database sums the cells: a few hundred rows per dimension
     come back, whatever the number of cells. Read inside the release's transaction."""
@@ -148,7 +149,7 @@ def tally_counts(
             code: (sizes.get(code, 0), *split_answered(rows.get(code, ())))
             for code in [*sizes, *(code for code in rows if code not in sizes)]
         }
-    return tally_total(campaign_id=campaign_id), counts, answered, out
+    return counts, answered, out
 
 
 def tally_counts_agree(*, campaign_id: int) -> bool:
@@ -168,12 +169,18 @@ def tally_counts_agree(*, campaign_id: int) -> bool:
 _CELL_FIELDS = ["question_code", "option_code", *DIMENSION_COLUMNS]
 
 
-def _sums(queryset, fields: list[str]) -> list[tuple]:
-    """(*fields, sum of n) rows, as plain values from the cursor."""
-    query = queryset.values_list(*fields).annotate(total=Sum("n")).order_by().query
+def _grouped(queryset, fields: list[str], aggregate=None) -> list[tuple]:
+    """(*fields, aggregate) rows, COUNT(*) by default, as plain values from the cursor,
+    without the ORM's per-row conversions."""
+    query = queryset.values_list(*fields).annotate(n=aggregate or Count("*")).order_by().query
     with connection.cursor() as cursor:
         cursor.execute(*query.sql_with_params())
         return [(*key, int(n)) for *key, n in cursor.fetchall() if n]
+
+
+def _sums(queryset, fields: list[str]) -> list[tuple]:
+    """(*fields, sum of n) rows of tally cells or groups."""
+    return _grouped(queryset, fields, Sum("n"))
 
 
 def _group(queryset, fields: list[str]) -> dict[tuple, int]:
@@ -183,12 +190,8 @@ def _group(queryset, fields: list[str]) -> dict[tuple, int]:
 
 
 def _add(into: dict[tuple, int], queryset, fields: list[str]) -> None:
-    query = queryset.values_list(*fields).annotate(n=Count("*")).order_by().query
-    # Plain strings and counts, taken from the cursor without the ORM's conversions.
-    with connection.cursor() as cursor:
-        cursor.execute(*query.sql_with_params())
-        for *key, n in cursor.fetchall():
-            into[tuple(key)] += n
+    for *key, n in _grouped(queryset, fields):
+        into[tuple(key)] += n
 
 
 def _upsert(model, campaign_id: int, fields: list[str], counts: dict[tuple, int]) -> None:
