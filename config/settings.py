@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -232,6 +233,19 @@ SESSION_COOKIE_HTTPONLY = True
 # The platform-wide floor: nobody, not even the operator, can configure a campaign below it.
 CONFIDENTIALITY_MIN_RESPONSES_FLOOR = 3
 CONFIDENTIALITY_DEFAULT_MIN_RESPONSES = env_int("CONFIDENTIALITY_DEFAULT_MIN_RESPONSES", 5)
+# Differential privacy (docs/privacy.md): the bound on what the figures reveal of any one
+# answer, as epsilon (the likelihood ratio is at most e^epsilon), per buyer, questionnaire and
+# accounting year. Lower is safer and noisier; above 1 the guarantee weakens quickly, and the
+# platform refuses more than 2.
+PRIVACY_EPSILON = float(env_str("PRIVACY_EPSILON", "1.0"))
+if not 0 < PRIVACY_EPSILON <= 2:
+    raise ImproperlyConfigured("PRIVACY_EPSILON must be above 0 and at most 2 (default 1).")
+# A figure is shown once the 95 % margin of its shares is at most this many points.
+PRIVACY_MAX_MARGIN = env_int("PRIVACY_MAX_MARGIN", 20)
+# Before close, the first release waits for this many responses, then each release waits
+# until the responses have doubled: every batch is measured once, so few large batches keep
+# the noise small (docs/privacy.md, "Release schedule").
+PRIVACY_FIRST_RELEASE = env_int("PRIVACY_FIRST_RELEASE", 100)
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -75,6 +76,10 @@ class Text:
         if DEFAULT_LANGUAGE in self.values:
             return self.values[DEFAULT_LANGUAGE], True
         return next(iter(self.values.values())), True
+
+
+# The risk levels of an option that count as a risk signal (reports' topic indicators).
+RISK_SIGNAL_LEVELS = ("medium", "high")
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,19 @@ class Question:
         return next((o for o in self.special_answers if o.code == code), None)
 
     @property
+    def risk_signals(self) -> dict[str, frozenset[str]]:
+        """Option or band code -> the topics on which choosing it signals a risk (a medium or
+        high risk level): the question's own topic and the option's extra topics."""
+        out = {}
+        for option in self.options:
+            if option.risk in RISK_SIGNAL_LEVELS:
+                out[option.code] = frozenset((self.topic, *option.topics))
+        for band in self.bands:
+            if band.risk in RISK_SIGNAL_LEVELS:
+                out[band.code] = frozenset((self.topic,))
+        return out
+
+    @property
     def special_codes(self) -> frozenset[str]:
         """Codes of the answers that are no substantive answer: a choice question's options
         marked `special`, or the declared `special_answers` of other questions."""
@@ -213,6 +231,19 @@ class Definition:
     @property
     def checksum(self) -> str:
         return checksum(self.raw)
+
+    def signalled_topics(self, rows: Iterable[tuple[str, str]]) -> set[str]:
+        """The topics of the questions in which a response's answer rows (question code,
+        option code; a grid row's code is "question.row") give an answer that signals a
+        risk. Only the question's own topic counts, so that one answer moves one topic's
+        count at most (reports' topic indicators are calibrated to that)."""
+        signals = {q.code: (q.topic, q.risk_signals) for q in self.questions}
+        found: set[str] = set()
+        for question_code, option_code in rows:
+            topic, risky = signals.get(question_code.split(".")[0], ("", {}))
+            if option_code in risky:
+                found.add(topic)
+        return found
 
 
 def checksum(data: dict) -> str:

@@ -16,49 +16,28 @@ from hrdd.questionnaires.definition import Definition
 from hrdd.reports import policy
 from hrdd.reports.presenters import _label, group_label
 
-HEADER = ["question", "question_text", "answer", "answer_text", "count", "percent", "status"]
+HEADER = ["question", "question_text", "answer", "answer_text", "percent", "margin", "status"]
 # With breakdowns declared, every row also says which group it is about ("" for all suppliers).
 BREAKDOWN_HEADER = ["breakdown", "group", "group_text"]
+# The rows of the per-topic risk indicators (question "_topic_risk", answer = the topic).
+INDICATOR = "_topic_risk"
 
 
 def cells(item: dict) -> Iterator[tuple[str, str, dict, str]]:
-    """(question code, answer code, cell, status) for every figure of one released question."""
+    """(question code, answer code, {percent, margin}, status) for every figure of one
+    released question: shares with their 95 % margin, never counts."""
     code, status = item["code"], item["status"]
-    if status == policy.DOMINANT:
-        yield code, item["dominant"], {}, "three_quarters_or_more"
-    elif status == policy.GRID:
+    if status == policy.GRID or (status == policy.UNCERTAIN and "rows" in item):
         for row, result in item["rows"].items():
             yield from cells({**result, "code": f"{code}.{row}"})
-    elif "options" in item:
-        for option, result in item["options"].items():
-            shown = result["status"]
-            yield (
-                code,
-                option,
-                result["cell"],
-                ("three_quarters_or_more" if shown == policy.DOMINANT else shown),
-            )
-        no_answer = item["no_answer"]
-        yield code, policy.NO_ANSWER, no_answer["cell"], no_answer["status"]
-        yield from _substantive(item)
     elif status == policy.SHOWN:
-        for option, cell in item["cells"].items():
-            yield code, option, cell, "shown" if cell["count"] is not None else "hidden"
-        yield from _substantive(item)
+        for option, share in item["cells"].items():
+            yield code, option, {"percent": share, "margin": item["margin"]}, status
     elif status == policy.UNSUMMARISED and (item.get("answers") or {}).get("status") == "shown":
         # A date or unbanded number: how many gave a value and each special answer.
         yield from cells({**item["answers"], "code": code})
     else:
-        yield code, "", {}, status
-
-
-def _substantive(item: dict) -> Iterator[tuple[str, str, dict, str]]:
-    """With special answers apart, the base of the substantive answers' percentages (the
-    special answers' and "no answer"'s percentages are of all responses)."""
-    if "substantive" in item:
-        base = item["substantive"]
-        status = "shown" if base is not None else "hidden"
-        yield item["code"], policy.SUBSTANTIVE, {"count": base, "percent": None}, status
+        yield code, "", {"margin": item.get("margin")}, status
 
 
 def _item_rows(item: dict, definition: Definition, language: str) -> Iterator[list]:
@@ -70,7 +49,7 @@ def _item_rows(item: dict, definition: Definition, language: str) -> Iterator[li
             row = next((r for r in question.rows if f"{code}.{r.code}" == stored), None)
             text = f"{text}: {row.text.get(language)}" if row else text
         label = _label(question, answer, language)[0] if question and answer else ""
-        yield [stored, text, answer, label, cell.get("count"), cell.get("percent"), status]
+        yield [stored, text, answer, label, cell.get("percent"), cell.get("margin"), status]
 
 
 def summary_rows(*, content: dict, definition: Definition, language: str) -> Iterator[list]:
@@ -79,6 +58,18 @@ def summary_rows(*, content: dict, definition: Definition, language: str) -> Ite
     breakdowns = content.get("breakdowns") or []
     extra = ["", "", ""] if breakdowns else []
     yield HEADER + (BREAKDOWN_HEADER if breakdowns else [])
+    for indicator in content.get("indicators") or []:
+        topic = definition.topics.get(indicator["topic"])
+        shown = indicator["status"] == policy.SHOWN
+        yield [
+            INDICATOR,
+            "",
+            indicator["topic"],
+            topic.get(language) if topic else indicator["topic"],
+            indicator["share"] if shown else None,
+            indicator["margin"],
+            indicator["status"],
+        ] + extra
     for item in content.get("questions", []):
         for row in _item_rows(item, definition, language):
             yield row + extra
@@ -91,7 +82,7 @@ def summary_rows(*, content: dict, definition: Definition, language: str) -> Ite
         for group in breakdown["groups"]:
             code = group["code"]
             where = [dimension, code, group_label(dimension, code)]
-            yield ["_responses", "", "", "", group["response_count"], None, "shown", *where]
+            yield ["_responses", "", "_count", group["response_count"], None, None, "shown", *where]
             for overall in content.get("questions", []):
                 item = items.get(overall["code"])
                 if item is None:
@@ -119,7 +110,9 @@ def summary_xlsx(*, content: dict, definition: Definition, language: str) -> byt
         sheet.append(row)
     about = book.create_sheet("about")
     about.append(["responses", content.get("response_count")])
-    about.append(["minimum responses per figure", content.get("min_responses")])
+    about.append(["minimum responses", content.get("min_responses")])
+    about.append(["privacy bound per answer (epsilon)", content.get("epsilon")])
+    about.append(["margins", "95 % intervals, in percentage points"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

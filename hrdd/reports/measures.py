@@ -1,7 +1,7 @@
 """'Measures to consider': recommended actions for the topics where a released Summary
 Report shows risk. Reads only the release (what the policy let through), so a
-recommendation can never reveal more than the figures beside it: a risky answer counts when
-its figure is shown above zero, hidden (hidden figures are never zero), or the most common.
+recommendation can never reveal more than the figures beside it: a topic counts when a risky
+answer's share, or the topic's risk indicator, is above its margin of error.
 """
 
 from __future__ import annotations
@@ -25,49 +25,26 @@ def _measures() -> dict:
     return yaml.safe_load(MEASURES_FILE.read_text(encoding="utf-8"))["measures"]
 
 
-def _chosen(result: dict, status_key: str = "status") -> bool:
-    """Whether a released cell says at least one supplier gave this answer."""
-    cell = result.get("cell", result)
-    if result.get(status_key) == policy.DOMINANT:
-        return True
-    count = cell.get("count")
-    return count is None or count > 0
+def _evident(share: int, margin: int | None) -> bool:
+    """Whether a released share shows, beyond its margin, that some suppliers gave it."""
+    return margin is not None and share > margin
 
 
 def _signals(question: Question, item: dict) -> list[tuple[str, str]]:
-    """(risk, topic) for every risky answer the release shows as given."""
+    """(risk, topic) for every risky answer the release shows as given beyond its margin."""
     risk_of = {o.code: (o.risk, (question.topic, *o.topics)) for o in question.options}
     risk_of.update({b.code: (b.risk, (question.topic,)) for b in question.bands})
     found = []
-
-    def add(code: str) -> None:
-        risk, topics = risk_of.get(code, (None, ()))
-        if risk in RISKY:
-            found.extend((risk, topic) for topic in topics)
-
-    status = item["status"]
-    if status == policy.DOMINANT:
-        add(item["dominant"])
-    elif status == policy.SHOWN and "options" in item:
-        for code, result in item["options"].items():
-            if (
-                result["status"] == policy.DOMINANT
-                or (result["status"] == policy.WITHHELD and result["cell"]["count"] is None)
-                or result["cell"]["count"]
-            ):
-                add(code)
-    elif status == policy.SHOWN:
-        for code, cell in item["cells"].items():
-            if cell.get("count") is None or cell.get("count"):
-                add(code)
-    elif status == policy.GRID:
-        for row in item["rows"].values():
-            if row["status"] == policy.DOMINANT:
-                add(row["dominant"])
-            elif row["status"] == policy.SHOWN:
-                for code, cell in row["cells"].items():
-                    if cell.get("count") is None or cell.get("count"):
-                        add(code)
+    results = []
+    if item["status"] == policy.SHOWN:
+        results = [item]
+    elif item["status"] == policy.GRID:
+        results = [r for r in item["rows"].values() if r["status"] == policy.SHOWN]
+    for result in results:
+        for code, share in result["cells"].items():
+            risk, topics = risk_of.get(code, (None, ()))
+            if risk in RISKY and _evident(share, result["margin"]):
+                found.extend((risk, topic) for topic in topics)
     return found
 
 
@@ -75,6 +52,13 @@ def measures_for_release(*, content: dict, definition: Definition, language: str
     """Topics with risk signals, most serious first, each with our recommended actions."""
     by_code = {item["code"]: item for item in content.get("questions", [])}
     topics: dict[str, dict] = {}
+    # A topic whose risk indicator shows, beyond its margin, that some suppliers signal a risk
+    # on it is flagged even where no single question's figure is precise enough yet.
+    for indicator in content.get("indicators") or []:
+        if indicator["status"] == policy.SHOWN and _evident(
+            indicator["share"], indicator["margin"]
+        ):
+            topics.setdefault(indicator["topic"], {"level": RISKY["medium"], "questions": []})
     for question in definition.questions:
         item = by_code.get(question.code)
         if item is None:

@@ -135,6 +135,10 @@ class _TallyCount(models.Model):
     supplier_industry = models.CharField(max_length=30, blank=True)
     supplier_size = models.CharField(max_length=10, blank=True)
     n = models.PositiveIntegerField()
+    # `n` when the campaign's latest release was made: the next release measures n -
+    # released_n, the batch of responses counted since, so that each response is measured in
+    # one release only (docs/privacy.md: parallel composition).
+    released_n = models.PositiveIntegerField(db_default=0)
 
     class Meta:
         abstract = True
@@ -182,3 +186,37 @@ class TallyGroup(_TallyCount):
 
     def __str__(self) -> str:
         return f"{self.supplier_country}/{self.supplier_industry}/{self.supplier_size}: {self.n}"
+
+
+class PrivacyReservation(models.Model):
+    """The privacy budget a campaign took from its buyer's budget for one questionnaire and
+    accounting year (the ledger of docs/privacy.md).
+
+    One supplier may answer several campaigns of the same buyer, with answers that say the
+    same thing: so the buyer's campaigns on one questionnaire in one year share one budget
+    (PRIVACY_EPSILON). A campaign reserves what is left when its first release is made and
+    every release of it measures within that reservation. Rows are never changed.
+    """
+
+    campaign = models.OneToOneField(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    questionnaire_code = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    epsilon = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("privacy budget reservation")
+        verbose_name_plural = _("privacy budget reservations")
+        indexes = [
+            models.Index(
+                fields=["organisation", "questionnaire_code", "year"], name="privacy_ledger_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.year}: epsilon {self.epsilon:.2f}"

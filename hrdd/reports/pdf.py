@@ -22,6 +22,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
+
+from hrdd.reports.selectors import first_release_size
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -159,6 +161,7 @@ def render_summary_pdf(
             "campaign": campaign,
             "release": release,
             "report": _pdf_report(report) if report else None,
+            "first_release": first_release_size(campaign=campaign),
         },
     )
 

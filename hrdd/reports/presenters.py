@@ -1,11 +1,10 @@
-"""Turn a stored release (codes and numbers allowed by the policy) into what a page shows.
+"""Turn a stored release (shares and margins the policy released) into what a page shows.
 
-Nothing here computes or reveals a figure: it only attaches labels in the reader's
-language to what hrdd.reports.policy already released.
+Nothing here computes or reveals a figure: it only attaches labels in the reader's language
+to what hrdd.reports.policy already released, and says how precise each figure is in words.
 """
 
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
@@ -33,8 +32,6 @@ def _label(question: Question, code: str, language: str) -> tuple[str, str | Non
         return special.text.get(language), None, True
     if code == policy.VALUE:
         return _("Gave a value"), None, False
-    if code == policy.SUBSTANTIVE:
-        return _("Gave an answer (the base of the percentages)"), None, False
     if question.type == COUNTRY:
         return Country(code).name or code, None, False
     if question.is_numeric:
@@ -46,108 +43,73 @@ def _label(question: Question, code: str, language: str) -> tuple[str, str | Non
     return option.text.get(language), option.risk, bool(option.special)
 
 
-def _row(question: Question, code: str, cell: dict, language: str, status: str) -> dict:
-    label, risk, special = _label(question, code, language)
-    return {
-        "label": label,
-        "count": cell.get("count"),
-        "percent": cell.get("percent"),
-        "status": status,
-        "risk": _risk_label(risk),
-        "tone": "muted" if special else RISK_TONES.get(risk or "", "default"),
-    }
+def about(share: int, margin: int) -> str:
+    """A share with its uncertainty in words a reader understands: "about 30 % (±6)"."""
+    return _("about %(share)s %% (±%(margin)s)") % {"share": share, "margin": margin}
 
 
-def _partition_rows(question: Question, item: dict, language: str, codes: list | None = None):
-    """The shown cells of a partition as rows; with `codes`, their codes are appended to it."""
+def _rows(question: Question, result: dict, language: str) -> list[dict]:
+    """The rows of one released vector: every answer, except countries nobody is estimated
+    to have named and a "no answer" estimated at zero."""
+    margin = result["margin"]
     rows = []
-    for code, cell in item["cells"].items():
-        # Countries no supplier named are left out, but not a special answer nobody gave.
+    for code, share in result["cells"].items():
         country = question.type == COUNTRY and code not in question.special_codes
-        if cell.get("count") == 0 and (code == policy.NO_ANSWER or country):
+        if (country or code == policy.NO_ANSWER) and share < margin:
             continue
-        status = policy.SHOWN if cell.get("count") is not None else policy.WITHHELD
-        rows.append(_row(question, code, cell, language, status))
-        if codes is not None:
-            codes.append(code)
+        label, risk, special = _label(question, code, language)
+        rows.append(
+            {
+                "code": code,
+                "label": label,
+                "share": share,
+                "margin": margin,
+                "text": about(share, margin),
+                "risk": _risk_label(risk),
+                "tone": "muted" if special else RISK_TONES.get(risk or "", "default"),
+                "special": special,
+            }
+        )
     return rows
-
-
-def _bar_note(row: dict) -> str:
-    if row["status"] == policy.DOMINANT:
-        return _("three quarters or more")
-    if row["status"] == policy.SHOWN and row["percent"] is None:
-        return _("%(count)s (no percentage)") % {"count": row["count"]}
-    return ""
 
 
 def _chart(title: str, rows: list[dict]):
     return bar_chart(
         title=title,
-        hidden_label=_("hidden"),
+        hidden_label=_("not shown"),
         bars=[
-            Bar(
-                label=r["label"],
-                value=r["percent"],
-                tone=r["tone"] if r["status"] != policy.DOMINANT else "default",
-                note=_bar_note(r),
-            )
+            Bar(label=r["label"], value=r["share"], tone=r["tone"], note=f"±{r['margin']}")
             for r in rows
         ],
     )
 
 
-def _split_special(question: Question, rows: list[dict], codes: list[str]) -> tuple[list, list]:
-    """(substantive rows, special rows: "don't know", "prefer not to say", no answer), for a
-    question with special answers: those are counted apart, never in the chart's
-    percentages."""
-    apart = question.special_codes | {policy.NO_ANSWER}
-    substantive = [r for r, c in zip(rows, codes, strict=True) if c not in apart]
-    special = [r for r, c in zip(rows, codes, strict=True) if c in apart]
-    return substantive, special
-
-
-def _base_note(base: int | None) -> str:
-    """Says what the percentages of a question with special answers are of."""
-    if base is None:
-        return _(
-            "Percentages are not shown: together with the hidden figures they would reveal "
-            "how many suppliers gave a hidden answer."
-        )
+def _uncertain_note(margin: int | None, responses: int) -> str:
     return _(
-        "Percentages are of the %(count)s respondents who gave an answer; the answers "
-        "listed separately are not included."
-    ) % {"count": base}
+        "Not shown yet: with %(n)s responses, the noise that keeps each supplier's answer "
+        "secret would make these figures uncertain by ±%(margin)s points. They are shown once "
+        "there are enough responses for a margin of %(max)s points or less."
+    ) % {"n": responses, "margin": margin, "max": policy.max_margin()}
 
 
-WITHHELD_NOTE = gettext_lazy(
-    "Not shown: the answers are spread over too few suppliers to show any figure "
-    "without risking that one supplier's answer could be worked out."
+NO_BUDGET_NOTE = gettext_lazy(
+    "Not shown: your organisation's privacy budget for this questionnaire this year was used "
+    "by an earlier campaign. Each supplier's answers are protected across all of your "
+    "campaigns, so the same questions cannot be measured again until next year."
 )
-DOMINANT_NOTE = gettext_lazy(
-    "Exact figures are not shown because nearly all respondents gave the same answer: "
-    "they would reveal what each supplier answered."
+MARGIN_NOTE = gettext_lazy(
+    "Estimates: each share is within the margin shown (± points) of the true share 19 times "
+    "out of 20. Noise is added so that no supplier's answer can be worked out."
 )
 
 
-def _hidden_note(rows: list[dict], k: int) -> str:
-    if any(r["status"] == policy.WITHHELD for r in rows):
-        return _(
-            "Some figures are hidden because they concern fewer than %(k)s suppliers, because "
-            "they would allow a hidden figure to be recomputed, or because comparing them with "
-            "an earlier release would reveal what the suppliers who answered since then said."
-        ) % {"k": k}
-    return ""
-
-
-def _present_question(item: dict, question: Question, language: str, k: int) -> dict:
+def _present_question(item: dict, question: Question, language: str, responses: int) -> dict:
     out = {
         "code": question.code,
         "text": question.text.get(language),
         "status": item["status"],
         "multiple": question.is_multiple,
         "rows": [],
-        "special_rows": [],
         "grid": [],
         "chart": None,
         "note": "",
@@ -158,71 +120,57 @@ def _present_question(item: dict, question: Question, language: str, k: int) -> 
             "Free-text answers are never shown in a summary: they can name people and places."
         )
         return out
+    if status == policy.NO_BUDGET:
+        out["note"] = str(NO_BUDGET_NOTE)
+        return out
     if status == policy.UNSUMMARISED:
-        out["note"] = _(
-            "Exact numbers and dates are not shown in a summary: they can identify a supplier."
-        )
+        notes = [
+            _("Exact numbers and dates are not shown in a summary: they can identify a supplier.")
+        ]
         answers = item.get("answers")
         if answers and answers["status"] == policy.SHOWN:
-            # How many gave a value and how many a special answer, figures of all responses.
-            out["special_rows"] = _partition_rows(question, answers, language)
-            out["note"] = " ".join(
-                filter(None, [out["note"], _hidden_note(out["special_rows"], k)])
-            )
+            out["rows"] = _rows(question, answers, language)
+        elif answers:
+            notes.append(_uncertain_note(answers["margin"], responses))
+        out["note"] = " ".join(notes)
         return out
-    if status == policy.WITHHELD:
-        out["note"] = str(WITHHELD_NOTE)
-        return out
-    if status == policy.DOMINANT:
-        out["dominant"] = _label(question, item["dominant"], language)[0]
-        out["note"] = str(DOMINANT_NOTE)
-        return out
-    if status == policy.GRID:
+    if status == policy.GRID or (question.is_grid and status == policy.UNCERTAIN):
         for row in question.rows:
             result = item["rows"][row.code]
-            entry = {"label": row.text.get(language), "status": result["status"], "note": ""}
+            entry = {"label": row.text.get(language), "rows": [], "note": "", "chart": None}
             if result["status"] == policy.SHOWN:
-                codes: list[str] = []
-                entry["rows"] = _partition_rows(question, result, language, codes)
-                entry["note"] = _hidden_note(entry["rows"], k)
-                if "substantive" in result:
-                    entry["rows"], entry["special_rows"] = _split_special(
-                        question, entry["rows"], codes
-                    )
-                    entry["note"] = " ".join(
-                        filter(None, [_base_note(result["substantive"]), entry["note"]])
-                    )
+                entry["rows"] = _rows(question, result, language)
                 entry["chart"] = _chart(entry["label"], entry["rows"])
-            elif result["status"] == policy.DOMINANT:
-                entry["dominant"] = _label(question, result["dominant"], language)[0]
             else:
-                entry["note"] = str(WITHHELD_NOTE)
+                entry["note"] = _uncertain_note(result["margin"], responses)
             out["grid"].append(entry)
         return out
-    codes: list[str] = []
+    if status == policy.UNCERTAIN:
+        out["note"] = _uncertain_note(item["margin"], responses)
+        return out
+    out["rows"] = _rows(question, item, language)
+    notes = []
     if question.is_multiple:
-        for code in question.option_codes:
-            result = item["options"][code]
-            out["rows"].append(_row(question, code, result["cell"], language, result["status"]))
-            codes.append(code)
-        no_answer = item["no_answer"]
-        if no_answer["status"] != policy.SHOWN or no_answer["cell"]["count"]:
-            out["rows"].append(
-                _row(question, policy.NO_ANSWER, no_answer["cell"], language, no_answer["status"])
-            )
-            codes.append(policy.NO_ANSWER)
-    else:
-        out["rows"] = _partition_rows(question, item, language, codes)
-    notes = [_hidden_note(out["rows"], k)]
-    if "substantive" in item:
-        # Released with special answers apart (policy): they get their own rows, and the
-        # chart's percentages are of the substantive answers only.
-        out["rows"], out["special_rows"] = _split_special(question, out["rows"], codes)
-        notes.insert(0, _base_note(item["substantive"]))
-    if question.is_multiple:
-        notes.insert(0, _("Suppliers could choose several answers."))
-    out["note"] = " ".join(filter(None, notes))
+        notes.append(_("Suppliers could choose several answers."))
+    out["note"] = " ".join(notes)
     out["chart"] = _chart(out["text"], out["rows"])
+    return out
+
+
+def present_indicators(*, content: dict, definition, language: str) -> list[dict]:
+    """The per-topic risk indicators: the share of responding suppliers who gave at least
+    one answer signalling a risk on the topic."""
+    out = []
+    for indicator in content.get("indicators") or []:
+        topic = definition.topics.get(indicator["topic"])
+        entry = {
+            "topic": topic.get(language) if topic else indicator["topic"],
+            "status": indicator["status"],
+            "share": indicator["share"],
+            "margin": indicator["margin"],
+            "text": about(indicator["share"], indicator["margin"]),
+        }
+        out.append(entry)
     return out
 
 
@@ -256,53 +204,32 @@ DIMENSION_TITLES = {
 }
 
 
-def _breakdown_row(label, cells, columns, dominant) -> SafeString:
-    """One group's row of a breakdown table, as HTML: built here rather than in the template
-    because a report by country has thousands of cells and the page must stay fast."""
-    head = format_html('<th scope="row">{}</th>', label)
-    if dominant:
-        sentence = format_html(
-            _("Three quarters or more answered: <strong>{answer}</strong>"), answer=dominant
-        )
-        return head + format_html('<td colspan="{}">{}</td>', len(columns), sentence)
-    if cells is None:
-        return head + format_html(
-            '<td colspan="{}"><span class="hidden-figure">{}</span></td>',
-            len(columns),
-            _("not shown"),
-        )
-    hidden = format_html('<td class="num"><span class="hidden-figure">{}</span></td>', _("hidden"))
-    most = format_html('<td class="num">{}</td>', _("three quarters or more"))
-    parts = [head]
-    for column in columns:
-        cell, status = cells.get(column, (None, policy.WITHHELD))
-        if status == policy.DOMINANT:
-            parts.append(most)
-        elif status != policy.SHOWN or not cell or cell.get("count") is None:
-            parts.append(hidden)
-        else:
-            # Two integers: nothing to escape.
-            count, percent = int(cell["count"]), int(cell["percent"])
-            parts.append(f'<td class="num">{count} <span class="muted">({percent}%)</span></td>')
-    return mark_safe("".join(parts))  # noqa: S308 - escaped by format_html, or integers
-
-
-def _breakdown_table(question, caption, columns, groups, labels, language, cells_of) -> dict:
-    """One table of a breakdown: a row per group, a column per answer.
-
-    `cells_of(item)` gives (status, dominant code, {column: (cell, status)}) of one group's
-    item.
-    """
+def _breakdown_table(question, caption, columns, groups, labels, language, result_of) -> dict:
+    """One table of a breakdown: a row per group, a column per answer, each cell "about x %
+    (±m)", or one cell saying the group's figures are still too uncertain. Rows are built
+    here with format_html (a report by country has thousands of cells)."""
+    uncertain = _("too few responses for a precise figure")
     rows = []
-    for code in groups:
-        status, dominant, cells = cells_of(groups[code])
-        if status == policy.DOMINANT and dominant:
-            answer = _label(question, dominant, language)[0]
-            rows.append(_breakdown_row(labels[code], None, columns, answer))
-        elif status == policy.SHOWN:
-            rows.append(_breakdown_row(labels[code], cells, columns, ""))
-        else:
-            rows.append(_breakdown_row(labels[code], None, columns, ""))
+    for code, item in groups.items():
+        result = result_of(item)
+        head = format_html('<th scope="row">{}</th>', labels[code])
+        if not result or result.get("status") != policy.SHOWN:
+            rows.append(
+                head
+                + format_html(
+                    '<td colspan="{}"><span class="muted">{}</span></td>', len(columns), uncertain
+                )
+            )
+            continue
+        margin = result["margin"]
+        rows.append(
+            head
+            + format_html_join(
+                "",
+                '<td class="num">{}</td>',
+                ((about(result["cells"].get(c, 0), margin),) for c in columns),
+            )
+        )
     return {
         "caption": caption,
         "columns": [_label(question, c, language)[0] for c in columns],
@@ -310,72 +237,70 @@ def _breakdown_table(question, caption, columns, groups, labels, language, cells
     }
 
 
+def _columns(question: Question, overall: dict | None, codes) -> list[str]:
+    """The answers a breakdown table shows: those the overall figures show (countries named
+    by enough suppliers, "no answer" where it is not zero)."""
+    if overall and overall.get("status") == policy.SHOWN:
+        margin = overall["margin"]
+        return [
+            c
+            for c in codes
+            if not (
+                (
+                    c == policy.NO_ANSWER
+                    or (question.type == COUNTRY and c not in question.special_codes)
+                )
+                and overall["cells"].get(c, 0) < margin
+            )
+        ]
+    return [c for c in codes if question.type != COUNTRY or c in question.special_codes]
+
+
 def _present_breakdown_question(question, item, overall, labels, language) -> dict:
     out = {"code": question.code, "text": question.text.get(language), "tables": [], "note": ""}
     groups = item.get("groups") or {}
-    if not groups:
+    if item.get("status") == policy.UNCERTAIN or not groups:
         out["note"] = _(
-            "Not shown by group: the figures of some group could not be shown without risking "
-            "that one supplier's answer could be worked out."
+            "Not shown by group yet: with the responses each group has, the figures would be "
+            "too uncertain to be useful."
         )
         return out
-
-    def partition_cells(result):
-        if result["status"] != policy.SHOWN:
-            return result["status"], result.get("dominant"), {}
-        return policy.SHOWN, None, {c: (v, policy.SHOWN) for c, v in result["cells"].items()}
-
-    def visible_columns(result: dict) -> list[str]:
-        return [
-            c
-            for c, cell in (result.get("cells") or {}).items()
-            if not (cell.get("count") == 0 and (c == policy.NO_ANSWER or question.type == COUNTRY))
-        ]
-
+    if item.get("status") == policy.NO_BUDGET or any(
+        g.get("status") == policy.NO_BUDGET for g in groups.values()
+    ):
+        out["note"] = str(NO_BUDGET_NOTE)
+        return out
+    vectors = policy.vectors_of(question)
     if question.is_grid:
         for row in question.rows:
-            own = (overall.get("rows") or {}).get(row.code) or {}
-            table = {g: (groups[g].get("rows") or {}).get(row.code) for g in groups}
-            if own.get("status") != policy.SHOWN or not all(table.values()):
-                continue
+            cells = vectors[f"{question.code}.{row.code}"]
+            own = (overall.get("rows") or {}).get(row.code)
             out["tables"].append(
                 _breakdown_table(
                     question,
                     row.text.get(language),
-                    visible_columns(own),
-                    table,
+                    _columns(question, own, cells),
+                    groups,
                     labels,
                     language,
-                    partition_cells,
+                    lambda g, row=row: (g.get("rows") or {}).get(row.code),
                 )
             )
-    elif question.is_multiple:
-        columns = list(question.option_codes)
-        no_answer = overall.get("no_answer") or {}
-        if no_answer.get("status") != policy.SHOWN or no_answer.get("cell", {}).get("count"):
-            columns.append(policy.NO_ANSWER)
-
-        def option_cells(result):
-            found = {code: (r["cell"], r["status"]) for code, r in result["options"].items()}
-            found[policy.NO_ANSWER] = (result["no_answer"]["cell"], result["no_answer"]["status"])
-            return policy.SHOWN, None, found
-
-        out["tables"].append(
-            _breakdown_table(question, out["text"], columns, groups, labels, language, option_cells)
+        return out
+    (cells,) = vectors.values()
+    out["tables"].append(
+        _breakdown_table(
+            question,
+            out["text"],
+            _columns(question, overall, cells),
+            groups,
+            labels,
+            language,
+            lambda g: g,
         )
+    )
+    if question.is_multiple:
         out["note"] = _("Suppliers could choose several answers.")
-    else:
-        out["tables"].append(
-            _breakdown_table(
-                question,
-                out["text"],
-                visible_columns(overall),
-                groups,
-                labels,
-                language,
-                partition_cells,
-            )
-        )
     return out
 
 
@@ -414,12 +339,12 @@ def present_breakdowns(*, content: dict, definition, language: str) -> list[dict
 def present_summary(*, content: dict, definition) -> dict:
     """Labels, charts, notes and measures for released content, in the active language."""
     language = get_language() or "en"
-    k = content["min_responses"]
+    responses = content.get("response_count") or 0
     by_code = {item["code"]: item for item in content["questions"]}
     sections = []
     for section in definition.sections:
         questions = [
-            _present_question(by_code[q.code], q, language, k)
+            _present_question(by_code[q.code], q, language, responses)
             for q in section.questions
             if q.code in by_code
         ]
@@ -427,8 +352,11 @@ def present_summary(*, content: dict, definition) -> dict:
     return {
         "status": content["status"],
         "response_count": content["response_count"],
-        "min_responses": k,
+        "min_responses": content["min_responses"],
+        "max_margin": policy.max_margin(),
+        "margin_note": str(MARGIN_NOTE),
         "sections": sections,
+        "indicators": present_indicators(content=content, definition=definition, language=language),
         "measures": measures_for_release(content=content, definition=definition, language=language),
         "breakdowns": present_breakdowns(content=content, definition=definition, language=language),
     }

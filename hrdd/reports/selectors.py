@@ -7,6 +7,7 @@ bench/report.py compare the tally with.
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
@@ -163,3 +164,8 @@ def submitted_count(*, campaign: Campaign) -> int:
 
 def latest_release(*, campaign: Campaign) -> ReportRelease | None:
     return ReportRelease.objects.filter(campaign=campaign).order_by("-number").first()
+
+
+def first_release_size(*, campaign: Campaign) -> int:
+    """How many responses a campaign's first release waits for before close."""
+    return max(campaign.min_responses, settings.PRIVACY_FIRST_RELEASE)

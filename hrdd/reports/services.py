@@ -1,35 +1,46 @@
-import math
-
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hrdd.campaigns.models import Campaign
+from hrdd.organisations.models import Organisation
 from hrdd.reports import policy
-from hrdd.reports.models import ReportRelease
+from hrdd.reports.models import PrivacyReservation, ReportRelease
 from hrdd.reports.selectors import declared_dimensions
-from hrdd.reports.tally import snapshot_isolation, tally_counts, tally_total, tally_update
-
-# A new release needs at least k new responses, and at least this share of those already
-# released: releases stay few (about 200 from 5 to 100,000 responses instead of 20,000),
-# each is a larger group of newcomers, and building one stays cheap (bench/report.py).
-RELEASE_GROWTH = 0.05
+from hrdd.reports.tally import (
+    snapshot_isolation,
+    tally_batch,
+    tally_lock,
+    tally_mark_released,
+    tally_released_total,
+    tally_total,
+    tally_update,
+)
 
 
 def batch_size(k: int, already: int) -> int:
-    return max(k, math.ceil(already * RELEASE_GROWTH))
+    """How many new responses the next release waits for before close (docs/privacy.md,
+    "Release schedule"): the first release waits for PRIVACY_FIRST_RELEASE responses, each
+    later one until the responses have doubled. Every batch is measured once and its noise
+    stays in every later figure, so a few large batches keep the reports precise: a campaign
+    of 100,000 responses has about 10 releases."""
+    if already == 0:
+        return max(k, settings.PRIVACY_FIRST_RELEASE)
+    return max(k, already)
 
 
 def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
-    """Make a new Summary Report release when the batch rule allows it; else do nothing.
+    """Make a new Summary Report release when the schedule allows it; else do nothing.
 
-    Due when at least `min_responses` responses (and 5 % of those already released) were
-    submitted since the previous release (for the first release, `min_responses` in all),
-    so that two releases never differ by fewer than that many suppliers. At close the same
-    rule applies with k alone: up to k - 1 late responses may stay out of the final release,
-    because showing them would isolate them.
-    With breakdowns declared, the same release holds the protected tables by group.
+    Due when the responses counted since the previous release reach batch_size (the first
+    release: PRIVACY_FIRST_RELEASE; then doubling); at close, when k or more are new (up to
+    k - 1 late responses stay out of the final release: a report of fewer than k responses is
+    never made, and adding them would add noise to every figure for almost nothing).
+    The release measures only those new responses, with noise (policy.measure_batch), and
+    adds them to the previous release's noisy counts: each response is measured once.
+    With breakdowns declared, the same release holds the tables by group.
     Safe to run twice or concurrently: release numbers are unique per campaign, so of two
     workers racing for the same release one makes it and the other does nothing.
     """
@@ -98,58 +109,115 @@ def report_release_overdue(*, now=None) -> list[ReportRelease]:
     return made
 
 
+def privacy_reserve(*, campaign: Campaign) -> float:
+    """The campaign's privacy budget (epsilon), reserved from its buyer's budget for the
+    questionnaire and the year the campaign opened, on its first release; later releases
+    read the same reservation. A buyer's campaigns on one questionnaire in one year share
+    PRIVACY_EPSILON: a second campaign gets what the first left (nothing, by default), and
+    its report says so instead of showing figures. Call inside the release's transaction."""
+    found = PrivacyReservation.objects.filter(campaign=campaign).first()
+    if found is not None:
+        return found.epsilon
+    # The buyer's reservations are made one at a time (on PostgreSQL a concurrent one makes
+    # this transaction fail and the release is tried again on the next run).
+    Organisation.objects.select_for_update().filter(pk=campaign.organisation_id).first()
+    code = campaign.questionnaire_version.questionnaire.code
+    year = campaign.opens_at.year
+    used = sum(
+        PrivacyReservation.objects.filter(
+            organisation_id=campaign.organisation_id, questionnaire_code=code, year=year
+        ).values_list("epsilon", flat=True)
+    )
+    left = settings.PRIVACY_EPSILON - used
+    epsilon = left if left >= 0.01 else 0.0
+    PrivacyReservation.objects.create(
+        campaign=campaign,
+        organisation_id=campaign.organisation_id,
+        questionnaire_code=code,
+        year=year,
+        epsilon=epsilon,
+    )
+    return epsilon
+
+
+def privacy_budget_left(*, campaign: Campaign) -> float:
+    """What a new campaign like this one would get from its buyer's budget now."""
+    code = campaign.questionnaire_version.questionnaire.code
+    used = sum(
+        PrivacyReservation.objects.filter(
+            organisation_id=campaign.organisation_id,
+            questionnaire_code=code,
+            year=campaign.opens_at.year,
+        )
+        .exclude(campaign=campaign)
+        .values_list("epsilon", flat=True)
+    )
+    return max(0.0, settings.PRIVACY_EPSILON - used)
+
+
 def _release_if_due(campaign_id: int) -> ReportRelease | None:
     # First the responses submitted since the last run are added to the counts (in their
-    # own transaction), then the release reads the counts, not the answers.
+    # own transaction), then the release reads the counts, not the answers, holding the
+    # tally's lock so that no run counts between the release's read and its mark.
     tally_update(campaign_id=campaign_id)
     outer = connection.in_atomic_block
-    with transaction.atomic():
+    with tally_lock(campaign_id), transaction.atomic():
         if not outer:
             snapshot_isolation()
         campaign = (
-            Campaign.objects.select_related("questionnaire_version")
+            Campaign.objects.select_related(
+                "questionnaire_version", "questionnaire_version__questionnaire"
+            )
             .defer("questionnaire_version__definition")  # parsed once per process
             .get(pk=campaign_id)
         )
         previous = ReportRelease.objects.filter(campaign=campaign).order_by("-number").first()
         total = tally_total(campaign_id=campaign_id)
-        already = previous.response_count if previous else 0
+        already = tally_released_total(campaign_id=campaign_id)
         closed = campaign.state() == Campaign.State.CLOSED
-        # At close no more responses can come, so the final release needs only k new ones.
-        needed = campaign.min_responses if closed else batch_size(campaign.min_responses, already)
-        if total - already < needed:
+        k = campaign.min_responses
+        needed = k if closed else batch_size(k, already)
+        if total < k or total - already < needed:
             return None
         dimensions = declared_dimensions(campaign=campaign)
-        counts, answered, groups = tally_counts(campaign_id=campaign_id, dimensions=dimensions)
-        earlier = list(
-            ReportRelease.objects.filter(campaign=campaign)
-            .order_by("number")
-            .values_list("content", flat=True)
-        )
+        batch, groups, sizes = tally_batch(campaign_id=campaign_id, dimensions=dimensions)
         definition = campaign.questionnaire_version.parsed
-        rules = policy.Rules(min_responses=campaign.min_responses)
+        design = policy.design_of(definition)
+        epsilon = privacy_reserve(campaign=campaign)
+        previous_noisy = (previous.content.get("noisy") if previous else None) or None
+        if epsilon > 0:
+            plan = policy.plan_batch(
+                epsilon=epsilon, batch=batch[0], dimensions=len(dimensions), design=design
+            )
+            measured = policy.measure_batch(design=design, plan=plan, batch=batch, groups=groups)
+            cumulative = policy.accumulate(previous_noisy, measured)
+            spent = policy.loss_per_answer(design, plan, len(dimensions))
+            if spent > epsilon + 1e-9:  # the accounting is the guarantee: never release past it
+                raise RuntimeError(f"Release would spend {spent} of {epsilon}")
+        else:
+            cumulative = previous_noisy or policy.NOTHING_MEASURED
+            spent = 0.0
         content = policy.summarise(
-            definition=definition,
-            total=total,
-            counts=counts,
-            answered=answered,
-            rules=rules,
-            earlier=earlier,
+            design=design, total=total, k=k, cumulative=cumulative, epsilon=epsilon
         )
+        content["privacy"] = {
+            "epsilon": epsilon,
+            "spent_per_batch": spent,
+            "batches": (previous.content.get("privacy", {}).get("batches", 0) if previous else 0)
+            + 1,
+        }
         if dimensions:
-            # Only the dimensions declared before anyone answered (rule 9), each protected
-            # against the overall figures and every earlier release (rules 10-12).
             content["breakdowns"] = [
                 policy.summarise_breakdown(
-                    definition=definition,
-                    overall=content,
+                    design=design,
                     dimension=dimension,
-                    groups=groups[dimension],
-                    rules=rules,
-                    earlier=earlier,
+                    sizes=sizes[dimension],
+                    k=k,
+                    cumulative=cumulative,
                 )
                 for dimension in dimensions
             ]
+        tally_mark_released(campaign_id=campaign_id)
         return ReportRelease.objects.create(
             campaign=campaign,
             number=(previous.number + 1) if previous else 1,

@@ -27,7 +27,7 @@ import zlib
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from hrdd.reports.models import Tally, TallyCell, TallyGroup
 from hrdd.reports.policy import group_code
@@ -47,7 +47,7 @@ def tally_update(*, campaign_id: int) -> int:
     the runs of one campaign take turns.
     """
     outer = connection.in_atomic_block
-    with _tally_lock(campaign_id), transaction.atomic():
+    with tally_lock(campaign_id), transaction.atomic():
         if not outer:
             snapshot_isolation()
         tally, _created = Tally.objects.get_or_create(campaign_id=campaign_id)
@@ -104,11 +104,14 @@ def mark_statement() -> str:
 
 
 def tally_rebuild(*, campaign_id: int) -> int:
-    """Count the campaign again from its answers (after a repair by hand, for example)."""
-    with _tally_lock(campaign_id):
+    """Count the campaign again from its answers (after a repair by hand, for example).
+
+    The counts start again from zero but each cell keeps what was already released
+    (`released_n`): a rebuild never makes a release measure the same responses twice."""
+    with tally_lock(campaign_id):
         with transaction.atomic():
-            TallyCell.objects.filter(campaign_id=campaign_id).delete()
-            TallyGroup.objects.filter(campaign_id=campaign_id).delete()
+            TallyCell.objects.filter(campaign_id=campaign_id).update(n=0)
+            TallyGroup.objects.filter(campaign_id=campaign_id).update(n=0)
             Tally.objects.filter(campaign_id=campaign_id).update(responses=0)
             Response.objects.filter(campaign_id=campaign_id).exclude(tally_run=None).update(
                 tally_run=None
@@ -150,6 +153,54 @@ def tally_counts(
             for code in [*sizes, *(code for code in rows if code not in sizes)]
         }
     return counts, answered, out
+
+
+def tally_released_total(*, campaign_id: int) -> int:
+    """The number of responses measured by the campaign's releases so far."""
+    found = TallyGroup.objects.filter(campaign_id=campaign_id).aggregate(n=Sum("released_n"))
+    return found["n"] or 0
+
+
+def tally_batch(
+    *, campaign_id: int, dimensions: list[str]
+) -> tuple[tuple[int, dict, dict], dict[str, dict[str, tuple[int, dict, dict]]], dict]:
+    """What the next release measures: the counts of the responses counted since the
+    latest release (n - released_n), as ((responses, counts, answered), groups, sizes):
+    groups[dimension][group code] = (responses, counts, answered) of the batch for every
+    group the campaign has ever had (a group without newcomers is measured too: which groups
+    got newcomers must not show), and sizes[dimension][group code] its responses in all.
+    Read inside the release's transaction, holding tally_lock."""
+    cells = TallyCell.objects.filter(campaign_id=campaign_id)
+    groups = TallyGroup.objects.filter(campaign_id=campaign_id)
+    new = Sum(F("n") - F("released_n"))
+    counts, answered = split_answered(_grouped(cells, ["question_code", "option_code"], new))
+    responses = groups.aggregate(n=new)["n"] or 0
+    by_dimension, sizes = {}, {}
+    for dimension in dimensions:
+        field = DIMENSION_FIELDS[dimension]
+        size: dict[str, int] = defaultdict(int)
+        for value, n in _sums(groups, [field]):
+            size[group_code(value)] += n
+        batch_sizes: dict[str, int] = defaultdict(int)
+        for value, n in _grouped(groups, [field], new):
+            batch_sizes[group_code(value)] += n
+        rows: dict[str, list] = defaultdict(list)
+        for value, question, option, n in _grouped(
+            cells, [field, "question_code", "option_code"], new
+        ):
+            rows[group_code(value)].append((question, option, n))
+        by_dimension[dimension] = {
+            code: (batch_sizes.get(code, 0), *split_answered(rows.get(code, ()))) for code in size
+        }
+        sizes[dimension] = dict(size)
+    return (responses, counts, answered), by_dimension, sizes
+
+
+def tally_mark_released(*, campaign_id: int) -> None:
+    """Record that everything counted so far is in a release (inside the release's
+    transaction, holding tally_lock)."""
+    TallyCell.objects.filter(campaign_id=campaign_id).update(released_n=F("n"))
+    TallyGroup.objects.filter(campaign_id=campaign_id).update(released_n=F("n"))
 
 
 def tally_counts_agree(*, campaign_id: int) -> bool:
@@ -239,7 +290,7 @@ def snapshot_isolation() -> None:
 
 
 @contextlib.contextmanager
-def _tally_lock(campaign_id: int):
+def tally_lock(campaign_id: int):
     """The campaign's runs take turns. PostgreSQL: a session advisory lock, taken before
     the run's transaction begins, so that its snapshot sees the previous run's commit.
     SQLite: transactions that write begin IMMEDIATE (config/settings.py), one at a time."""

@@ -8,7 +8,7 @@ from hrdd.core.access import get_campaign_for_member
 from hrdd.reports import exports
 from hrdd.reports.pdf import pdf_filename, render_summary_pdf
 from hrdd.reports.presenters import present_release
-from hrdd.reports.selectors import latest_release
+from hrdd.reports.selectors import first_release_size, latest_release
 
 
 @login_required
@@ -20,7 +20,12 @@ def summary(request, campaign_id):
     return render(
         request,
         "reports/summary.html",
-        {"campaign": campaign, "release": release, "report": report},
+        {
+            "campaign": campaign,
+            "release": release,
+            "report": report,
+            "first_release": first_release_size(campaign=campaign),
+        },
     )
 
 

@@ -1,6 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A submitted response gets one Answer row per topic on which its answers signal a risk
+# (question code "_risk.<topic>", option "any"): reports count the respondents with any risk
+# signal on a topic with the same GROUP BY as options (docs/privacy.md, topic indicators).
+# No question code starts with "_", so no question ever reads these rows.
+RISK_SIGNAL_PREFIX = "_risk."
+RISK_SIGNAL_OPTION = "any"
+
 
 class Response(models.Model):
     """One supplier's answers to one campaign, from first save to submission.

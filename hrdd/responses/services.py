@@ -17,7 +17,7 @@ from hrdd.core.tokens import hash_code, new_code
 from hrdd.notifications.services import email_queue
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.definition import COUNTRY, DATE, Definition, Question
-from hrdd.responses.models import Answer, Response
+from hrdd.responses.models import RISK_SIGNAL_OPTION, RISK_SIGNAL_PREFIX, Answer, Response
 
 AnswerValue = str | list[str]
 
@@ -305,12 +305,7 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
 def _write_answers(response: Response, definition: Definition, answers: dict) -> None:
     """The Answer rows of a response just claimed as submitted, and the report refresh."""
     campaign_id = response.campaign_id
-    rows = []
-    for question in definition.questions:
-        value = answers.get(question.code)
-        if not value:
-            continue
-        rows += _answer_rows(question, value)
+    rows = answer_rows(definition=definition, answers=answers)
     for row in rows:
         row.response_id = response.pk
         row.campaign_id = campaign_id
@@ -379,6 +374,22 @@ def _refresh_waiting(backend_alias: str, task_path: str, campaign_id: int) -> bo
 
 
 _TASK_COLUMNS = ["status", "task_path", "backend_name", "run_after", "args_kwargs"]
+
+
+def answer_rows(*, definition: Definition, answers: dict) -> list[Answer]:
+    """The Answer rows a submission stores (without response and campaign): one per chosen
+    option or given value, and one per topic on which the answers signal a risk."""
+    rows = []
+    for question in definition.questions:
+        value = answers.get(question.code)
+        if value:
+            rows += _answer_rows(question, value)
+    topics = definition.signalled_topics((row.question_code, row.option_code) for row in rows)
+    rows += [
+        Answer(question_code=RISK_SIGNAL_PREFIX + topic, option_code=RISK_SIGNAL_OPTION)
+        for topic in sorted(topics)
+    ]
+    return rows
 
 
 def _answer_rows(question: Question, value) -> list[Answer]:

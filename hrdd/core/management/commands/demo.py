@@ -167,31 +167,57 @@ class Command(BaseCommand):
         now = timezone.now()
         confidential, disclosed = Campaign.Mode.CONFIDENTIAL, Campaign.Mode.DISCLOSED
         en_ja = ["en", "ja"]
+        # Reports are measured with noise (docs/privacy.md): a campaign's first release comes
+        # at close, or once it has PRIVACY_FIRST_RELEASE responses. The first three campaigns
+        # closed a few days ago, so their Summary Reports are there to read.
         plans = [
-            # (organisation, name, owner, responses, days open, version, languages, mode)
+            # (organisation, name, owner, responses, days open, days left, version, languages,
+            #  mode)
             (
                 northwind,
                 "Crisis impact assessment 2026",
                 alice,
-                42,
-                20,
+                120,
+                40,
+                -3,
                 version,
                 en_ja,
                 confidential,
             ),
-            (northwind, "Crisis impact: new suppliers", alice, 3, 5, version, en_ja, confidential),
+            (
+                kansai,
+                "サプライヤー危機影響調査 2026",
+                carol,
+                30,
+                35,
+                -2,
+                version,
+                en_ja,
+                confidential,
+            ),
+            (hokuriku, "Crisis impact 2026", dave, 60, 30, -1, version, en_ja, confidential),
+            (
+                northwind,
+                "Crisis impact: new suppliers",
+                alice,
+                3,
+                5,
+                25,
+                version,
+                en_ja,
+                confidential,
+            ),
             (
                 northwind,
                 "Strategic suppliers: crisis check",
                 alice,
                 9,
                 8,
+                22,
                 version,
                 en_ja,
                 disclosed,
             ),
-            (kansai, "サプライヤー危機影響調査 2026", carol, 8, 10, version, en_ja, confidential),
-            (hokuriku, "Crisis impact 2026", dave, 15, 15, version, en_ja, confidential),
         ]
         if migrants:
             plans.append(
@@ -201,12 +227,13 @@ class Command(BaseCommand):
                     carol,
                     24,
                     12,
+                    18,
                     migrants.latest_version(),
                     ["ja", "en", "vi", "id", "my", "ne"],
                     confidential,
                 )
             )
-        for organisation, name, owner, count, days, pinned, languages, mode in plans:
+        for organisation, name, owner, count, days, left, pinned, languages, mode in plans:
             campaign = campaign_create(
                 organisation=organisation,
                 questionnaire_version=pinned,
@@ -214,10 +241,12 @@ class Command(BaseCommand):
                 languages=languages,
                 by=owner,
                 opens_at=now - timedelta(days=days),
-                closes_at=now + timedelta(days=30 - days),
+                closes_at=now + timedelta(days=max(left, 1)),
                 mode=mode,
             )
             self._respond(campaign, count, rng)
+            if left < 0:
+                Campaign.objects.filter(pk=campaign.pk).update(closes_at=now + timedelta(days=left))
             report_release_if_due(campaign_id=campaign.pk)
 
         self._personal_links(northwind, alice, version, now, rng)

@@ -6,7 +6,7 @@
 
 The answers come from the demo generator (hrdd.core.management.commands.demo.demo_answers),
 go through the visibility rule of a submission (conditions.keep_visible) and become Answer
-rows through hrdd.responses.services._answer_rows, so the data has exactly the shape the
+rows through hrdd.responses.services.answer_rows, so the data has exactly the shape the
 reports read. Responses are submitted, with unique random code hashes, submitted over the
 last 30 days.
 
@@ -45,8 +45,8 @@ from hrdd.core.management.commands.demo import demo_answers
 from hrdd.organisations.models import Organisation
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.models import Questionnaire
-from hrdd.responses.models import Answer, Response
-from hrdd.responses.services import _answer_rows
+from hrdd.responses.models import RISK_SIGNAL_OPTION, RISK_SIGNAL_PREFIX, Answer, Response
+from hrdd.responses.services import answer_rows
 
 SPREAD = timedelta(days=30)  # submitted_at is spread over the last 30 days
 STARTED_BEFORE = timedelta(minutes=12)  # created_at: when the supplier opened the form
@@ -147,13 +147,15 @@ class _Writer:
 class _AnswerRows:
     """Answer rows of one response's answers, exactly as response_submit stores them.
 
-    _answer_rows is called once per distinct (question, value) and its rows are kept as
+    answer_rows is called once per distinct (question, value) and its rows are kept as
     tuples of database values: answers repeat a lot, and building a model instance for
-    each of 10^6 rows would take longer than writing them.
+    each of 10^6 rows would take longer than writing them. A single answer signals no risk
+    on its own rows' behalf (answer_rows adds those per response), so they are added here
+    for the whole response.
     """
 
     def __init__(self, definition, db):
-        self.questions = definition.questions
+        self.definition = definition
         self.db = db
         self.cache: dict = {}
         self.fields = ANSWER_FIELDS[2:]  # question_code, option_code, number, text
@@ -168,22 +170,36 @@ class _AnswerRows:
 
     def __call__(self, answers: dict) -> list[tuple]:
         rows = []
-        for question in self.questions:
-            value = answers.get(question.code)
+        for code, value in answers.items():
             if not value:
                 continue
-            key = (question.code, self._key(value))
+            key = (code, self._key(value))
             cached = self.cache.get(key)
             if cached is None:
-                cached = self.cache[key] = [
-                    tuple(
-                        field.get_db_prep_save(getattr(row, field.attname), self.db)
-                        for field in self.fields
-                    )
-                    for row in _answer_rows(question, value)
-                ]
+                cached = self.cache[key] = self._prepare(
+                    row
+                    for row in answer_rows(definition=self.definition, answers={code: value})
+                    if not row.question_code.startswith(RISK_SIGNAL_PREFIX)
+                )
             rows += cached
-        return rows
+        # The risk-signal rows of the whole response (one per topic), as a submission adds.
+        signalled = frozenset(self.definition.signalled_topics((r[0], r[1]) for r in rows))
+        extra = self.cache.get(signalled)
+        if extra is None:
+            extra = self.cache[signalled] = self._prepare(
+                Answer(question_code=RISK_SIGNAL_PREFIX + t, option_code=RISK_SIGNAL_OPTION)
+                for t in sorted(signalled)
+            )
+        return rows + extra
+
+    def _prepare(self, rows) -> list[tuple]:
+        return [
+            tuple(
+                field.get_db_prep_save(getattr(row, field.attname), self.db)
+                for field in self.fields
+            )
+            for row in rows
+        ]
 
 
 class _Generator:
