@@ -4,17 +4,54 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.core.access import operator_required
 from hrdd.organisations.models import Industry
 from hrdd.questionnaires.models import Questionnaire
-from hrdd.reports.insights import INSIGHT_BREAKDOWNS, insights
+from hrdd.reports.insights import INSIGHT_BREAKDOWNS, TOO_FEW_BUYERS, insights
 from hrdd.reports.models import InsightPublication
 from hrdd.reports.presenters import DIMENSION_TITLES, present_summary
+
+
+def present_insight(*, content: dict, definition) -> dict | None:
+    """What an insight page shows: the Summary Report presentation (shares with margins,
+    topic indicators, breakdown tables), with a note in place of each question whose figures
+    come from too few buyers. None for a snapshot published before insights were sums of
+    noisy releases (its content has no "epsilon"): it is not shown any more."""
+    if "epsilon" not in content:
+        return None
+    withheld = {q["code"] for q in content["questions"] if q["status"] == TOO_FEW_BUYERS}
+    shown = {**content, "questions": [q for q in content["questions"] if q["code"] not in withheld]}
+    report = present_summary(content=shown, definition=definition)
+    if not withheld:
+        return report
+    language = get_language() or "en"
+    note = _(
+        "Not shown: the figures of this question would come from the suppliers of fewer than "
+        "%(b)s buyers (or fewer than %(k)s responses)."
+    ) % {"b": content["min_buyers"], "k": content["min_responses"]}
+    for section, presented in zip(definition.sections, report["sections"], strict=True):
+        by_code = {q["code"]: q for q in presented["questions"]}
+        for question in section.questions:
+            if question.code in withheld:
+                by_code[question.code] = {
+                    "code": question.code,
+                    "text": question.text.get(language),
+                    "status": TOO_FEW_BUYERS,
+                    "multiple": question.is_multiple,
+                    "rows": [],
+                    "grid": [],
+                    "chart": None,
+                    "note": note,
+                }
+        presented["questions"] = [by_code[q.code] for q in section.questions if q.code in by_code]
+    return report
 
 
 def _industry(request) -> str:
@@ -50,7 +87,7 @@ def insight_detail(request, code):
     content = insights(
         questionnaire=questionnaire, industry=industry or None, breakdown=breakdown or None
     )
-    report = present_summary(content=content, definition=questionnaire.latest_version().parsed)
+    report = present_insight(content=content, definition=questionnaire.latest_version().parsed)
     return render(
         request,
         "reports/insights.html",
@@ -96,8 +133,6 @@ def insight_publish(request, code):
 @operator_required
 @require_POST
 def insight_withdraw(request, slug):
-    from django.utils import timezone
-
     InsightPublication.objects.filter(slug=slug, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
@@ -119,6 +154,6 @@ def insight_public(request, slug):
         {
             "publication": publication,
             "content": publication.content,
-            "report": present_summary(content=publication.content, definition=definition),
+            "report": present_insight(content=publication.content, definition=definition),
         },
     )

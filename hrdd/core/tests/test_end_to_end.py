@@ -211,20 +211,14 @@ def test_from_application_to_summary_report(olivia, carol):
     report_path = re.search(r'href="(/reports/campaigns/\d+/summary/)"', detail).group(1)
     report = buyer.get(report_path).content.decode()
     # Released when the worker ran for the resume e-mail, after the first 20: the 21st
-    # waits for a batch of at least 5 more (a release never shows one more supplier).
+    # waits until the responses have doubled (each batch is measured once, with noise).
     assert "Based on <strong>20</strong> responses (release 1, produced on" in report
-    # Answers from both languages are counted together, by code.
+    # At 20 responses the noise that protects each answer is too wide for figures: the page
+    # says so, and shows no count (7 said "down 10-29 %", 2 "up": neither number appears).
     q01 = report[report.index('id="q-q01_business_impact"') : report.index('id="q-q02')]
-    assert re.search(r"Down by 10-29%.*?<td class=\"num\">7</td>", q01, re.S)
-    assert re.search(r"About the same.*?<td class=\"num\">6</td>", q01, re.S)
-    # The 2 "up" answers are hidden, and so are the 5 that would let them be recomputed.
-    assert re.search(r"Up by 10% or more.*?hidden", q01, re.S)
-    assert re.search(r"Down by 30% or more.*?hidden", q01, re.S)
-    # Everyone reduced operations: the report must not state that of each supplier.
-    assert (
-        "Three quarters or more of the respondents answered: "
-        "<strong>Operating with reduced hours or capacity" in report
-    )
+    assert "Not shown yet: with 20 responses" in q01
+    assert '<td class="num">7</td>' not in q01 and '<td class="num">2</td>' not in q01
+    assert "Risk signals by topic" in report
     assert "Mr Sato" not in report  # free text never appears
     assert "Free-text answers are never shown" in report
 

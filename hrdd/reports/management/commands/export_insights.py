@@ -1,18 +1,20 @@
 import csv
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from hrdd.organisations.models import Industry
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports import policy
-from hrdd.reports.exports import cells
+from hrdd.reports.exports import summary_rows
 from hrdd.reports.insights import INSIGHT_BREAKDOWNS, insights
 
 
 class Command(BaseCommand):
     help = (
-        "Export operator insights for one questionnaire as CSV (question, answer, count, "
-        "percent, status), with the same confidentiality rules as the insights page."
+        "Export operator insights for one questionnaire as CSV, in the columns of a Summary "
+        "Report export (question, question_text, answer, answer_text, percent, margin, "
+        "status): sums of the buyers' released figures, shares with their 95 % margins."
     )
 
     def add_arguments(self, parser):
@@ -21,10 +23,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--by",
             choices=INSIGHT_BREAKDOWNS,
-            help="Also by supplier country or industry (columns breakdown and group).",
+            help="Also by supplier country or industry (columns breakdown, group, group_text).",
         )
+        parser.add_argument("--language", default="en", help="Language of the texts (default en).")
 
-    def handle(self, *args, code, industry, by, **options):
+    def handle(self, *args, code, industry, by, language, **options):
         questionnaire = Questionnaire.objects.filter(code=code).first()
         if questionnaire is None:
             raise CommandError(f"No questionnaire {code!r}.")
@@ -34,32 +37,11 @@ class Command(BaseCommand):
                 f"Not enough data: at least {content['min_responses']} responses from "
                 f"{content['min_buyers']} buyers are needed."
             )
+        definition = questionnaire.latest_version().parsed
         writer = csv.writer(self.stdout, lineterminator="\n")
-        header = ["question", "answer", "count", "percent", "status"]
-        writer.writerow(header + (["breakdown", "group"] if by else []))
-        extra = ["", ""] if by else []
-        for item in content["questions"]:
-            for question, answer, cell, status in cells(item):
-                writer.writerow(
-                    [question, answer, cell.get("count"), cell.get("percent"), status, *extra]
-                )
-        for breakdown in content.get("breakdowns", []):
-            dimension = breakdown["dimension"]
-            if breakdown["status"] != policy.OK:
-                writer.writerow(["", "", "", "", breakdown["status"], dimension, ""])
-                continue
-            for group in breakdown["groups"]:
-                where = [dimension, group["code"]]
-                writer.writerow(["_responses", "", group["response_count"], "", "shown", *where])
-                for item in breakdown["questions"]:
-                    own = (item.get("groups") or {}).get(group["code"]) or {
-                        "status": item["status"]
-                    }
-                    for question, answer, cell, status in cells({**own, "code": item["code"]}):
-                        writer.writerow(
-                            [question, answer, cell.get("count"), cell.get("percent"), status]
-                            + where
-                        )
+        with translation.override(language):
+            for row in summary_rows(content=content, definition=definition, language=language):
+                writer.writerow(["" if value is None else value for value in row])
         self.stderr.write(
             f"{content['response_count']} responses from {content['buyer_count']} buyers"
         )
