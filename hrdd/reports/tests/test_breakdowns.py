@@ -94,7 +94,7 @@ def test_the_page_shows_the_declared_breakdown_from_the_release_only(client, ali
         assert Country(code).name not in section
     q01 = section[section.index(f'id="breakdown-country-{BUSINESS}"') :]
     q01 = q01[: q01.index("</article>")]
-    # Groups of 12-24 at a quarter of the budget: each group's row says it is too uncertain
-    # or shows "about x % (±m)", never a count.
-    assert "too few responses for a precise figure" in q01 or "about " in q01
+    # Groups of 15-24 on half of the budget: too uncertain to show, and the page says so
+    # rather than showing a count.
+    assert "Not shown by group yet" in q01 and "<td class=\"num\">1" not in q01
     assert "Mr Sato" not in text
