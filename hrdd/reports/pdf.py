@@ -22,12 +22,12 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
-
-from hrdd.reports.selectors import first_release_size
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
+
+from hrdd.reports.selectors import first_release_size
 
 if TYPE_CHECKING:
     from hrdd.campaigns.models import Campaign

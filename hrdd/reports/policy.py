@@ -135,9 +135,10 @@ def sensitivity(question: Question) -> int:
 class Design:
     """What a questionnaire's release measures and how loud each measurement must be.
 
-    `weight[x]` is the L1 sensitivity a question's noise is calibrated to: the largest total
-    sensitivity of a family it belongs to (an answer and the follow-ups whose presence it
-    decides), so that one answer's whole family spends at most the budget share.
+    `weight[x]` is the L1 sensitivity a question's noise is calibrated to: its own
+    sensitivity times the number of measured questions in the largest family it belongs to
+    (an answer and the follow-ups whose presence it decides), so that each member spends an
+    equal part and one answer's whole family at most the budget share.
     `indicator_sensitivity` is how many topics' risk indicators one family can move.
     """
 
@@ -179,12 +180,18 @@ def _dependants(definition: Definition) -> dict[str, set[str]]:
 def design_of(definition: Definition) -> Design:
     by_code = {q.code: q for q in definition.questions}
     dependants = _dependants(definition)
-    families = {code: {code, *dependants[code]} for code in by_code}
+    # The measured members of each family: an answer and the follow-ups it decides.
+    families = {
+        code: {m for m in (code, *dependants[code]) if not by_code[m].is_text} for code in by_code
+    }
     weight = {}
     indicator = 0
-    for code, _question in by_code.items():
-        holding = [f for f in families.values() if code in f]
-        weight[code] = max(sum(sensitivity(by_code[m]) for m in family) for family in holding)
+    for code, question in by_code.items():
+        # Every measured member of a family gets an equal share of the budget (whatever its
+        # own sensitivity): a yes/no question that opens a grid keeps half, not a quarter.
+        # A question in several families takes the smallest share any of them allows.
+        largest = max((len(f) for f in families.values() if code in f), default=1)
+        weight[code] = sensitivity(question) * largest
     for family in families.values():
         # A question's risky answers move its own topic's indicator (signalled_topics).
         touched = {by_code[m].topic for m in family if by_code[m].risk_signals}
@@ -425,7 +432,8 @@ def margin_points(variance: float, base: int) -> int | None:
         return None
     scale = math.sqrt(variance / 2)
     count = max(scale * math.log(1 / (1 - CONFIDENCE)), 2 * math.sqrt(variance))
-    return max(1, math.ceil(100 * count / base))
+    # The tolerance keeps a margin computed to be exactly the limit from rounding up past it.
+    return max(1, math.ceil(100 * count / base - 1e-9))
 
 
 def _project(values: list[float], total: int) -> list[float]:

@@ -13,7 +13,6 @@ from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
 from conftest import VALID_ANSWERS
-from hrdd.reports.insights import _GroupCounts
 from hrdd.reports.policy import group_code
 from hrdd.reports.selectors import (
     DIMENSION_FIELDS,
@@ -87,33 +86,6 @@ def test_breakdown_counts_equal_those_of_answers_joined_to_responses(generated, 
         assert groups[dimension] == expected
         # The generated mix has many groups, suppliers of unknown country, industry and size.
         assert len(expected) >= 5 and group_code("") in expected
-
-
-def test_insight_groups_equal_those_of_answers_joined_to_responses(generated, org_b, make_campaign):
-    other = make_campaign(org_b, name="Other buyer")
-    call_command(
-        "generate_responses",
-        campaign=other.pk,
-        count=120,
-        seed=5,
-        supplier_fields=True,
-        stdout=io.StringIO(),
-    )
-    owner = {generated.pk: generated.organisation_id, other.pk: org_b.pk}
-    for dimension in ("country", "industry"):
-        found = _GroupCounts(owner, dimension).groups()
-        expected: dict = {}
-        for campaign in (generated, other):
-            for code, (n, counts, answered) in joined_groups(campaign, dimension).items():
-                size, all_counts, all_answered = expected.setdefault(code, (0, {}, {}))
-                for question, options in counts.items():
-                    for option, count in options.items():
-                        cell = all_counts.setdefault(question, {})
-                        cell[option] = cell.get(option, 0) + count
-                for question, count in answered.items():
-                    all_answered[question] = all_answered.get(question, 0) + count
-                expected[code] = (size + n, all_counts, all_answered)
-        assert found == expected
 
 
 @pytest.mark.parametrize("dimensions", SUBSETS, ids="+".join)

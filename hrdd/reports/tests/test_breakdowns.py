@@ -96,5 +96,5 @@ def test_the_page_shows_the_declared_breakdown_from_the_release_only(client, ali
     q01 = q01[: q01.index("</article>")]
     # Groups of 15-24 on half of the budget: too uncertain to show, and the page says so
     # rather than showing a count.
-    assert "Not shown by group yet" in q01 and "<td class=\"num\">1" not in q01
+    assert "Not shown by group yet" in q01 and '<td class="num">1' not in q01
     assert "Mr Sato" not in text

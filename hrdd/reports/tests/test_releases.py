@@ -197,9 +197,7 @@ def test_measures_follow_the_released_figures_only(client, alice, campaign_a):
     submit_many(
         campaign_a,
         80,
-        lambda i: dict(
-            VALID_ANSWERS, q04_wages_paid="some_unpaid" if i < 40 else "full_on_time"
-        ),
+        lambda i: dict(VALID_ANSWERS, q04_wages_paid="some_unpaid" if i < 40 else "full_on_time"),
     )
     report_release_if_due(campaign_id=campaign_a.pk)
     text = report_page(client, alice, campaign_a)
