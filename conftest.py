@@ -29,6 +29,30 @@ def _english(settings):
     settings.PRIVACY_FIRST_RELEASE = 5
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_optional(settings):
+    """Most tests are about something else and log owners in with `client.login`, which
+    skips the login pages and so the second factor. The rules of two-factor authentication
+    have their own tests, which turn it back on (hrdd/accounts/tests/test_two_factor.py)."""
+    settings.TWO_FACTOR_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
+def _login_with_a_request(monkeypatch):
+    """`client.login(email=..., password=...)` authenticates without a request, which
+    django-axes refuses (it counts failures per address). Give it one, from the test
+    client's usual address, so that logins in tests pass through the same throttling."""
+    from django.test import Client, RequestFactory
+
+    login = Client.login
+
+    def login_with_request(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/accounts/login/"))
+        return login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_with_request)
+
+
 def make_user(email: str, **extra) -> User:
     return User.objects.create_user(email=email, password=PASSWORD, **extra)
 

@@ -4,6 +4,7 @@ With no environment at all the platform runs on SQLite in var/, writes e-mails t
 and runs background tasks through the database. See docs/operations.md for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -37,6 +38,10 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hrdd.core",
     "hrdd.accounts",
     "hrdd.organisations",
@@ -56,9 +61,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hrdd.accounts.middleware.IdleTimeoutMiddleware",
+    "hrdd.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hrdd.core.middleware.DatabaseUnavailableMiddleware",
+    # Last, as its documentation asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,10 +122,45 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks every login for a lockout before the password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one account
+# (from anywhere) or from one address (to any account), logins stop for LOGIN_LOCKOUT_MINUTES,
+# or until the operator unlocks them (administration site: Access attempts; or
+# `manage.py axes_reset_username EMAIL` / `axes_reset_ip ADDRESS`).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lockout do not push its end further: the time the page promises holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login forgets the earlier typos.
+AXES_RESET_ON_SUCCESS = True
+# The field of Django's login forms (the administration site's too), whatever the user model.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "hrdd.accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "hrdd.accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "hrdd.accounts.throttling.lockout_response"
+# Proxies in front of the application that append to X-Forwarded-For (the client's address is
+# the one the outermost of them saw). 0: the connection's own address.
+_behind_proxy = env_bool("BEHIND_PROXY", env_bool("HTTPS", False))
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if _behind_proxy else 0)
+# Two-factor authentication (django-otp): required for operator staff and organisation owners,
+# who are guided to set it up at their first login; optional for everyone else.
+TWO_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = PLATFORM_NAME
+# Idle session timeout: a session ends after this many minutes without a request.
+SESSION_IDLE_MINUTES_OPERATOR = env_int("SESSION_IDLE_MINUTES_OPERATOR", 30)
+SESSION_IDLE_MINUTES_BUYER = env_int("SESSION_IDLE_MINUTES_BUYER", 8 * 60)
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

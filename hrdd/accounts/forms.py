@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from hrdd.notifications.services import email_queue
 
@@ -24,3 +26,21 @@ class PasswordResetForm(BasePasswordResetForm):
             language=user.language,
             contains_secret=True,
         )
+
+
+class CodeForm(forms.Form):
+    """One code: from the authenticator app, or (at login) a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, numeric: bool = False, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text
+        if numeric:
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

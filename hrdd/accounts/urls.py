@@ -1,15 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from hrdd.accounts import views
 from hrdd.accounts.forms import PasswordResetForm
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.login_code, name="login_code"),
+    path("security/", views.security, name="security"),
+    path("security/two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("security/two-factor/off/", views.two_factor_disable, name="two_factor_disable"),
+    path("security/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("security/recovery-codes/new/", views.recovery_codes_renew, name="recovery_codes_renew"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/reset/",
