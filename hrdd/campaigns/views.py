@@ -17,7 +17,13 @@ from hrdd.core.access import (
 )
 from hrdd.organisations.models import Membership
 from hrdd.reports import policy
-from hrdd.reports.selectors import latest_release, submitted_count
+from hrdd.reports.selectors import (
+    first_release_size,
+    latest_release,
+    privacy_budget_holder,
+    privacy_budget_left,
+    submitted_count,
+)
 
 
 def home(request):
@@ -67,6 +73,12 @@ def _render_detail(request, campaign, form, status=200):
             "band_low": low,
             "band_high": high,
             "release": latest_release(campaign=campaign),
+            "first_release": first_release_size(campaign=campaign),
+            "no_budget_since": (
+                privacy_budget_holder(campaign=campaign)
+                if privacy_budget_left(campaign=campaign) < 0.01
+                else None
+            ),
             "can_edit": campaign.membership.can_edit,
             "is_owner": campaign.membership.role == Membership.Role.OWNER,
             "detailed_access": policy.detailed_report_access(campaign),

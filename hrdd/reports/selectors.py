@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count
 
 from hrdd.campaigns.models import Campaign
-from hrdd.reports.models import ReportRelease
+from hrdd.reports.models import PrivacyReservation, ReportRelease
 from hrdd.reports.policy import group_code
 from hrdd.responses.models import Answer, Response
 
@@ -169,3 +169,41 @@ def latest_release(*, campaign: Campaign) -> ReportRelease | None:
 def first_release_size(*, campaign: Campaign) -> int:
     """How many responses a campaign's first release waits for before close."""
     return max(campaign.min_responses, settings.PRIVACY_FIRST_RELEASE)
+
+
+def privacy_budget_left(*, campaign: Campaign) -> float:
+    """The privacy budget (epsilon) the campaign has, or would get at its first release: its
+    reservation if it has one, else what its buyer's other campaigns on the same
+    questionnaire that opened in the same year left (docs/privacy.md, the ledger)."""
+    reserved = (
+        PrivacyReservation.objects.filter(campaign=campaign)
+        .values_list("epsilon", flat=True)
+        .first()
+    )
+    if reserved is not None:
+        return reserved
+    used = sum(
+        PrivacyReservation.objects.filter(
+            organisation_id=campaign.organisation_id,
+            questionnaire_code=campaign.questionnaire_version.questionnaire.code,
+            year=campaign.opens_at.year,
+        ).values_list("epsilon", flat=True)
+    )
+    return max(0.0, settings.PRIVACY_EPSILON - used)
+
+
+def privacy_budget_holder(*, campaign: Campaign) -> Campaign | None:
+    """The buyer's earlier campaign that took this questionnaire's budget for the year."""
+    reservation = (
+        PrivacyReservation.objects.filter(
+            organisation_id=campaign.organisation_id,
+            questionnaire_code=campaign.questionnaire_version.questionnaire.code,
+            year=campaign.opens_at.year,
+            epsilon__gt=0,
+        )
+        .exclude(campaign=campaign)
+        .select_related("campaign")
+        .order_by("created_at")
+        .first()
+    )
+    return reservation.campaign if reservation else None

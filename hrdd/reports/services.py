@@ -8,7 +8,7 @@ from hrdd.campaigns.models import Campaign
 from hrdd.organisations.models import Organisation
 from hrdd.reports import policy
 from hrdd.reports.models import PrivacyReservation, ReportRelease
-from hrdd.reports.selectors import declared_dimensions
+from hrdd.reports.selectors import declared_dimensions, privacy_budget_left
 from hrdd.reports.tally import (
     snapshot_isolation,
     tally_batch,
@@ -122,37 +122,16 @@ def privacy_reserve(*, campaign: Campaign) -> float:
     # this transaction fail and the release is tried again on the next run).
     Organisation.objects.select_for_update().filter(pk=campaign.organisation_id).first()
     code = campaign.questionnaire_version.questionnaire.code
-    year = campaign.opens_at.year
-    used = sum(
-        PrivacyReservation.objects.filter(
-            organisation_id=campaign.organisation_id, questionnaire_code=code, year=year
-        ).values_list("epsilon", flat=True)
-    )
-    left = settings.PRIVACY_EPSILON - used
+    left = privacy_budget_left(campaign=campaign)
     epsilon = left if left >= 0.01 else 0.0
     PrivacyReservation.objects.create(
         campaign=campaign,
         organisation_id=campaign.organisation_id,
         questionnaire_code=code,
-        year=year,
+        year=campaign.opens_at.year,
         epsilon=epsilon,
     )
     return epsilon
-
-
-def privacy_budget_left(*, campaign: Campaign) -> float:
-    """What a new campaign like this one would get from its buyer's budget now."""
-    code = campaign.questionnaire_version.questionnaire.code
-    used = sum(
-        PrivacyReservation.objects.filter(
-            organisation_id=campaign.organisation_id,
-            questionnaire_code=code,
-            year=campaign.opens_at.year,
-        )
-        .exclude(campaign=campaign)
-        .values_list("epsilon", flat=True)
-    )
-    return max(0.0, settings.PRIVACY_EPSILON - used)
 
 
 def _release_if_due(campaign_id: int) -> ReportRelease | None:

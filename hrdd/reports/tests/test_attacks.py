@@ -155,6 +155,10 @@ def test_route_5_a_second_campaign_cannot_be_subtracted(client, alice, org_a, ca
     )
     second = Campaign.objects.exclude(pk=campaign_a.pk).get(organisation=org_a)
     assert created.status_code == 302, created.content.decode()[:1500]
+    # The buyer is told before anyone answers, on the campaign's page.
+    detail = client.get(reverse("campaigns:detail", args=[second.pk])).content.decode()
+    assert "This campaign's report will show no figures" in detail
+    assert campaign_a.name in detail
     for _ in range(29):
         answer_over_the_public_url(second, dict(VALID_ANSWERS, q04_wages_paid="paid_late"))
     release = close_and_release(second)
