@@ -4,21 +4,44 @@ With no environment at all the platform runs on SQLite in var/, writes e-mails t
 and runs background tasks through the database. See docs/operations.md for every variable.
 """
 
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, weak_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key is only good for a laptop: `check --deploy` flags it, production sets one.
-SECRET_KEY = env_str("SECRET_KEY", "django-insecure-local-development-key-change-me-0123456789")
+# Sessions, CSRF tokens, password-reset and opt-out links are signed with SECRET_KEY. The
+# development key below is public (it is in this file): it is only used with DEBUG=1 (as
+# `./dev start` sets), and the platform refuses to start without a strong key of its own
+# otherwise. The test suite (pytest) runs with the development key.
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-change-me-0123456789"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+# Rotation: put the old key here (comma-separated) while the new one takes over, so that
+# links and sessions signed with it keep working until they expire (docs/security.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+if not DEBUG and "pytest" in sys.modules and not env_str("SECRET_KEY"):
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG:
+    for _name, _key in [("SECRET_KEY", SECRET_KEY)] + [
+        ("SECRET_KEY_FALLBACKS", k) for k in SECRET_KEY_FALLBACKS
+    ]:
+        if _key_problem := weak_secret_key(_key, public=DEVELOPMENT_SECRET_KEY):
+            raise ImproperlyConfigured(
+                f"{_name} {_key_problem}. With DEBUG=0 the platform needs a long random key "
+                "of its own, kept secret: generate one with\n"
+                "    python -c 'import secrets; print(secrets.token_urlsafe(50))'\n"
+                "and set it in the environment (export SECRET_KEY=...). For development "
+                "on this machine set DEBUG=1 instead (./dev start does)."
+            )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute base of links written into e-mails (they are sent by a worker, outside any request).
