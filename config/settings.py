@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
     "hrdd.core",
     "hrdd.accounts",
     "hrdd.organisations",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hrdd.core.ratelimit.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hrdd.core.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -250,6 +252,59 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Cache and rate limits -------------------------------------------------------------------
+# The cache holds rate-limit counters, which every web process must share: the database
+# (table hrdd_cache, made by `migrate`) by default, Redis with CACHE_URL=redis://… (needs the
+# `redis` dependency group) when the database should be spared the extra writes.
+_cache_url = env_str("CACHE_URL")
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+elif _cache_url:
+    raise ValueError(f"CACHE_URL: unsupported scheme in {_cache_url!r} (redis://, rediss://)")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hrdd_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# django-ratelimit flags the database cache because its increment is a read then a write:
+# two requests counted at the same instant may count once. A limit can then let through a
+# few more requests than set (at most the number counted at the same time), never fewer.
+# Django's own Redis cache increments atomically but is not on the library's list.
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_ENABLE = env_bool("RATE_LIMITS", True)
+# The visitor's address behind N proxies of our own is the Nth entry of X-Forwarded-For from
+# the right (hrdd.core.ratelimit.client_address); IPv6 visitors are counted per /64.
+RATE_LIMIT_PROXY_COUNT = env_int(
+    "RATE_LIMIT_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY", _https) else 0
+)
+RATELIMIT_IP_META_KEY = "hrdd.core.ratelimit.client_address"
+# Limits per group of anonymous forms (hrdd.core.ratelimit.LIMITED_VIEWS): "count/period",
+# the period in s, m, h or d with an optional multiple ("5/10m"). Per address, per campaign
+# (the public response URL) and per recipient (the e-mail address typed into the form).
+RATE_LIMITS = {
+    "start": {
+        "address": env_str("RATE_LIMIT_START_PER_ADDRESS", "30/m"),
+        "campaign": env_str("RATE_LIMIT_START_PER_CAMPAIGN", "600/m"),
+    },
+    "answer": {
+        "address": env_str("RATE_LIMIT_ANSWER_PER_ADDRESS", "300/m"),
+        "campaign": env_str("RATE_LIMIT_ANSWER_PER_CAMPAIGN", "3000/m"),
+    },
+    "mail": {
+        "address": env_str("RATE_LIMIT_MAIL_PER_ADDRESS", "10/h"),
+        "recipient": env_str("RATE_LIMIT_MAIL_PER_RECIPIENT", "3/h"),
+    },
+    "link": {"address": env_str("RATE_LIMIT_LINK_PER_ADDRESS", "30/m")},
+}
 
 # --- Confidentiality ------------------------------------------------------------------------
 # The platform-wide floor: nobody, not even the operator, can configure a campaign below it.
