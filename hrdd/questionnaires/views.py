@@ -281,8 +281,12 @@ def version_import_translations(request, version_id):
 @operator_required
 def version_diff(request, version_id):
     version = _version(version_id)
+    other_id = request.GET.get("other", "")
+    # A version number typed or cut in the address is a missing version, not a server error.
+    if not (other_id.isascii() and other_id.isdigit()):
+        raise Http404
     other = get_object_or_404(
-        QuestionnaireVersion, pk=request.GET.get("other") or 0, questionnaire=version.questionnaire
+        QuestionnaireVersion, pk=int(other_id), questionnaire=version.questionnaire
     )
     old, new = sorted([version, other], key=lambda v: v.version)
     return render(
