@@ -314,7 +314,11 @@ CONFIDENTIALITY_DEFAULT_MIN_RESPONSES = env_int("CONFIDENTIALITY_DEFAULT_MIN_RES
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Resume codes and link tokens in logged paths and tracebacks become [redacted].
+    "filters": {"redact_secrets": {"()": "hrdd.core.logging.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
