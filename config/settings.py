@@ -306,6 +306,12 @@ RATE_LIMITS = {
     "link": {"address": env_str("RATE_LIMIT_LINK_PER_ADDRESS", "30/m")},
 }
 
+# --- Uploads --------------------------------------------------------------------------------
+# Largest file each upload form accepts, in bytes; a larger one is refused with the limit
+# named. Django keeps a form's other fields under DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+UPLOAD_MAX_BYTES_QUESTIONNAIRE = env_int("UPLOAD_MAX_BYTES_QUESTIONNAIRE", 2 * 1024 * 1024)
+UPLOAD_MAX_BYTES_TRANSLATIONS = env_int("UPLOAD_MAX_BYTES_TRANSLATIONS", 5 * 1024 * 1024)
+
 # --- Confidentiality ------------------------------------------------------------------------
 # The platform-wide floor: nobody, not even the operator, can configure a campaign below it.
 CONFIDENTIALITY_MIN_RESPONSES_FLOOR = 3
