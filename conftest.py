@@ -53,6 +53,21 @@ def _login_with_a_request(monkeypatch):
     monkeypatch.setattr(Client, "login", login_with_request)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings, request):
+    """A new, empty cache for every test, so rate-limit counters never carry over.
+
+    The database cache's table is not emptied between tests that commit (live servers),
+    and counters from one test would limit the next; the tests of the database cache
+    itself use it explicitly (hrdd/core/tests/test_rate_limits.py)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
 def make_user(email: str, **extra) -> User:
     return User.objects.create_user(email=email, password=PASSWORD, **extra)
 

@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -333,6 +334,8 @@ def settings_env(
         DATABASE_URL=database_url,
         VAR_DIR=str(var_dir),
         DEBUG="0",
+        # DEBUG=0 needs a strong key of its own (config/settings.py).
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         EMAIL_URL=f"smtp://{HOST}:{smtp_port}?timeout=10",
         EMAIL_RATE_LIMIT="0",
         LOG_LEVEL="INFO",

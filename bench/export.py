@@ -93,6 +93,7 @@ def setup_and_export(args) -> dict:
 
 def run(database: str, args, workdir: Path) -> dict:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", VAR_DIR=str(workdir))
+    env.setdefault("DEBUG", "1")  # development settings: no SECRET_KEY needed
     if database == "postgres":
         import psycopg
 

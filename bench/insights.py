@@ -102,6 +102,7 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=f"{args.postgres_url}/{DATABASE}",
     )
+    env.setdefault("DEBUG", "1")  # development settings: no SECRET_KEY needed
     command = [sys.executable, __file__, "--worker", "--responses", str(args.responses)]
     command += ["--buyers", str(args.buyers)]
     try:

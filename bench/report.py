@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -715,6 +716,8 @@ def run_worker(database: str, args, workdir: Path) -> dict:
         DJANGO_SETTINGS_MODULE="config.settings",
         VAR_DIR=str(var_dir),
         DEBUG="0",
+        # DEBUG=0 needs a strong key of its own (config/settings.py).
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         DATABASE_URL=(
             f"sqlite:///{var_dir / 'bench.sqlite3'}"
             if database == "sqlite"

@@ -24,3 +24,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None or value.strip() == "":
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def weak_secret_key(key: str, *, public: str) -> str:
+    """Why `key` is unfit to sign links and sessions in production ("" when it is fit).
+
+    The same rules as Django's deploy check (security.W009): at least 50 characters, at
+    least 5 different ones, not a generated development key, and not `public` (the key
+    written in the settings file, which anyone can read).
+    """
+    if not key:
+        return "is not set"
+    if key == public or key.startswith("django-insecure"):
+        return "is the public development key"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "is too short (at least 50 characters, 5 of them different)"
+    return ""

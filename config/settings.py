@@ -5,22 +5,45 @@ and runs background tasks through the database. See docs/operations.md for every
 """
 
 from datetime import timedelta
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, weak_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key is only good for a laptop: `check --deploy` flags it, production sets one.
-SECRET_KEY = env_str("SECRET_KEY", "django-insecure-local-development-key-change-me-0123456789")
+# Sessions, CSRF tokens, password-reset and opt-out links are signed with SECRET_KEY. The
+# development key below is public (it is in this file): it is only used with DEBUG=1 (as
+# `./dev start` sets), and the platform refuses to start without a strong key of its own
+# otherwise. The test suite (pytest) runs with the development key.
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-change-me-0123456789"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+# Rotation: put the old key here (comma-separated) while the new one takes over, so that
+# links and sessions signed with it keep working until they expire (docs/security.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+if not DEBUG and "pytest" in sys.modules and not env_str("SECRET_KEY"):
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG:
+    for _name, _key in [("SECRET_KEY", SECRET_KEY)] + [
+        ("SECRET_KEY_FALLBACKS", k) for k in SECRET_KEY_FALLBACKS
+    ]:
+        if _key_problem := weak_secret_key(_key, public=DEVELOPMENT_SECRET_KEY):
+            raise ImproperlyConfigured(
+                f"{_name} {_key_problem}. With DEBUG=0 the platform needs a long random key "
+                "of its own, kept secret: generate one with\n"
+                "    python -c 'import secrets; print(secrets.token_urlsafe(50))'\n"
+                "and set it in the environment (export SECRET_KEY=...). For development "
+                "on this machine set DEBUG=1 instead (./dev start does)."
+            )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute base of links written into e-mails (they are sent by a worker, outside any request).
@@ -42,6 +65,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_ratelimit",
+    "csp",
     "hrdd.core",
     "hrdd.accounts",
     "hrdd.organisations",
@@ -65,6 +90,9 @@ MIDDLEWARE = [
     "hrdd.accounts.middleware.IdleTimeoutMiddleware",
     "hrdd.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hrdd.core.ratelimit.RateLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hrdd.core.middleware.PrivacyHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hrdd.core.middleware.DatabaseUnavailableMiddleware",
     # Last, as its documentation asks: turns a locked-out login into the lockout page.
@@ -272,7 +300,89 @@ if env_bool("BEHIND_PROXY", _https):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): scripts, styles, images and fonts only from this
+# site's own files; no inline script or style anywhere (templates keep them in static/),
+# no plugins, no <base>, forms post only here, framed only by the site itself (the
+# questionnaire preview). Nonces are available ({{ request.csp_nonce }}) but unused.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Browser features no page uses (hrdd.core.middleware.PrivacyHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+)
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Cache and rate limits -------------------------------------------------------------------
+# The cache holds rate-limit counters, which every web process must share: the database
+# (table hrdd_cache, made by `migrate`) by default, Redis with CACHE_URL=redis://… (needs the
+# `redis` dependency group) when the database should be spared the extra writes.
+_cache_url = env_str("CACHE_URL")
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+elif _cache_url:
+    raise ValueError(f"CACHE_URL: unsupported scheme in {_cache_url!r} (redis://, rediss://)")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hrdd_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# django-ratelimit flags the database cache because its increment is a read then a write:
+# two requests counted at the same instant may count once. A limit can then let through a
+# few more requests than set (at most the number counted at the same time), never fewer.
+# Django's own Redis cache increments atomically but is not on the library's list.
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_ENABLE = env_bool("RATE_LIMITS", True)
+# The visitor's address behind N proxies of our own is the Nth entry of X-Forwarded-For from
+# the right (hrdd.core.ratelimit.client_address); IPv6 visitors are counted per /64.
+RATE_LIMIT_PROXY_COUNT = env_int(
+    "RATE_LIMIT_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY", _https) else 0
+)
+RATELIMIT_IP_META_KEY = "hrdd.core.ratelimit.client_address"
+# Limits per group of anonymous forms (hrdd.core.ratelimit.LIMITED_VIEWS): "count/period",
+# the period in s, m, h or d with an optional multiple ("5/10m"). Per address, per campaign
+# (the public response URL) and per recipient (the e-mail address typed into the form).
+RATE_LIMITS = {
+    "start": {
+        "address": env_str("RATE_LIMIT_START_PER_ADDRESS", "30/m"),
+        "campaign": env_str("RATE_LIMIT_START_PER_CAMPAIGN", "600/m"),
+    },
+    "answer": {
+        "address": env_str("RATE_LIMIT_ANSWER_PER_ADDRESS", "300/m"),
+        "campaign": env_str("RATE_LIMIT_ANSWER_PER_CAMPAIGN", "3000/m"),
+    },
+    "mail": {
+        "address": env_str("RATE_LIMIT_MAIL_PER_ADDRESS", "10/h"),
+        "recipient": env_str("RATE_LIMIT_MAIL_PER_RECIPIENT", "3/h"),
+    },
+    "link": {"address": env_str("RATE_LIMIT_LINK_PER_ADDRESS", "30/m")},
+}
+
+# --- Uploads --------------------------------------------------------------------------------
+# Largest file each upload form accepts, in bytes; a larger one is refused with the limit
+# named. Django keeps a form's other fields under DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+UPLOAD_MAX_BYTES_QUESTIONNAIRE = env_int("UPLOAD_MAX_BYTES_QUESTIONNAIRE", 2 * 1024 * 1024)
+UPLOAD_MAX_BYTES_TRANSLATIONS = env_int("UPLOAD_MAX_BYTES_TRANSLATIONS", 5 * 1024 * 1024)
 
 # --- Confidentiality ------------------------------------------------------------------------
 # The platform-wide floor: nobody, not even the operator, can configure a campaign below it.
@@ -295,7 +405,11 @@ PRIVACY_FIRST_RELEASE = env_int("PRIVACY_FIRST_RELEASE", 100)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Resume codes and link tokens in logged paths and tracebacks become [redacted].
+    "filters": {"redact_secrets": {"()": "hrdd.core.logging.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

@@ -10,10 +10,11 @@ broken connection is closed so that the next request opens a new one.
 import contextlib
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -63,4 +64,27 @@ class DatabaseUnavailableMiddleware:
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
+        return response
+
+
+class PrivacyHeadersMiddleware:
+    """Permissions-Policy on every page, and no copy of any page in a cache.
+
+    Pages and files show answers (reports, exports, receipts, supplier lists) or carry a
+    resume code in their address: none may be kept by the browser's cache, a shared
+    computer's history cache or a proxy. Every response made here gets `no-store` unless
+    the view chose its own caching; static files (served by WhiteNoise, above this) keep
+    theirs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        elif "no-store" not in response["Cache-Control"]:
+            patch_cache_control(response, no_store=True, private=True)
         return response

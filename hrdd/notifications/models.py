@@ -31,6 +31,9 @@ class OutboundEmail(models.Model):
     context = models.JSONField(default=dict, blank=True)
     # Messages carrying a login, resume or personal link have bodies and context erased once sent.
     contains_secret = models.BooleanField(default=False)
+    # The address was typed by an anonymous visitor for this message only (a supplier's
+    # resume link): erased once sent, so no answer can be tied to it afterwards.
+    erase_recipient = models.BooleanField(default=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )

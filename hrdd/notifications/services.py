@@ -44,9 +44,13 @@ def email_queue(
     context: dict,
     language: str,
     contains_secret: bool = False,
+    erase_recipient: bool = False,
     campaign=None,
 ) -> OutboundEmail:
-    """Render an e-mail now and have the outbox send it once the current transaction commits."""
+    """Render an e-mail now and have the outbox send it once the current transaction commits.
+
+    `contains_secret`: the bodies are erased once sent (or failed for good);
+    `erase_recipient`: so is the address."""
     subject, text, html = render_email(template=template, context=context, language=language)
     message = OutboundEmail.objects.create(
         to=to,
@@ -56,6 +60,7 @@ def email_queue(
         body_text=text,
         body_html=html,
         contains_secret=contains_secret,
+        erase_recipient=erase_recipient,
         campaign=campaign,
     )
     outbox_kick_on_commit()
@@ -227,6 +232,8 @@ def _record_sent(message: OutboundEmail, now: datetime):
         fields.update(body_text="", body_html="", context={})
     elif message.context:
         fields.update(body_text=message.body_text, body_html=message.body_html)
+    if message.erase_recipient:
+        fields.update(to="")
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         return _update_without_waiting(message.pk, fields)
     OutboundEmail.objects.filter(pk=message.pk).update(**fields)
@@ -285,8 +292,14 @@ def _record_failure(message: OutboundEmail, exc: Exception, now: datetime) -> st
     if not temporary and message.contains_secret:
         # A link that will never be delivered must not stay readable in the database.
         fields.update(body_text="", body_html="", context={})
+    if message.erase_recipient:
+        # The server's reply often repeats the address.
+        fields["last_error"] = fields["last_error"].replace(message.to, "[recipient]")
+        if not temporary:
+            fields.update(to="")
     OutboundEmail.objects.filter(pk=message.pk).update(**fields)
-    logger.warning("e-mail %s to %s failed: %s", message.pk, message.to, fields["last_error"])
+    to = "[recipient]" if message.erase_recipient else message.to
+    logger.warning("e-mail %s to %s failed: %s", message.pk, to, fields["last_error"])
     return status
 
 

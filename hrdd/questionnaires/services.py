@@ -73,8 +73,15 @@ def questionnaire_sync_builtin() -> list[QuestionnaireVersion]:
 # --- Drafts: the operator's editing area ---------------------------------------------------
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a value used twice out twice: the loader refuses aliases (definition.py)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def definition_to_yaml(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(data, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def parse_source(source: str, *, name: str = "draft") -> dict:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +31,14 @@ from hrdd.questionnaires.services import (
     translation_mark_reviewed,
 )
 
-MAX_UPLOAD = 5 * 1024 * 1024
+
+def _check_size(upload, limit: int) -> None:
+    """Refuse a file over `limit` bytes (a setting), saying what the limit is."""
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is larger than the limit of %(size)s (it has %(actual)s).")
+            % {"size": filesizeformat(limit), "actual": filesizeformat(upload.size)}
+        )
 
 
 class UploadForm(forms.Form):
@@ -41,8 +49,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError(gettext_lazy("The file is larger than 5 MB."))
+        _check_size(upload, settings.UPLOAD_MAX_BYTES_QUESTIONNAIRE)
         if not upload.name.lower().endswith((".yaml", ".yml", ".json", ".xlsx")):
             raise ValidationError(gettext_lazy("Upload a .yaml, .yml, .json or .xlsx file."))
         return upload
@@ -56,8 +63,7 @@ class TranslationUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError(gettext_lazy("The file is larger than 5 MB."))
+        _check_size(upload, settings.UPLOAD_MAX_BYTES_TRANSLATIONS)
         if not upload.name.lower().endswith((".xlsx", ".po")):
             raise ValidationError(gettext_lazy("Upload a .xlsx or .po file."))
         return upload
@@ -68,6 +74,16 @@ class SourceForm(forms.Form):
         label=gettext_lazy("Definition (YAML)"),
         widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "code"}),
     )
+
+    def clean_source(self):
+        source = self.cleaned_data["source"]
+        limit = settings.UPLOAD_MAX_BYTES_QUESTIONNAIRE
+        if len(source.encode()) > limit:
+            raise ValidationError(
+                _("The definition is larger than the limit of %(size)s.")
+                % {"size": filesizeformat(limit)}
+            )
+        return source
 
 
 def _errors_of(exc: Exception) -> list[str]:
@@ -281,8 +297,12 @@ def version_import_translations(request, version_id):
 @operator_required
 def version_diff(request, version_id):
     version = _version(version_id)
+    other_id = request.GET.get("other", "")
+    # A version number typed or cut in the address is a missing version, not a server error.
+    if not (other_id.isascii() and other_id.isdigit()):
+        raise Http404
     other = get_object_or_404(
-        QuestionnaireVersion, pk=request.GET.get("other") or 0, questionnaire=version.questionnaire
+        QuestionnaireVersion, pk=int(other_id), questionnaire=version.questionnaire
     )
     old, new = sorted([version, other], key=lambda v: v.version)
     return render(

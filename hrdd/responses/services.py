@@ -430,4 +430,5 @@ def response_email_resume_link(*, response: Response, code: str, email: str, lan
         context={"campaign": response.campaign, "code": code},
         language=language,
         contains_secret=True,
+        erase_recipient=True,
     )

@@ -98,11 +98,33 @@ def new_page(browser, live_server, *, language="en", viewport=DESKTOP, scripts=T
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     if not scripts:
         context.route("**/static/js/**", lambda route: route.abort())
-    return context.new_page()
+    page = context.new_page()
+    watch_csp(page)
+    return page
+
+
+CSP_VIOLATIONS: dict[int, list[str]] = {}
+
+
+def watch_csp(page) -> None:
+    """Collect what the browser refused under the Content-Security-Policy on this page: an
+    inline script or style, a foreign source (Chromium reports each on the console)."""
+    seen = CSP_VIOLATIONS.setdefault(id(page), [])
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
 
 
 def close(page) -> None:
+    """Close the page; fail if the browser refused anything under the CSP meanwhile."""
+    violations = CSP_VIOLATIONS.pop(id(page), [])
     page.context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def test_the_check_fails_with_what_to_fix(browser):
@@ -332,3 +354,23 @@ def test_buyer_pages(browser, live_server, alice, released, language):
     page.goto(f"{live_server.url}{reverse('invitations:links', args=[released.pk])}")
     check("personal links")
     close(page)
+
+
+def test_the_csp_watch_sees_an_inline_script_and_style(browser, live_server, db):
+    """The harness of the check in `close`: a page with inline code reports violations."""
+    page = new_page(browser, live_server)
+
+    def with_inline_code(route):
+        original = route.fetch()
+        body = original.text().replace(
+            "</main>", '<script>document.title="x"</script><p style="color:red">x</p></main>'
+        )
+        route.fulfill(response=original, body=body)
+
+    page.route("**/accounts/login/", with_inline_code)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.wait_for_timeout(200)
+    seen = CSP_VIOLATIONS.pop(id(page))
+    page.context.close()
+    assert any("script-src" in v for v in seen), seen
+    assert any("style-src" in v for v in seen), seen

@@ -42,7 +42,7 @@ def test_every_interface_string_is_in_the_catalogue(tmp_path):
         [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-location", "-v0"],
         cwd=tmp_path,
         check=True,
-        env={"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path / "var")},
+        env={"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path / "var"), "DEBUG": "1"},
     )
     po = polib.pofile(str(tmp_path / "locale" / "ja" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()]

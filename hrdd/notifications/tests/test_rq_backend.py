@@ -92,6 +92,7 @@ def test_settings_select_the_rq_backend_from_the_environment():
         TASKS_BACKEND="django_tasks_rq.RQBackend",
         REDIS_URL="redis://127.0.0.1:6399/3",
         DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="1",  # a process of its own: development settings, no SECRET_KEY needed
     )
     code = (
         "import django; django.setup(); from django.conf import settings; "

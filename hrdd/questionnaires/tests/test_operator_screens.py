@@ -1,6 +1,7 @@
 """The operator's questionnaire screens and commands: upload, check, preview, publish,
 compare, translate. Nobody else can see them."""
 
+import copy
 import io
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def small_definition(code="supplier-basics", version=1) -> dict:
                         "required": True,
                         "topic": "general",
                         "text": {"en": "Do you have a policy?", "ja": "方針はありますか？"},
-                        "options": yes_no,
+                        "options": copy.deepcopy(yes_no),  # YAML without aliases
                     },
                     {
                         "code": "q02_published",
@@ -60,7 +61,7 @@ def small_definition(code="supplier-basics", version=1) -> dict:
                         "topic": "general",
                         "show_if": {"question": "q01_policy", "equals": "yes"},
                         "text": {"en": "Is it published?", "ja": "公開していますか？"},
-                        "options": yes_no,
+                        "options": copy.deepcopy(yes_no),  # YAML without aliases
                     },
                 ],
             }
