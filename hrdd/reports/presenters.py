@@ -355,6 +355,7 @@ def present_summary(*, content: dict, definition) -> dict:
         "min_responses": content["min_responses"],
         "max_margin": policy.max_margin(),
         "margin_note": str(MARGIN_NOTE),
+        "no_budget_note": str(NO_BUDGET_NOTE),
         "sections": sections,
         "indicators": present_indicators(content=content, definition=definition, language=language),
         "measures": measures_for_release(content=content, definition=definition, language=language),
