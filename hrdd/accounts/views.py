@@ -36,8 +36,14 @@ PENDING_LOGIN_SECONDS = 300
 
 
 def _safe_next(request, candidate: str | None, default: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """`candidate` if it is a path on this site, else `default`. Only paths: redirect()
+    would take a bare word for a view name and fail on it."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return default

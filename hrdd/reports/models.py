@@ -115,6 +115,9 @@ class Tally(models.Model):
     # The number of the last run; each marks the responses it counted with its number.
     runs = models.PositiveIntegerField(default=0)
     responses = models.PositiveIntegerField(default=0)
+    # The highest response id when the campaign was last counted from scratch: a submitted
+    # response up to it with no run number was counted then, without a mark (0: none).
+    counted_to_id = models.PositiveBigIntegerField(db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("tally")

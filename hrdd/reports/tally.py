@@ -4,7 +4,9 @@ instead of grouping every answer of the campaign again.
 Each run of `tally_update` (the report refresh runs it first) marks the responses submitted
 since the previous run with the run's number (`Response.tally_run`), and adds their answers
 to the campaign's cells: answers per question, option and supplier country, industry and
-size (`TallyCell`), and responses per country, industry and size (`TallyGroup`). A release
+size (`TallyCell`), and responses per country, industry and size (`TallyGroup`); the first
+run of a campaign, and a rebuild, count every submitted response without marking each
+(`_count_all`). A release
 then reads those counts summed by the database, a few hundred rows, whatever the number of
 answers: at 100,000 responses 0.09-0.35 x the bare GROUP BY of the answers, where grouping
 them by the five columns a breakdown needs cost 2-3 times that (bench/README.md).
@@ -13,10 +15,14 @@ These are raw counts, like those of reports.selectors: only the policy module ma
 into output, and nothing shows them as they are.
 
 Consistency: submitted responses never change, and their answers are written in the same
-transaction as the status. A run reads one snapshot (REPEATABLE READ on PostgreSQL; SQLite
-transactions read one snapshot) taken after it holds the campaign's tally lock, so the
-responses it marks are exactly those whose answers it counts, and two runs never count the
-same response. `tally_counts_agree` compares the cells with a full count (tests, and the
+transaction as the status. A submitted response is counted when it has a run number, or has
+no mark and an id up to `Tally.counted_to_id`; it is not when it has no mark above that id,
+or is PENDING (a draft when the campaign was counted from scratch). A run reads one snapshot
+(REPEATABLE READ on PostgreSQL; SQLite transactions read one snapshot) taken after it holds
+the campaign's tally lock, so the responses it marks are exactly those whose answers it
+counts, and two runs never count the same response. Every release measures the counts
+added since the previous one (`tally_batch`), so each response is in one release's batch.
+`tally_counts_agree` compares the cells with a full count (tests, and the
 `check_tallies` command).
 """
 
@@ -26,7 +32,7 @@ import contextlib
 import zlib
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, F, Sum
 
 from hrdd.reports.models import Tally, TallyCell, TallyGroup
@@ -44,63 +50,14 @@ def tally_update(*, campaign_id: int) -> int:
     """Count the responses submitted since the campaign's previous run; return how many.
 
     Safe to run at any time, twice at once or inside a transaction (tests, the release):
-    the runs of one campaign take turns.
+    the runs of one campaign take turns. A campaign with nothing counted yet is counted from
+    scratch (`_count_all`).
     """
-    outer = connection.in_atomic_block
-    with tally_lock(campaign_id), transaction.atomic():
-        if not outer:
-            snapshot_isolation()
-        tally, _created = Tally.objects.get_or_create(campaign_id=campaign_id)
-        run = tally.runs + 1
-        with connection.cursor() as cursor:
-            cursor.execute(mark_statement(), [run, campaign_id])
-            ids = [row[0] for row in cursor.fetchall()]
-        if not ids:
-            return 0
-        if tally.responses == 0:
-            # Nothing counted before (a new tally, or one rebuilt): every submitted response
-            # of the snapshot is in this run, so its answers are all the campaign's answers,
-            # grouped in index order over answer_breakdown_idx, with no list of responses.
-            cells = _group(Answer.objects.filter(campaign_id=campaign_id), _CELL_FIELDS)
-            groups = _group(
-                Response.objects.filter(campaign_id=campaign_id, status=Response.Status.SUBMITTED),
-                DIMENSION_COLUMNS,
-            )
-        else:
-            cells, groups = defaultdict(int), defaultdict(int)
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
-                _add(cells, Answer.objects.filter(response_id__in=chunk), _CELL_FIELDS)
-                _add(groups, Response.objects.filter(pk__in=chunk), DIMENSION_COLUMNS)
-        _upsert(TallyCell, campaign_id, _CELL_FIELDS, cells)
-        _upsert(TallyGroup, campaign_id, DIMENSION_COLUMNS, groups)
-        Tally.objects.filter(pk=tally.pk).update(runs=run, responses=tally.responses + len(ids))
-        return len(ids)
-
-
-def mark_statement() -> str:
-    """The UPDATE that marks a campaign's submitted responses not counted yet with the run's
-    number (parameters: run, campaign), returning their ids.
-
-    It must read the partial index response_untallied_idx (the few responses not counted
-    yet), not every response of the campaign (230 ms at 100,000 on SQLite). The status is
-    written into the statement, not passed as a parameter: SQLite uses a partial index only
-    for a WHERE clause that implies the index's own (status = 'submitted' AND tally_run IS
-    NULL), and is told to (INDEXED BY) since without ANALYZE statistics it prefers
-    response_dimensions_idx.
-    """
-    quote = connection.ops.quote_name
-    table, pk = quote(Response._meta.db_table), quote(Response._meta.pk.column)
-    if connection.vendor == "sqlite":
-        table += " INDEXED BY response_untallied_idx"
-    status = Response.Status.SUBMITTED.value
-    if not status.isidentifier():  # a code of ours, never user input: checked, not escaped
-        raise ValueError(status)
-    return (
-        f"UPDATE {table} SET {quote('tally_run')} = %s "  # noqa: S608
-        f"WHERE {quote('campaign_id')} = %s AND {quote('status')} = '{status}' "
-        f"AND {quote('tally_run')} IS NULL RETURNING {pk}"
-    )
+    with tally_lock(campaign_id):
+        tally = Tally.objects.filter(campaign_id=campaign_id).first()
+        if tally is None or tally.responses == 0:
+            return _count_all(campaign_id)
+        return _count_new(campaign_id)
 
 
 def tally_rebuild(*, campaign_id: int) -> int:
@@ -109,16 +66,208 @@ def tally_rebuild(*, campaign_id: int) -> int:
     The counts start again from zero but each cell keeps what was already released
     (`released_n`): a rebuild never makes a release measure the same responses twice."""
     with tally_lock(campaign_id):
-        with transaction.atomic():
-            TallyCell.objects.filter(campaign_id=campaign_id).update(n=0)
-            TallyGroup.objects.filter(campaign_id=campaign_id).update(n=0)
-            Tally.objects.filter(campaign_id=campaign_id).update(responses=0)
-            Response.objects.filter(campaign_id=campaign_id).exclude(tally_run=None).update(
-                tally_run=None
+        return _count_all(campaign_id)
+
+
+# Marks (Response.tally_run): NULL, not marked; PENDING, a draft when the campaign was counted
+# from scratch (counted once submitted); a run number, counted by that run.
+PENDING = 0
+# From this many submitted responses on, a count from scratch marks none of them
+# (_count_all); below, it marks each, and takes no lock on the responses table.
+SCRATCH_UNMARKED_FROM = 1000
+# How long a count from scratch waits for the responses being written (PostgreSQL) before
+# it marks each response instead.
+SETTLE_TIMEOUT = "2s"
+
+
+def _count_new(campaign_id: int) -> int:
+    """Count the submitted responses not counted yet, by response, and mark them."""
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        if not outer:
+            snapshot_isolation()
+        tally = Tally.objects.get(campaign_id=campaign_id)
+        run = tally.runs + 1
+        ids = _mark(run, campaign_id, tally.counted_to_id)
+        if not ids:
+            return 0
+        cells, groups = defaultdict(int), defaultdict(int)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            _add(cells, Answer.objects.filter(response_id__in=chunk), _CELL_FIELDS)
+            _add(groups, Response.objects.filter(pk__in=chunk), DIMENSION_COLUMNS)
+        _upsert(TallyCell, campaign_id, _CELL_FIELDS, cells)
+        _upsert(TallyGroup, campaign_id, DIMENSION_COLUMNS, groups)
+        Tally.objects.filter(pk=tally.pk).update(runs=run, responses=tally.responses + len(ids))
+        return len(ids)
+
+
+def _count_all(campaign_id: int) -> int:
+    """Count every submitted response of the campaign (nothing counted yet, or a rebuild),
+    from zero (`released_n` is kept): its answers grouped in index order over
+    answer_breakdown_idx, with no list of responses.
+
+    Marking each response as counted would cost more than the count itself (an UPDATE of
+    the row and its indexes, about 50 µs a row on PostgreSQL). So from
+    SCRATCH_UNMARKED_FROM responses on, the run records the campaign's highest response id
+    (`Tally.counted_to_id`) instead: a submitted response up to it without a mark was
+    counted. What that needs, and how it is made to hold:
+
+    - every response up to that id exists when it is read (none is still being written by
+      a transaction that could commit later, unseen by this run): SQLite runs one writing
+      transaction at a time, and this one writes; on PostgreSQL the id is read holding a
+      SHARE lock on the responses table (`_settled_max_id`), granted once every transaction
+      writing responses has ended, released at once. A response's id is taken by the
+      statement that inserts it, under that table's ROW EXCLUSIVE lock, so every later id is
+      higher;
+    - the drafts up to that id are marked PENDING first (their few rows, not the submitted
+      ones): submitted later, they are counted by a later run like any new response;
+    - this run reads one snapshot taken after both: the responses it counts (all those
+      submitted in it) are exactly those the marks and the id say are counted. Those of
+      them that are above the id, or PENDING (submitted between the two steps), get this
+      run's number.
+    """
+    outer = connection.in_atomic_block
+    upto = None
+    if connection.vendor == "postgresql" and _many_submitted(campaign_id):
+        upto = _settled_max_id(campaign_id)
+        if upto is not None:
+            _mark_drafts_pending(campaign_id, upto)  # READ COMMITTED, before the snapshot
+    with transaction.atomic():
+        if not outer:
+            snapshot_isolation()
+        if connection.vendor == "sqlite" and _many_submitted(campaign_id):
+            upto = _max_id(campaign_id)
+            _mark_drafts_pending(campaign_id, upto)
+        tally, _created = Tally.objects.get_or_create(campaign_id=campaign_id)
+        run = tally.runs + 1
+        if upto is None:
+            # Few responses, or the responses table was busy: mark each of them.
+            _mark_all(run, campaign_id)
+        else:
+            _mark(run, campaign_id, upto)
+        TallyCell.objects.filter(campaign_id=campaign_id).update(n=0)
+        TallyGroup.objects.filter(campaign_id=campaign_id).update(n=0)
+        cells = _group(Answer.objects.filter(campaign_id=campaign_id), _CELL_FIELDS)
+        groups = _group(
+            Response.objects.filter(campaign_id=campaign_id, status=Response.Status.SUBMITTED),
+            DIMENSION_COLUMNS,
+        )
+        _upsert(TallyCell, campaign_id, _CELL_FIELDS, cells)
+        _upsert(TallyGroup, campaign_id, DIMENSION_COLUMNS, groups)
+        counted = sum(groups.values())
+        Tally.objects.filter(pk=tally.pk).update(
+            runs=run, responses=counted, counted_to_id=upto or 0
+        )
+        return counted
+
+
+def _many_submitted(campaign_id: int) -> bool:
+    found = Response.objects.filter(campaign_id=campaign_id, status=Response.Status.SUBMITTED)
+    return found.order_by()[SCRATCH_UNMARKED_FROM - 1 : SCRATCH_UNMARKED_FROM].exists()
+
+
+def _max_id(campaign_id: int) -> int:
+    found = Response.objects.filter(campaign_id=campaign_id).order_by("-pk").first()
+    return found.pk if found else 0
+
+
+def _settled_max_id(campaign_id: int) -> int | None:
+    """PostgreSQL: the campaign's highest response id, read once no transaction that writes
+    responses is still running (see _count_all), or None if that took longer than
+    SETTLE_TIMEOUT. The SHARE lock waits for those transactions and holds new writers back
+    while it is held: a few milliseconds, outside a transaction; inside one (tests), until
+    that transaction ends."""
+    table = connection.ops.quote_name(Response._meta.db_table)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                [SETTLE_TIMEOUT],
             )
-        # Still holding the lock (PostgreSQL's advisory locks nest within a session): no
-        # other run counts in between.
-        return tally_update(campaign_id=campaign_id)
+            before = cursor.fetchone()[0]
+            cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+            return _max_id(campaign_id)
+    except OperationalError:
+        return None
+
+
+def _statement(sql: str, index: str | None = None) -> str:
+    """`sql` with {table}, {pk}, {submitted} and {pending} filled in. The status is written into the
+    statement, not passed as a parameter: SQLite uses a partial index only for a WHERE
+    clause that implies the index's own, and is told which (INDEXED BY) since without
+    ANALYZE statistics it prefers response_dimensions_idx."""
+    quote = connection.ops.quote_name
+    table = quote(Response._meta.db_table)
+    if index and connection.vendor == "sqlite":
+        table += f" INDEXED BY {index}"
+    status = Response.Status.SUBMITTED.value
+    if not status.isidentifier():  # a code of ours, never user input: checked, not escaped
+        raise ValueError(status)
+    return sql.format(
+        table=table,
+        pk=quote(Response._meta.pk.column),
+        submitted=f"'{status}'",
+        pending=int(PENDING),
+    )
+
+
+def mark_new_statement() -> str:
+    """The UPDATE that marks the campaign's submitted responses above counted_to_id not
+    marked yet with the run's number (parameters: run, campaign, counted_to_id), returning
+    their ids. It must read a range of the partial index response_untallied_idx, not every
+    response of the campaign (230 ms at 100,000 on SQLite)."""
+    return _statement(
+        "UPDATE {table} SET tally_run = %s WHERE campaign_id = %s "
+        "AND status = {submitted} AND tally_run IS NULL AND {pk} > %s RETURNING {pk}",
+        "response_untallied_idx",
+    )
+
+
+def mark_pending_statement() -> str:
+    """The UPDATE that marks the campaign's PENDING responses submitted since with the
+    run's number (parameters: run, campaign), returning their ids, through the partial
+    index response_pending_idx."""
+    return _statement(
+        "UPDATE {table} SET tally_run = %s WHERE campaign_id = %s "
+        "AND status = {submitted} AND tally_run = {pending} RETURNING {pk}",
+        "response_pending_idx",
+    )
+
+
+def _mark(run: int, campaign_id: int, counted_to_id: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(mark_new_statement(), [run, campaign_id, counted_to_id])
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(mark_pending_statement(), [run, campaign_id])
+        return ids + [row[0] for row in cursor.fetchall()]
+
+
+def _mark_all(run: int, campaign_id: int) -> None:
+    """Mark every submitted response of the campaign not marked yet (counted_to_id 0)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _statement(
+                "UPDATE {table} SET tally_run = %s WHERE campaign_id = %s "
+                "AND status = {submitted} AND (tally_run IS NULL OR tally_run = {pending})"
+            ),
+            [run, campaign_id],
+        )
+
+
+def _mark_drafts_pending(campaign_id: int, upto: int) -> None:
+    """Mark the campaign's drafts up to `upto` PENDING (and only them: any other mark a
+    draft might carry, after a repair by hand, is replaced too)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _statement(
+                "UPDATE {table} SET tally_run = {pending} WHERE campaign_id = %s "
+                "AND status = %s AND {pk} <= %s "
+                "AND (tally_run IS NULL OR tally_run <> {pending})"
+            ),
+            [campaign_id, Response.Status.DRAFT.value, upto],
+        )
 
 
 def tally_total(*, campaign_id: int) -> int:

@@ -42,7 +42,8 @@ class Response(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    # The run of the report tally that counted this submitted response (reports.tally).
+    # The run of the report tally that counted this submitted response; 0: a draft when its
+    # campaign was counted from scratch, to be counted once submitted (reports.tally).
     tally_run = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -63,11 +64,18 @@ class Response(models.Model):
                 ],
                 name="response_dimensions_idx",
             ),
-            # The submitted responses the tally has not counted yet: few, whatever the total.
+            # The submitted responses the tally has not marked: those above the id up to which
+            # it counted the campaign from scratch are read as a range (reports.tally).
             models.Index(
-                fields=["campaign"],
+                fields=["campaign", "id"],
                 condition=models.Q(status="submitted", tally_run=None),
                 name="response_untallied_idx",
+            ),
+            # Drafts when the campaign was counted from scratch, submitted since: few.
+            models.Index(
+                fields=["campaign"],
+                condition=models.Q(status="submitted", tally_run=0),
+                name="response_pending_idx",
             ),
         ]
 

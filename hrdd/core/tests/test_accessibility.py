@@ -298,12 +298,13 @@ def test_personal_link_pages(browser, live_server, org_a, disclosed):
 
 @pytest.fixture
 def released(campaign_a):
-    """Ten responses, released, so that the Summary Report shows charts and hidden figures."""
-    for i in range(10):
+    """Sixty responses, released, so that the Summary Report shows charts, margins, topic
+    indicators and questions still too uncertain to show."""
+    for i in range(60):
         answers = dict(VALID_ANSWERS)
-        answers["q01_business_impact"] = "down_10_to_29" if i < 5 else "about_same"
+        answers["q01_business_impact"] = "down_10_to_29" if i < 30 else "about_same"
         answers["q03_health_safety_measures"] = ["risk_assessment"] + (
-            ["free_masks_hygiene"] if i < 2 else []
+            ["free_masks_hygiene"] if i < 12 else []
         )
         submit_response(campaign_a, answers)
     assert report_release_if_due(campaign_id=campaign_a.pk) is not None

@@ -9,18 +9,21 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from conftest import VALID_ANSWERS, submit_response
+from hrdd.reports import tally
 from hrdd.reports.models import Tally, TallyCell
 from hrdd.reports.selectors import campaign_breakdown_counts, campaign_raw_counts
 from hrdd.reports.services import report_release_if_due
 from hrdd.reports.tally import (
+    PENDING,
     tally_counts,
     tally_counts_agree,
     tally_rebuild,
+    tally_released_total,
     tally_total,
     tally_update,
 )
 from hrdd.responses.models import Response
-from hrdd.responses.services import response_save_draft, response_start
+from hrdd.responses.services import response_save_draft, response_start, response_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -73,11 +76,93 @@ def test_a_run_with_nothing_new_changes_nothing(campaign_a):
 
 def test_each_response_is_counted_by_one_run_only(campaign_a):
     generate(campaign_a, 25, seed=5)
-    tally_update(campaign_id=campaign_a.pk)
+    assert tally_update(campaign_id=campaign_a.pk) == 25
     generate(campaign_a, 10, seed=6)
-    tally_update(campaign_id=campaign_a.pk)
-    runs = list(Response.objects.values_list("tally_run", flat=True).order_by("pk"))
-    assert runs == [1] * 25 + [2] * 10
+    assert tally_update(campaign_id=campaign_a.pk) == 10
+    assert tally_update(campaign_id=campaign_a.pk) == 0
+    assert Tally.objects.get(campaign=campaign_a).responses == 35
+    assert tally_counts_agree(campaign_id=campaign_a.pk)
+
+
+def counted_by_the_marks(campaign) -> int:
+    """How many submitted responses the marks and Tally.counted_to_id say are counted."""
+    upto = Tally.objects.get(campaign=campaign).counted_to_id
+    submitted = Response.objects.filter(campaign=campaign, status=Response.Status.SUBMITTED)
+    return (
+        submitted.filter(tally_run__gt=PENDING).count()
+        + submitted.filter(tally_run=None, pk__lte=upto).count()
+    )
+
+
+@pytest.fixture
+def unmarked_from_20(monkeypatch):
+    """Counts from scratch of 20 or more responses mark none (the rule of large campaigns)."""
+    monkeypatch.setattr(tally, "SCRATCH_UNMARKED_FROM", 20)
+
+
+@pytest.mark.parametrize("rebuild", [False, True], ids=["first run", "rebuild"])
+def test_a_count_from_scratch_marks_no_submitted_response_and_misses_no_draft(
+    campaign_a, unmarked_from_20, rebuild
+):
+    """A large campaign counted from scratch (its first run, a rebuild) marks none of its
+    submitted responses: an UPDATE per response cost more than the count. The drafts of
+    that moment are counted once submitted, and so are responses started later; none
+    twice."""
+    drafts = []
+    for _ in range(3):
+        response, _code = response_start(campaign=campaign_a, language="en")
+        drafts.append(response_save_draft(response=response, answers=dict(VALID_ANSWERS)))
+    generate(campaign_a, 30, seed=11)
+    if rebuild:
+        tally_update(campaign_id=campaign_a.pk)
+        submit_response(campaign_a)
+        tally_update(campaign_id=campaign_a.pk)
+        assert tally_rebuild(campaign_id=campaign_a.pk) == 31
+    else:
+        assert tally_update(campaign_id=campaign_a.pk) == 30
+    submitted = Response.objects.filter(campaign=campaign_a, status=Response.Status.SUBMITTED)
+    assert (
+        not submitted.filter(tally_run=None)
+        .exclude(pk__lte=Tally.objects.get(campaign=campaign_a).counted_to_id)
+        .exists()
+    )
+    if not rebuild:
+        assert not submitted.exclude(tally_run=None).exists()  # not one UPDATE of them
+    assert set(
+        Response.objects.filter(status=Response.Status.DRAFT).values_list("tally_run", flat=True)
+    ) == {PENDING}
+    # A draft of that moment submitted now, and a response started and submitted later.
+    response_submit(response=drafts[0])
+    submit_response(campaign_a, supplier_country="VN")
+    assert tally_update(campaign_id=campaign_a.pk) == 2
+    assert tally_update(campaign_id=campaign_a.pk) == 0
+    response_submit(response=drafts[1])
+    assert tally_update(campaign_id=campaign_a.pk) == 1
+    total = submitted.count()
+    assert (
+        Tally.objects.get(campaign=campaign_a).responses
+        == total
+        == counted_by_the_marks(campaign_a)
+    )
+    assert tally_counts_agree(campaign_id=campaign_a.pk)
+
+
+def test_each_response_is_in_one_release_batch_after_a_count_from_scratch(
+    campaign_a, unmarked_from_20, settings
+):
+    settings.PRIVACY_FIRST_RELEASE = 20
+    response, _code = response_start(campaign=campaign_a, language="en")
+    draft = response_save_draft(response=response, answers=dict(VALID_ANSWERS))
+    generate(campaign_a, 25, seed=12)
+    first = report_release_if_due(campaign_id=campaign_a.pk)
+    assert first.response_count == 25
+    response_submit(response=draft)
+    generate(campaign_a, 24, seed=13)
+    second = report_release_if_due(campaign_id=campaign_a.pk)
+    assert second.response_count == 50
+    assert tally_released_total(campaign_id=campaign_a.pk) == 50
+    assert counted_by_the_marks(campaign_a) == 50
+    assert tally_counts_agree(campaign_id=campaign_a.pk)
 
 
 def test_a_rebuild_counts_the_same(campaign_a):
@@ -164,18 +249,86 @@ def test_runs_racing_each_other_and_submissions_never_count_twice_or_miss_one(ca
     assert Tally.objects.get(campaign=campaign_a).runs > 1
 
 
-def test_a_run_finds_the_responses_to_count_through_the_partial_index(campaign_a):
+@pytest.mark.django_db(transaction=True)
+def test_counts_from_scratch_racing_submissions_never_count_twice_or_miss_one(
+    campaign_a, unmarked_from_20
+):
+    """Workers counting a campaign from scratch (rebuilds, which mark no submitted response)
+    and counting what is new, at once, while suppliers submit drafts started before and new
+    responses. PostgreSQL only, as the test above."""
+    if connection.vendor != "postgresql":
+        pytest.skip("no concurrent writers on SQLite (transactions begin IMMEDIATE)")
+    drafts = []
+    for _ in range(20):
+        response, _code = response_start(campaign=campaign_a, language="en")
+        drafts.append(response_save_draft(response=response, answers=dict(VALID_ANSWERS)))
+    generate(campaign_a, 25, seed=14)
+    errors: list[BaseException] = []
+    submitted = threading.Event()
+
+    def suppliers():
+        try:
+            for draft in drafts:
+                response_submit(response=draft)
+                response, _code = response_start(campaign=campaign_a, language="en")
+                response_save_draft(response=response, answers=dict(VALID_ANSWERS), submit=True)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+        finally:
+            submitted.set()
+            connections.close_all()
+
+    def worker(first: int):
+        try:
+            turn = first
+            while not submitted.is_set():
+                count = tally_rebuild if turn % 2 else tally_update
+                count(campaign_id=campaign_a.pk)
+                turn += 1
+            tally_update(campaign_id=campaign_a.pk)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=suppliers)] + [
+        threading.Thread(target=worker, args=(n,)) for n in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    tally_update(campaign_id=campaign_a.pk)
+    total = Response.objects.filter(campaign=campaign_a, status=Response.Status.SUBMITTED).count()
+    assert total == 65
+    assert Tally.objects.get(campaign=campaign_a).responses == 65
+    assert counted_by_the_marks(campaign_a) == 65
+    assert tally_counts_agree(campaign_id=campaign_a.pk)
+    assert Tally.objects.get(campaign=campaign_a).counted_to_id > 0
+
+
+@pytest.mark.parametrize(
+    ("statement", "params", "index"),
+    [
+        ("mark_new_statement", [1, None, 0], "response_untallied_idx"),
+        ("mark_pending_statement", [1, None], "response_pending_idx"),
+    ],
+)
+def test_a_run_finds_the_responses_to_count_through_the_partial_index(
+    campaign_a, statement, params, index
+):
     """A refresh runs after nearly every submission: it must not read every response of a
     large campaign to find the few new ones."""
-    from hrdd.reports.tally import mark_statement
-
     generate(campaign_a, 20, seed=10)
+    sql = getattr(tally, statement)()
+    params = [campaign_a.pk if p is None else p for p in params]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + mark_statement(), [1, campaign_a.pk])
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
         else:
             cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: seq scans win
-            cursor.execute("EXPLAIN " + mark_statement(), [1, campaign_a.pk])
+            cursor.execute("EXPLAIN " + sql, params)
             plan = " ".join(row[0] for row in cursor.fetchall())
-    assert "response_untallied_idx" in plan
+    assert index in plan
