@@ -136,6 +136,8 @@ class Question:
     # Number, percentage, date and country questions: the special answers accepted instead of
     # a value, as options with no risk (code == special: dont_know, prefer_not_to_say).
     special_answers: tuple[Option, ...] = ()
+    # The answer shown filled in (XLSForm's `default`), which the supplier can change.
+    default: str | int | float | tuple[str, ...] | None = None
 
     @property
     def is_choice(self) -> bool:
@@ -416,6 +418,27 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _check_default(default, qtype: str, codes: set[str], where: str, errors: list[str]):
+    """A default must be an answer the question accepts."""
+    where = f"{where} > default"
+    if qtype in (GRID, COUNTRY):
+        errors.append(f"{where}: a {qtype} question has no default")
+    elif qtype == MULTIPLE_CHOICE:
+        if not isinstance(default, list) or not set(default) <= codes:
+            errors.append(f"{where}: a list of the question's option codes")
+    elif qtype in CHOICE_TYPES:
+        if default not in codes:
+            errors.append(f"{where}: {default!r} is not one of the question's option codes")
+    elif qtype in NUMERIC_TYPES:
+        if isinstance(default, bool) or not isinstance(default, int | float):
+            errors.append(f"{where}: a number")
+    elif qtype == DATE:
+        if not isinstance(default, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", default):
+            errors.append(f"{where}: a date as YYYY-MM-DD")
+    elif not isinstance(default, str):
+        errors.append(f"{where}: a text")
+
+
 def _parse_question(q, section, earlier, topics, text, check_indicators, errors) -> Question:
     where = f"question {q['code']!r}"
     qtype = q["type"]
@@ -525,6 +548,11 @@ def _parse_question(q, section, earlier, topics, text, check_indicators, errors)
             _check_condition(q[key], earlier, f"{where} > {key}", errors)
     if "required_if" in q and "required" in q:
         errors.append(f"{where}: use either required or required_if, not both")
+    default = q.get("default")
+    if default is not None:
+        _check_default(default, qtype, seen, where, errors)
+        if isinstance(default, list):
+            default = tuple(default)
     default_length = (
         DEFAULT_SHORT_TEXT_MAX_LENGTH if qtype == SHORT_TEXT else DEFAULT_TEXT_MAX_LENGTH
     )
@@ -537,6 +565,7 @@ def _parse_question(q, section, earlier, topics, text, check_indicators, errors)
         required=bool(q.get("required", False)),
         help=text(q["help"], f"{where} > help") if "help" in q else None,
         max_length=q.get("max_length", default_length),
+        default=default,
         options=tuple(options),
         show_if=q.get("show_if"),
         required_if=q.get("required_if"),

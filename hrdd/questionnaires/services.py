@@ -141,7 +141,7 @@ def questionnaire_draft_from_upload(
     if filename.lower().endswith((".xlsx", ".xlsm")):
         from hrdd.questionnaires.xlsform import xlsform_to_definition
 
-        data = xlsform_to_definition(content)
+        data = xlsform_to_definition(content, filename=filename)
         source = definition_to_yaml(data)
     else:
         try:

@@ -5,24 +5,28 @@ standard columns, plus `hrdd_*` columns for what XLSForm has no place for (risk 
 topics, bands...). Import reads such a workbook back, ours or one made in KoboToolbox, into a
 definition dict; `parse_definition` then validates it as it would a YAML file.
 
-What is supported (anything else is refused, all problems at once, with sheet and row):
-  - groups: top-level begin_group/end_group are sections (relevant = section show_if);
-    questions outside any group go to a section "main"; a begin_group with hrdd_type=grid
-    and one select_one row per grid row is a grid question;
-  - types: select_one, select_multiple, integer, decimal, date, text (appearance multiline =
-    long text); hrdd_type marks yes_no, percentage and country (select_one countries);
-  - special answers ("don't know", "prefer not to say") of a number, date or country
-    question, which XLSForm has no equivalent for: hrdd_special_answers names a choices list
-    (the question's code) of choices dont_know / prefer_not_to_say marked in hrdd_special;
-  - label and hint columns per language (`label::English (en)`), a bare label being the
-    default language;
-  - required: yes, or an expression (required only when it holds); relevant;
-    constraint only as `. >= MIN and . <= MAX` (either bound alone too) on numbers;
-  - expressions: ${q} = 'v', ${q} != 'v', ${q} > 5 (>=, <, <=), ${q} = '' / != '',
-    selected(${q}, 'v'), and, or, not(...), parentheses.
+Import goes through pyxform (the reference XLSForm reader of ODK and KoboToolbox), so a
+form reads here as it reads there: its header spellings, type aliases, capitalised columns,
+and defaults (title and id from the file name without a settings sheet). We map its result:
+  - groups are sections (a nested group's questions join its section, with the group's
+    relevant added to theirs); questions outside any group go to a section "main"; a group
+    with hrdd_type=grid, or a loop over a list holding one select_one, is a grid question;
+  - select_one, select_multiple, integer, decimal, date, text (appearance multiline = long
+    text); hrdd_type marks yes_no, percentage and country (select_one countries);
+  - labels and hints in any language, `label::French (fr)`, `label::French`, `label:French`
+    (names and codes from CLDR through Babel); a language with texts missing is a draft;
+  - required (yes or an expression), relevant, constraint as a range on numbers, default,
+    choice_filter when it is fixed (`column = 'value'`);
+  - notes join the help of the question after them; metadata (start, end, today, deviceid...)
+    and calculates nothing refers to are read and left out (the platform records when a
+    response was started and submitted, and never collects device identifiers);
+  - special answers of a number, date or country question: hrdd_special_answers names a
+    choices list of dont_know / prefer_not_to_say marked in hrdd_special.
+Anything else is refused, every construct named with its sheet and row.
 
-Export and import are an exact round trip for our definitions, with one normalisation:
-`all`, `any` and `in` with a single member come back as that member (the same condition).
+Export and import are an exact round trip for our definitions, with two normalisations:
+`all`, `any` and `in` with a single member come back as that member (the same condition),
+and curly quotes in texts come back straight (pyxform, hence ODK, always reads them so).
 """
 
 from __future__ import annotations
@@ -31,13 +35,24 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from pathlib import PurePath
 from typing import Any, NoReturn
+from warnings import catch_warnings, simplefilter
 
 import openpyxl
+from babel import Locale, UnknownLocaleError
+from django.utils import translation
+from django_countries import countries
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
+from pyxform.errors import PyXFormError
+from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+from pyxform.xls2json_backends import Definition as PyxformInput
+from pyxform.xls2json_backends import SupportedFileTypes
+from pyxform.xls2xform import convert
 
 from hrdd.questionnaires.definition import (
     COUNTRY,
@@ -57,26 +72,6 @@ from hrdd.questionnaires.definition import (
     YES_NO,
 )
 
-# Names for the language columns ("label::Japanese (ja)"). Any other language is written
-# with its code as its name; on import only the code in parentheses matters.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "ja": "Japanese",
-    "vi": "Vietnamese",
-    "th": "Thai",
-    "id": "Indonesian",
-    "zh-hans": "Simplified Chinese",
-    "my": "Burmese",
-    "ne": "Nepali",
-    "tl": "Tagalog",
-    "pt": "Portuguese",
-}
-# Column names without a code ("label::English"), as KoboToolbox often writes them.
-_LANGUAGE_BY_NAME = {name.lower(): code for code, name in LANGUAGE_NAMES.items()} | {
-    "myanmar": "my",
-    "filipino": "tl",
-    "chinese (simplified)": "zh-hans",
-}
 # The topic questions of a form without hrdd_topic columns are filed under.
 GENERAL_TOPIC = "general"
 _GENERAL = {
@@ -98,6 +93,7 @@ GRID_ROW_SEPARATOR = "__"
 SURVEY_COLUMNS = ("type", "name")
 SURVEY_TRAILING_COLUMNS = (
     "required",
+    "default",
     "relevant",
     "constraint",
     "appearance",
@@ -125,69 +121,8 @@ SETTINGS_JSON = {
     "hrdd_sources": "sources",
 }
 
-# Columns whose features we do not have: any value in them is refused.
-UNSUPPORTED_COLUMNS = (
-    "choice_filter",
-    "calculation",
-    "default",
-    "read_only",
-    "repeat_count",
-    "trigger",
-    "parameters",
-)
-_METADATA = "metadata, recorded by the data collection app"
-UNSUPPORTED_TYPES = {
-    "begin_repeat": "repeat groups",
-    "end_repeat": "repeat groups",
-    "calculate": "calculations",
-    "geopoint": "locations",
-    "geotrace": "locations",
-    "geoshape": "locations",
-    "image": "file uploads",
-    "audio": "file uploads",
-    "video": "file uploads",
-    "file": "file uploads",
-    "background-audio": "file uploads",
-    "barcode": "barcodes",
-    "note": "notes (texts without an answer)",
-    "range": "ranges",
-    "rank": "ranking",
-    "acknowledge": "acknowledgements",
-    "select_one_from_file": "choices from a file",
-    "select_multiple_from_file": "choices from a file",
-    "hidden": "hidden fields",
-    "time": "times (use date)",
-    "datetime": "date and time answers (use date)",
-    "start": _METADATA,
-    "end": _METADATA,
-    "today": _METADATA,
-    "deviceid": _METADATA,
-    "subscriberid": _METADATA,
-    "simserial": _METADATA,
-    "phonenumber": _METADATA,
-    "username": _METADATA,
-    "email": _METADATA,
-    "audit": _METADATA,
-    "start-geopoint": _METADATA,
-}
-_TYPE_ALIASES = {
-    "begin group": "begin_group",
-    "end group": "end_group",
-    "begin repeat": "begin_repeat",
-    "end repeat": "end_repeat",
-    "int": "integer",
-    "select one": "select_one",
-    "select all that apply": "select_multiple",
-}
 
 _CODE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
-_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
-_TEXT_COLUMN = re.compile(r"^(label|hint)\s*(?:::\s*(.*))?$", re.IGNORECASE)
-_NAMED_LANGUAGE = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
-_YES = {"yes", "true", "true()"}
-_NO = {"", "no", "false", "false()"}
-_SPECIAL_LABELS = {"don't know": "dont_know", "prefer not to say": "prefer_not_to_say"}
-_SPECIAL_CODES = {"dont_know", "prefer_not_to_say"}
 _MAX_CELL = 32767
 
 
@@ -519,8 +454,41 @@ def _parse_constraint(expression: str) -> dict:
 # --- Export --------------------------------------------------------------------------------
 
 
+def _bcp47(code: str) -> str:
+    """A language code as BCP 47 writes it, which pyxform checks ("zh-hans" -> "zh-Hans")."""
+    base, _, rest = code.partition("-")
+    if not rest:
+        return base
+    return f"{base}-{rest.title() if len(rest) == 4 else rest.upper()}"
+
+
 def language_column_name(code: str) -> str:
-    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+    """The language of a label column as XLSForm names it: "Japanese (ja)"."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_language_name(DEFAULT_LANGUAGE)
+    except (ValueError, UnknownLocaleError):
+        name = code
+    # Only the language ("Chinese", not "Chinese (Simplified)"): pyxform reads the code
+    # from the one pair of parentheses.
+    return f"{name} ({_bcp47(code)})"
+
+
+def _country_choices(languages: list[str], labels: list[str]) -> list[dict]:
+    """The list a country question selects from: every ISO 3166 country, named in each
+    language the platform has names for (English otherwise)."""
+    names: dict[str, dict[str, str]] = {}
+    for lang in languages:
+        with translation.override(lang):
+            for code, name in countries:
+                names.setdefault(code, {})[lang] = str(name)
+    return [
+        {
+            "list_name": COUNTRY_LIST,
+            "name": code,
+            **{label: names[code][lang] for label, lang in zip(labels, languages, strict=True)},
+        }
+        for code in names
+    ]
 
 
 def _json(value) -> str:
@@ -567,12 +535,16 @@ def definition_to_xlsform(data: dict) -> bytes:
         for q in section["questions"]:
             survey.extend(_question_rows(q, labels, hints, texts, add_options))
         survey.append({"type": "end_group", "name": section["code"]})
+    if any(q["type"] == COUNTRY for s in data["sections"] for q in s["questions"]):
+        choices.extend(_country_choices(languages, labels))
 
     settings = {
         "form_title": data["title"].get(DEFAULT_LANGUAGE),
         "form_id": data["code"],
         "version": data["version"],
         "default_language": language_column_name(DEFAULT_LANGUAGE),
+        # Keep line breaks and spaces in texts as written (pyxform collapses them otherwise).
+        "clean_text_values": "no",
         "hrdd_languages": " ".join(languages),
         "hrdd_draft_languages": " ".join(data.get("draft_languages", [])),
     }
@@ -608,6 +580,9 @@ def _question_rows(q: dict, labels, hints, texts, add_options) -> list[dict]:
         "hrdd_topic": q["topic"],
     }
     required = _required_cell(q)
+    if "default" in q:
+        value = q["default"]
+        row["default"] = " ".join(value) if isinstance(value, list) else value
     if qtype == GRID:
         add_options(q["code"], q["options"])
         rows = [
@@ -673,592 +648,261 @@ def _write_sheet(sheet, title: str, header: list[str], rows: list[dict]) -> None
 
 
 # --- Import --------------------------------------------------------------------------------
+#
+# pyxform reads the workbook, exactly as KoboToolbox and ODK do (header spellings, type
+# aliases, capitalised columns, defaults such as the title and id from the file name); this
+# module only maps its result (the "pyxform dict") onto a definition. The workbook is first
+# read once in openpyxl's read-only mode against the limits below, so that a small file that
+# unpacks into millions of cells is refused before pyxform builds anything from it.
+
+MAX_UPLOAD_BYTES = 5_000_000
+MAX_UNPACKED_BYTES = 40_000_000
+MAX_SHEETS = 20
+MAX_ROWS = 5_000  # rows that hold something
+MAX_ROWS_READ = 200_000  # rows read at all (spreadsheets often format many empty rows)
+# pyxform stops reading a sheet after 60 empty rows in a row; so do we, after a few more.
+_EMPTY_RUN = 100
+MAX_COLUMNS = 200
+MAX_CELLS = 200_000
+
+# Types that only record something about the interview, not an answer. The platform records
+# when a response was started and submitted itself and never collects device, SIM or phone
+# identifiers, so these rows are read and left out.
+METADATA_TYPES = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "background-geopoint",
+    "uri:deviceid",
+    "uri:subscriberid",
+    "uri:simserial",
+    "uri:phonenumber",
+    "uri:username",
+    "uri:email",
+}
+# Types with nothing we can ask or store, named in the refusal.
+UNSUPPORTED_TYPES = {
+    "geopoint": "locations",
+    "geotrace": "locations",
+    "geoshape": "locations",
+    "image": "file uploads",
+    "photo": "file uploads",
+    "audio": "file uploads",
+    "video": "file uploads",
+    "file": "file uploads",
+    "background-audio": "file uploads",
+    "barcode": "barcodes",
+    "range": "ranges",
+    "rank": "ranking",
+    "acknowledge": "acknowledgements",
+    "trigger": "acknowledgements",
+    "hidden": "hidden fields",
+    "time": "times (use date)",
+    "datetime": "date and time answers (use date)",
+    "dateTime": "date and time answers (use date)",
+    "osm": "OpenStreetMap questions",
+    "xml-external": "external data",
+    "csv-external": "external data",
+    "repeat": "repeat groups",
+    "loop": "loops over a list",
+    "entity": "entities",
+    "attribute": "entities",
+}
+_STATIC_FILTER = re.compile(
+    r"""^\s*([A-Za-z_][\w.-]*)\s*=\s*(?:'([^']*)'|"([^"]*)"|([\w.-]+))\s*$"""
+)
+_PARENT_REF = re.compile(r"\.\./([A-Za-z_][\w.-]*)")
+_REFERENCE = re.compile(r"\$\{\s*([^}]*?)\s*\}")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+_NAMED_LANGUAGE = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
+_YES = {"yes", "true", "true()"}
+_NO = {"", "no", "false", "false()"}
+_SPECIAL_LABELS = {"don't know": "dont_know", "prefer not to say": "prefer_not_to_say"}
+_SPECIAL_CODES = {"dont_know", "prefer_not_to_say"}
+_PYXFORM_DEFAULT_LANGUAGE = "default"
 
 
 @dataclass
-class _Sheet:
-    name: str
-    columns: dict[str, int]  # plain column name (lowercase) -> index
-    texts: dict[tuple[str, str], int]  # ("label"|"hint", language) -> index
-    rows: list[tuple[int, tuple]]  # (spreadsheet row number, cell values)
+class _Rows:
+    """Where each name is in the workbook, for messages (pyxform's result has no rows)."""
 
-    def get(self, values: tuple, column: str) -> str:
-        index = self.columns.get(column)
-        return _cell(values[index]).strip() if index is not None and index < len(values) else ""
+    survey: dict[str, int]
+    choices: dict[tuple[str, str], int]
+    types: dict[str, int] = field(default_factory=dict)  # survey type -> first row
+    repeated: dict[str, list[int]] = field(default_factory=dict)  # name -> every row
+    duplicate_headers: dict[str, str] = field(default_factory=dict)  # header -> sheet
+    survey_sheet: str = "survey"
+    choices_sheet: str = "choices"
 
-    def text(self, values: tuple, kind: str) -> dict:
-        result = {}
-        for (k, lang), index in self.texts.items():
-            if k == kind and index < len(values) and _cell(values[index]) != "":
-                result[lang] = _cell(values[index])
-        return result
+    def question(self, name: str) -> str:
+        row = self.survey.get(name)
+        where = f"{self.survey_sheet} row {row}" if row else self.survey_sheet
+        return f"{where} (name {name!r})" if name else where
+
+    def choice(self, list_name: str, name: str) -> str:
+        row = self.choices.get((list_name, name))
+        where = f"{self.choices_sheet} row {row}" if row else self.choices_sheet
+        return f"{where} (list {list_name!r}, name {name!r})"
 
 
 def _cell(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return str(value).strip()
 
 
-def _language(label: str) -> str | None:
-    """The language code of "English (en)", "English" or "en"."""
+def _read_within_limits(content: bytes) -> _Rows:
+    """Check the workbook against the limits, reading it as a stream, and note the row of
+    every survey and choices name. Raises XLSFormError naming the limit that was passed."""
+    with catch_warnings():
+        simplefilter("ignore")  # openpyxl's notes on workbook extensions it skips
+        return _read_rows(content)
+
+
+def _read_rows(content: bytes) -> _Rows:
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise XLSFormError([f"the file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB"])
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise XLSFormError(["the file is not an .xlsx workbook"]) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise XLSFormError(
+            [
+                f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // 1_000_000} MB; "
+                "an XLSForm is far smaller (is it the right file?)"
+            ]
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise XLSFormError(["the file is not an .xlsx workbook"]) from exc
+    try:
+        if len(book.sheetnames) > MAX_SHEETS:
+            raise XLSFormError([f"the workbook has more than {MAX_SHEETS} sheets"])
+        rows = _Rows({}, {})
+        cells = 0
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()  # a declared size is not trusted: count what is there
+            title = sheet.title.strip().lower()
+            header: dict[str, int] = {}
+            filled = empty_run = 0
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > MAX_ROWS_READ:
+                    raise XLSFormError(
+                        [f"sheet {sheet.title!r} has more than {MAX_ROWS_READ:,} rows (the limit)"]
+                    )
+                # Formatting alone can stretch a row far to the right: count up to the last
+                # cell that holds something.
+                width = next((i for i in range(len(values), 0, -1) if values[i - 1] is not None), 0)
+                if width > MAX_COLUMNS:
+                    raise XLSFormError(
+                        [
+                            f"sheet {sheet.title!r} row {number} has more than {MAX_COLUMNS} "
+                            "columns (the limit)"
+                        ]
+                    )
+                cells += width
+                filled += width > 0
+                empty_run = 0 if width else empty_run + 1
+                if empty_run > _EMPTY_RUN:
+                    break
+                if filled > MAX_ROWS:
+                    raise XLSFormError(
+                        [f"sheet {sheet.title!r} has more than {MAX_ROWS:,} rows (the limit)"]
+                    )
+                if cells > MAX_CELLS:
+                    raise XLSFormError(
+                        [f"the workbook has more than {MAX_CELLS:,} cells (the limit)"]
+                    )
+                if number == 1:
+                    titles = [_cell(v) for v in values if _cell(v)]
+                    for title_text in titles:
+                        if titles.count(title_text) > 1:
+                            rows.duplicate_headers.setdefault(title_text, sheet.title)
+                    header = {_cell(v).lower(): i for i, v in enumerate(values) if _cell(v)}
+                    header.setdefault("list_name", header.get("list name", -1))
+                    continue
+
+                def get(column: str, values=values, header=header) -> str:
+                    index = header.get(column, -1)
+                    return _cell(values[index]) if 0 <= index < len(values) else ""
+
+                if title == "survey" or len(book.sheetnames) == 1:
+                    rows.survey_sheet = sheet.title
+                    if get("name"):
+                        rows.survey.setdefault(get("name"), number)
+                    rows.types.setdefault(get("type"), number)
+                    rows.repeated.setdefault(get("name"), []).append(number)
+                elif title == "choices":
+                    rows.choices_sheet = sheet.title
+                    if get("name"):
+                        rows.choices.setdefault((get("list_name"), get("name")), number)
+        return rows
+    finally:
+        book.close()
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    """Language names (lowercase) -> code, from CLDR through Babel: every language's
+    English name and its own name ("French", "français" -> "fr")."""
+    english = Locale("en")
+    names: dict[str, str] = {}
+    for identifier, name in english.languages.items():
+        code = identifier.replace("_", "-").lower()
+        names.setdefault(name.lower(), code)
+    for identifier in english.languages:
+        try:
+            own = Locale.parse(identifier).get_display_name(identifier)
+        except (ValueError, UnknownLocaleError):
+            continue
+        if own:
+            names.setdefault(own.lower(), identifier.replace("_", "-").lower())
+    return names
+
+
+def language_code(label: str) -> str | None:
+    """The language code of an XLSForm language: "English (en)", "English", "français",
+    "en" or "EN"; None when it names no language."""
     label = label.strip()
     match = _NAMED_LANGUAGE.match(label)
     if match and _LANGUAGE_CODE.match(match.group(2).strip().lower()):
         return match.group(2).strip().lower()
-    if label.lower() in _LANGUAGE_BY_NAME:
-        return _LANGUAGE_BY_NAME[label.lower()]
+    found = _language_names().get(label.lower())
+    if found:
+        return found
     if _LANGUAGE_CODE.match(label.lower()):
+        try:
+            Locale.parse(label.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            return None
         return label.lower()
     return None
 
 
-def _read_sheet(book, name: str, default_language: str, errors: list[str]) -> _Sheet | None:
-    sheet = next((s for s in book.worksheets if s.title.strip().lower() == name), None)
-    if sheet is None:
-        return None
-    rows = list(sheet.iter_rows(values_only=True))
-    header = [_cell(h).strip() for h in rows[0]] if rows else []
-    columns: dict[str, int] = {}
-    texts: dict[tuple[str, str], int] = {}
-    for index, title in enumerate(header):
-        if not title:
-            continue
-        match = _TEXT_COLUMN.match(title)
-        if match is None:
-            key = title.lower().replace(" ", "_") if title.lower() == "list name" else title.lower()
-            columns.setdefault(key, index)
-            continue
-        kind, suffix = match.group(1).lower(), match.group(2)
-        language = default_language if suffix is None else _language(suffix)
-        if language is None:
-            errors.append(
-                f"{name} row 1: column {title!r}: cannot tell its language; "
-                f"add the language code, as '{kind}::{suffix.strip()} (xx)'"
-            )
-        elif (kind, language) in texts:
-            errors.append(f"{name} row 1: column {title!r}: a second {kind} column for {language}")
-        else:
-            texts[(kind, language)] = index
-    data_rows = [
-        (number, tuple(values))
-        for number, values in enumerate(rows[1:], start=2)
-        if any(_cell(v).strip() for v in values)
-    ]
-    return _Sheet(name, columns, texts, data_rows)
-
-
-def _open_workbook(content: bytes):
+def language_name(code: str, *, locale: str = DEFAULT_LANGUAGE) -> str:
+    """A language's name (CLDR, through Babel) in `locale`; the code when unknown."""
     try:
-        return openpyxl.load_workbook(io.BytesIO(content), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise XLSFormError([f"the file is not an .xlsx workbook ({exc})"]) from exc
-
-
-def _json_cell(text: str, where: str, errors: list[str]):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        errors.append(f"{where}: not valid JSON ({exc.msg})")
-        return None
+        return Locale.parse(code.replace("-", "_")).get_display_name(locale.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def _sanitise_code(text: str) -> str:
     code = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-_")
     return code[:64]
-
-
-def xlsform_to_definition(content: bytes) -> dict:
-    """An XLSForm workbook (.xlsx bytes) as a definition dict, for parse_definition.
-
-    Raises XLSFormError listing every unsupported or invalid row at once; never returns a
-    partial result.
-    """
-    book = _open_workbook(content)
-    errors: list[str] = []
-    settings_sheet = _read_sheet(book, "settings", DEFAULT_LANGUAGE, errors)
-    settings = _Settings.read(settings_sheet, errors)
-    survey = _read_sheet(book, "survey", settings.default_language, errors)
-    choices = _read_sheet(book, "choices", settings.default_language, errors)
-    if survey is None:
-        raise XLSFormError(["the workbook has no sheet named 'survey'", *errors])
-    importer = _Importer(survey, choices, settings, errors)
-    data = importer.run()
-    if errors:
-        raise XLSFormError(sorted(errors, key=_error_order))
-    return data
-
-
-def _error_order(message: str) -> tuple[int, int]:
-    """Errors in the order of the workbook: settings, survey, choices; row by row."""
-    match = re.match(r"^(\w+) row (\d+)", message)
-    if match is None:
-        return (-1, 0)
-    order = {"settings": 0, "survey": 1, "choices": 2}
-    return (order.get(match.group(1).lower(), 3), int(match.group(2)))
-
-
-@dataclass
-class _Settings:
-    values: dict[str, str]
-    default_language: str
-    json: dict[str, Any]
-
-    @classmethod
-    def read(cls, sheet: _Sheet | None, errors: list[str]) -> _Settings:
-        values: dict[str, str] = {}
-        if sheet is not None and sheet.rows:
-            _row, cells = sheet.rows[0]
-            values = {column: sheet.get(cells, column) for column in sheet.columns}
-        default_language = DEFAULT_LANGUAGE
-        if values.get("default_language"):
-            language = _language(values["default_language"])
-            if language is None:
-                errors.append(
-                    f"settings row 2: default_language {values['default_language']!r}: cannot "
-                    "tell the language; write it as 'English (en)'"
-                )
-            else:
-                default_language = language
-        parsed = {}
-        for column, key in SETTINGS_JSON.items():
-            if values.get(column):
-                value = _json_cell(values[column], f"settings row 2, {column}", errors)
-                if value is not None:
-                    parsed[key] = value
-        return cls(values, default_language, parsed)
-
-
-class _Importer:
-    def __init__(self, survey: _Sheet, choices: _Sheet | None, settings: _Settings, errors):
-        self.survey = survey
-        self.choices = choices
-        self.settings = settings
-        self.errors = errors
-        self.lists: dict[str, list[dict]] = {}
-        # survey name -> (reference in conditions, question type), or None for a group
-        self.names: dict[str, tuple[str, str] | None] = {}
-        self.name_rows: dict[str, int] = {}
-        # (row, name, dict to set, key, expression, column): read once every name is known
-        self.deferred: list[tuple[int, str, dict, str, str, str]] = []
-
-    def error(self, row: int, name: str, message: str) -> None:
-        named = f" (name {name!r})" if name else ""
-        self.errors.append(f"{self.survey.name} row {row}{named}: {message}")
-
-    # settings and languages
-
-    def header(self) -> dict:
-        settings, values = self.settings, self.settings.values
-        title_text = values.get("form_title") or values.get("form_id")
-        if not title_text and "title" not in settings.json:
-            self.errors.append("settings row 2: form_title is required (the questionnaire title)")
-        code = _sanitise_code(values.get("form_id") or title_text or "")
-        if not _CODE.match(code):
-            self.errors.append(
-                f"settings row 2: form_id {values.get('form_id', '')!r} must give a code "
-                "starting with a letter (letters, digits, _ and - are kept)"
-            )
-        version = values.get("version", "")
-        data: dict[str, Any] = {
-            "format": 1,
-            "code": code,
-            "version": int(version) if version.isdigit() and int(version) >= 1 else 1,
-            "languages": self.languages(),
-        }
-        if values.get("hrdd_draft_languages"):
-            data["draft_languages"] = values["hrdd_draft_languages"].split()
-        # Without hrdd_title, the one form_title serves every language.
-        data["title"] = settings.json.get("title") or dict.fromkeys(
-            data["languages"], title_text or ""
-        )
-        for key in ("description", "sources", "topics", "indicator_framework", "indicators"):
-            if key in settings.json:
-                data[key] = settings.json[key]
-        return data
-
-    def languages(self) -> list[str]:
-        if self.settings.values.get("hrdd_languages"):
-            return self.settings.values["hrdd_languages"].split()
-        found: list[str] = []
-        for sheet in (self.survey, self.choices):
-            for kind, lang in sheet.texts if sheet else ():
-                if kind == "label" and lang not in found:
-                    found.append(lang)
-        return found
-
-    # choices
-
-    def read_choices(self) -> None:
-        sheet = self.choices
-        if sheet is None:
-            return
-        has_special = "hrdd_special" in sheet.columns
-        seen: dict[tuple[str, str], int] = {}
-        for row, cells in sheet.rows:
-            list_name, name = sheet.get(cells, "list_name"), sheet.get(cells, "name")
-            where = f"{sheet.name} row {row} (list {list_name!r}, name {name!r})"
-            if not list_name or not name:
-                self.errors.append(f"{where}: list_name and name are both required")
-                continue
-            if (list_name, name) in seen:
-                self.errors.append(
-                    f"{where}: duplicate name in list {list_name!r} "
-                    f"(also row {seen[(list_name, name)]})"
-                )
-                continue
-            seen[(list_name, name)] = row
-            if not _CODE.match(name):
-                self.errors.append(f"{where}: {_bad_code(name)}")
-            text = sheet.text(cells, "label")
-            if DEFAULT_LANGUAGE not in text:
-                self.errors.append(f"{where}: the English label is empty")
-            option: dict[str, Any] = {"code": name, "text": text}
-            special = sheet.get(cells, "hrdd_special")
-            if not has_special:
-                english = text.get(DEFAULT_LANGUAGE, "").strip().lower().replace("’", "'")
-                special = (name if name in _SPECIAL_CODES else "") or _SPECIAL_LABELS.get(
-                    english, ""
-                )
-            risk = sheet.get(cells, "hrdd_risk") or ("" if special else "none")
-            if risk:
-                option["risk"] = risk
-            if special:
-                option["special"] = special
-            for key in ("topics", "indicators"):
-                if sheet.get(cells, f"hrdd_{key}"):
-                    option[key] = sheet.get(cells, f"hrdd_{key}").split()
-            exclusive = sheet.get(cells, "hrdd_exclusive").lower()
-            if exclusive in _YES:
-                option["exclusive"] = True
-            elif exclusive not in _NO:
-                self.errors.append(f"{where}: hrdd_exclusive must be yes or empty")
-            self.lists.setdefault(list_name, []).append(option)
-
-    # survey
-
-    def run(self) -> dict:
-        data = self.header()
-        if ("label", DEFAULT_LANGUAGE) not in self.survey.texts:
-            self.errors.append(
-                f"{self.survey.name} row 1: label::{language_column_name(DEFAULT_LANGUAGE)} "
-                "column is required"
-            )
-        self.read_choices()
-        sections = self.read_survey(data["title"])
-        self.resolve_conditions()
-        data["sections"] = sections
-        uses_general = any(q["topic"] == GENERAL_TOPIC for s in sections for q in s["questions"])
-        if uses_general and GENERAL_TOPIC not in data.get("topics", {}):
-            data.setdefault("topics", {})[GENERAL_TOPIC] = {
-                lang: _GENERAL.get(lang, _GENERAL[DEFAULT_LANGUAGE]) for lang in data["languages"]
-            }
-        if "topics" not in data:
-            data["topics"] = {}
-        return data
-
-    def read_survey(self, title: dict) -> list[dict]:
-        sheet = self.survey
-        sections: list[dict] = []
-        implicit: list[dict] = []
-        section: dict | None = None  # the open section (from a group, or implicit)
-        grid: dict | None = None  # the open grid question
-        stack: list[tuple[str, int, str, dict | None]] = []  # (kind, row, name, item)
-
-        def current_section() -> dict:
-            nonlocal section
-            if section is None:
-                section = {"code": None, "title": dict(title), "questions": []}
-                implicit.append(section)
-                sections.append(section)
-            return section
-
-        for row, cells in sheet.rows:
-            raw_type = sheet.get(cells, "type")
-            qtype = _normalise_type(raw_type)
-            name = sheet.get(cells, "name")
-            for column in UNSUPPORTED_COLUMNS:
-                value = sheet.get(cells, column)
-                if value:
-                    self.error(row, name, f"column {column!r} is not supported (value {value!r})")
-            if not qtype:
-                self.error(row, name, "the type is missing")
-                continue
-            if qtype == "end_group":
-                if not stack:
-                    self.error(row, name, "end_group without a matching begin_group")
-                    continue
-                kind, begin_row, begin_name, item = stack.pop()
-                if kind == "grid" and item is not None:
-                    self.finish_grid(item, begin_row)
-                    grid = None
-                elif kind == "section":
-                    if item is not None and not item["questions"]:
-                        self.error(begin_row, begin_name, "the group has no questions")
-                    section = None
-                continue
-            if not name:
-                self.error(row, name, f"type {raw_type!r}: the name is missing")
-                continue
-            if name in self.name_rows:
-                self.error(row, name, f"duplicate name (also row {self.name_rows[name]})")
-                continue
-            self.name_rows[name] = row
-            hrdd_type = sheet.get(cells, "hrdd_type")
-            if qtype == "begin_group":
-                self.names[name] = None
-                if grid is not None or (stack and hrdd_type != GRID):
-                    self.error(row, name, "groups inside groups are not supported")
-                    stack.append(("invalid", row, name, None))
-                elif hrdd_type == GRID:
-                    grid = self.begin_grid(row, name, cells)
-                    current_section()["questions"].append(grid)
-                    stack.append(("grid", row, name, grid))
-                else:
-                    if hrdd_type:
-                        self.error(row, name, f"hrdd_type {hrdd_type!r} is not for a group")
-                    if not _CODE.match(name):
-                        self.error(row, name, _bad_code(name))
-                    section = {"code": name, "title": self.label(row, name, cells), "questions": []}
-                    self.defer(row, name, section, "show_if", sheet.get(cells, "relevant"))
-                    sections.append(section)
-                    stack.append(("section", row, name, section))
-                continue
-            if grid is not None:
-                self.grid_row(grid, row, name, qtype, cells)
-                continue
-            question = self.question(row, name, qtype, raw_type, cells)
-            if question is not None:
-                current_section()["questions"].append(question)
-        for _kind, begin_row, begin_name, _item in stack:
-            self.error(begin_row, begin_name, "begin_group without a matching end_group")
-        taken = set(self.name_rows)
-        for item in implicit:
-            code, n = DEFAULT_SECTION, 1
-            while code in taken:
-                n += 1
-                code = f"{DEFAULT_SECTION}_{n}"
-            taken.add(code)
-            item["code"] = code
-        return sections
-
-    def label(self, row: int, name: str, cells: tuple) -> dict:
-        text = self.survey.text(cells, "label")
-        if DEFAULT_LANGUAGE not in text:
-            self.error(row, name, "the English label is empty")
-        return text
-
-    def defer(self, row: int, name: str, target: dict, key: str, expression: str) -> None:
-        if expression:
-            column = "required" if key == "required_if" else "relevant"
-            self.deferred.append((row, name, target, key, expression, column))
-
-    def resolve(self, token: str) -> tuple[str, str]:
-        name = token[2:-1].strip()
-        if name not in self.names:
-            raise ExpressionError(f"{token} is not a question of this form")
-        target = self.names[name]
-        if target is None:
-            raise ExpressionError(f"{token} is a group, not a question")
-        return target
-
-    def resolve_conditions(self) -> None:
-        for row, name, target, key, expression, column in self.deferred:
-            try:
-                target[key] = expression_to_condition(expression, self.resolve)
-            except ExpressionError as exc:
-                self.error(row, name, f"{column} {expression!r} is not supported: {exc}")
-
-    def common(self, row: int, name: str, cells: tuple, question: dict) -> None:
-        """The parts every question has: help, required, relevant."""
-        sheet = self.survey
-        help_text = sheet.text(cells, "hint")
-        if help_text:
-            question["help"] = help_text
-        self.defer(row, name, question, "show_if", sheet.get(cells, "relevant"))
-        required = sheet.get(cells, "required")
-        if required.lower() in _YES:
-            question["required"] = True
-        elif required.lower() not in _NO:
-            self.defer(row, name, question, "required_if", required)
-
-    def question(self, row: int, name: str, qtype: str, raw_type: str, cells) -> dict | None:
-        sheet = self.survey
-        kind, _, rest = qtype.partition(" ")
-        selects = ("select_one", "select_multiple")
-        if kind not in (*selects, "integer", "decimal", "date", "text") or (
-            rest and kind not in selects
-        ):
-            feature = UNSUPPORTED_TYPES.get(kind, "unknown question type")
-            self.error(row, name, f"type {raw_type!r} is not supported ({feature})")
-            return None
-        hrdd_type = sheet.get(cells, "hrdd_type")
-        if not _CODE.match(name):
-            self.error(row, name, _bad_code(name))
-        question: dict[str, Any] = {
-            "code": name,
-            "type": None,
-            "text": self.label(row, name, cells),
-            "topic": sheet.get(cells, "hrdd_topic") or GENERAL_TOPIC,
-        }
-        self.common(row, name, cells, question)
-        allowed_hrdd: tuple[str, ...] = ()
-        if kind in selects:
-            allowed_hrdd = (YES_NO, COUNTRY) if kind == "select_one" else ()
-            list_name = rest.strip()
-            if not list_name or " " in list_name:
-                extra = " (or_other is not supported)" if "or_other" in list_name else ""
-                self.error(row, name, f"type {raw_type!r} is not supported{extra}")
-                return None
-            if kind == "select_one" and hrdd_type == COUNTRY:
-                question["type"] = COUNTRY
-            else:
-                if kind == "select_multiple":
-                    question["type"] = MULTIPLE_CHOICE
-                else:
-                    question["type"] = YES_NO if hrdd_type == YES_NO else SINGLE_CHOICE
-                question["options"] = self.options(row, name, list_name)
-        elif kind in ("integer", "decimal"):
-            allowed_hrdd = (PERCENTAGE,)
-            question["type"] = PERCENTAGE if hrdd_type == PERCENTAGE else NUMBER
-            if kind == "integer":
-                question["integer"] = True
-            for column, key in (("hrdd_unit", "unit"), ("hrdd_bands", "bands")):
-                if sheet.get(cells, column):
-                    value = _json_cell(
-                        sheet.get(cells, column), f"{sheet.name} row {row}, {column}", self.errors
-                    )
-                    if value is not None:
-                        question[key] = value
-        elif kind == "date":
-            question["type"] = DATE
-        else:
-            appearance = sheet.get(cells, "appearance").lower().split()
-            question["type"] = LONG_TEXT if "multiline" in appearance else SHORT_TEXT
-            max_length = sheet.get(cells, "hrdd_max_length")
-            if max_length.isdigit():
-                question["max_length"] = int(max_length)
-            elif max_length:
-                self.error(row, name, f"hrdd_max_length {max_length!r} is not a whole number")
-        if hrdd_type and hrdd_type not in allowed_hrdd:
-            self.error(row, name, f"hrdd_type {hrdd_type!r} is not for type {raw_type!r}")
-        special_list = sheet.get(cells, "hrdd_special_answers")
-        if special_list:
-            self.special_answers(row, name, question, special_list)
-        constraint = sheet.get(cells, "constraint")
-        if constraint:
-            if question["type"] not in (NUMBER, PERCENTAGE):
-                self.error(row, name, f"constraint {constraint!r} is only supported on numbers")
-            else:
-                try:
-                    question |= _parse_constraint(constraint)
-                except ExpressionError as exc:
-                    self.error(row, name, f"constraint {constraint!r} is not supported: {exc}")
-        self.names[name] = (name, question["type"])
-        return question
-
-    def special_answers(self, row: int, name: str, question: dict, list_name: str) -> None:
-        """hrdd_special_answers: the choices list of a number, percentage, date or country
-        question's special answers, each named dont_know or prefer_not_to_say."""
-        if question["type"] not in SPECIAL_ANSWER_TYPES:
-            self.error(
-                row,
-                name,
-                "hrdd_special_answers is only for integer, decimal, date and country questions "
-                "(a select question's own choices mark them with hrdd_special)",
-            )
-            return
-        found = []
-        for option in self.options(row, name, list_name):
-            if option["code"] not in _SPECIAL_CODES or option.get("special") != option["code"]:
-                self.error(
-                    row,
-                    name,
-                    f"hrdd_special_answers: choice {option['code']!r} of list {list_name!r} must "
-                    "be named dont_know or prefer_not_to_say and marked so in hrdd_special",
-                )
-            elif "risk" in option or "exclusive" in option:
-                self.error(
-                    row,
-                    name,
-                    f"hrdd_special_answers: choice {option['code']!r} of list {list_name!r} "
-                    "carries no risk and is not marked exclusive",
-                )
-            else:
-                found.append({"code": option["code"], "text": option["text"]})
-        if found:
-            question["special_answers"] = found
-
-    def options(self, row: int, name: str, list_name: str) -> list[dict]:
-        if list_name not in self.lists:
-            self.error(row, name, f"the list {list_name!r} is not in the choices sheet")
-            return []
-        return [dict(o) for o in self.lists[list_name]]
-
-    def begin_grid(self, row: int, name: str, cells: tuple) -> dict:
-        sheet = self.survey
-        if not _CODE.match(name):
-            self.error(row, name, _bad_code(name))
-        grid: dict[str, Any] = {
-            "code": name,
-            "type": GRID,
-            "text": self.label(row, name, cells),
-            "topic": sheet.get(cells, "hrdd_topic") or GENERAL_TOPIC,
-        }
-        help_text = sheet.text(cells, "hint")
-        if help_text:
-            grid["help"] = help_text
-        self.defer(row, name, grid, "show_if", sheet.get(cells, "relevant"))
-        grid["_rows"] = []  # (row number, name, list, required) while reading
-        grid["_required"] = sheet.get(cells, "required")
-        self.names[name] = None  # only its rows can be referred to
-        return grid
-
-    def grid_row(self, grid: dict, row: int, name: str, qtype: str, cells: tuple) -> None:
-        kind, _, list_name = qtype.partition(" ")
-        if kind != "select_one" or not list_name.strip() or " " in list_name.strip():
-            self.error(row, name, f"a grid (group {grid['code']!r}) holds only select_one rows")
-            return
-        prefix = grid["code"] + GRID_ROW_SEPARATOR
-        code = name[len(prefix) :] if name.startswith(prefix) else name
-        if not _CODE.match(code):
-            self.error(row, name, f"grid row code {code!r}: " + _bad_code(code))
-        for column in ("relevant", "constraint", "hrdd_type"):
-            if self.survey.get(cells, column):
-                self.error(row, name, f"a grid row cannot have its own {column}")
-        text = self.label(row, name, cells)
-        required = self.survey.get(cells, "required")
-        grid["_rows"].append((row, name, list_name.strip(), required))
-        grid.setdefault("rows", []).append({"code": code, "text": text})
-        self.names[name] = (f"{grid['code']}.{code}", GRID)
-
-    def finish_grid(self, grid: dict, begin_row: int) -> None:
-        rows = grid.pop("_rows")
-        group_required = grid.pop("_required")
-        name = grid["code"]
-        if not rows:
-            self.error(begin_row, name, "a grid needs at least one select_one row")
-            return
-        lists = {list_name for _r, _n, list_name, _req in rows}
-        if len(lists) > 1:
-            self.error(begin_row, name, "the rows of a grid must all use the same list")
-        grid["options"] = self.options(rows[0][0], rows[0][1], rows[0][2])
-        # Required goes on every row (as we write it) or on the group row: one value for all.
-        required = {req for *_rest, req in rows}
-        if group_required:
-            required = (required - {""}) | {group_required}
-        if len(required) > 1:
-            self.error(begin_row, name, "the rows of a grid must all have the same required")
-            return
-        value = required.pop()
-        if value.lower() in _YES:
-            grid["required"] = True
-        elif value.lower() not in _NO:
-            self.defer(begin_row, name, grid, "required_if", value)
 
 
 def _bad_code(name: str) -> str:
@@ -1268,11 +912,746 @@ def _bad_code(name: str) -> str:
     )
 
 
-def _normalise_type(raw: str) -> str:
-    text = " ".join(raw.split())
-    lowered = text.lower()
-    for alias, canonical in _TYPE_ALIASES.items():
-        if lowered == alias or lowered.startswith(alias + " "):
-            return canonical + text[len(alias) :]
-    kind, _, rest = text.partition(" ")
-    return f"{kind.lower()} {rest}" if rest else kind.lower()
+def _json_value(text: str, where: str, errors: list[str]):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        errors.append(f"{where}: not valid JSON ({exc.msg})")
+        return None
+
+
+def xlsform_to_definition(content: bytes, *, filename: str = "form.xlsx") -> dict:
+    """An XLSForm workbook (.xlsx bytes) as a definition dict, for parse_definition.
+
+    `filename` gives the title and code when the settings sheet does not, as in pyxform.
+    Raises XLSFormError listing every construct we cannot represent, each with its sheet and
+    row; never returns a partial result.
+    """
+    rows = _read_within_limits(content)
+    stem = PurePath(filename).stem or "form"
+    warnings: list[str] = []
+    try:
+        with catch_warnings():
+            simplefilter("ignore")  # openpyxl's notes on workbook extensions it skips
+            result = convert(
+                PyxformInput(io.BytesIO(content), SupportedFileTypes.xlsx, stem),
+                warnings=warnings,
+            )
+    except PyXFormError as exc:
+        raise XLSFormError([_pyxform_message(str(exc), rows)]) from exc
+    except Exception as exc:  # noqa: BLE001 - pyxform raises plain errors on broken files
+        raise XLSFormError([f"the file could not be read as an XLSForm ({exc})"]) from exc
+    errors: list[str] = []
+    data = _Mapper(result._pyxform, rows, errors).run()
+    if errors:
+        raise XLSFormError(list(dict.fromkeys(errors)))  # a list used twice, named once
+    return data
+
+
+def _pyxform_message(message: str, rows: _Rows) -> str:
+    """pyxform's own refusal ("[row : 5] ...") in our form: sheet and row first."""
+    match = re.match(r"^\[row : (\d+)\]\s*(.*)$", message, re.DOTALL)
+    unknown = re.match(r"^Unknown question type '(.*)'\.?$", message)
+    if unknown and unknown.group(1) in rows.types:
+        return f"{rows.survey_sheet} row {rows.types[unknown.group(1)]}: {message}"
+    duplicate = re.match(r"^Duplicate column header: (.*)$", message)
+    if duplicate and duplicate.group(1) in rows.duplicate_headers:
+        return f"{rows.duplicate_headers[duplicate.group(1)]} row 1: {message}"
+    if match is None and "include" in rows.types:
+        return (
+            f"{rows.survey_sheet} row {rows.types['include']}: type 'include' (a section "
+            "taken from another file) is not supported"
+        )
+    if match is None:
+        return f"{rows.survey_sheet}: the form is not valid XLSForm: {message}"
+    sheet = rows.choices_sheet if "'choices' sheet" in message else rows.survey_sheet
+    return f"{sheet} row {match.group(1)}: {match.group(2)}"
+
+
+_SINGLE_COLON = re.compile(r"^(label|hint):([^:].*)$", re.IGNORECASE)
+
+
+def _fold_single_colon(element: dict) -> None:
+    """`label:French` (one colon, as some tools write it) as pyxform's `label::French`:
+    pyxform keeps such a column aside, under its own name."""
+    for key in [k for k in element if isinstance(k, str) and _SINGLE_COLON.match(k)]:
+        match = _SINGLE_COLON.match(key)
+        kind, language = match.group(1).lower(), match.group(2).strip()
+        current = element.get(kind)
+        if isinstance(current, str):
+            current = {_PYXFORM_DEFAULT_LANGUAGE: current}
+        element[kind] = {**(current or {}), language: element.pop(key)}
+    choices = element.get("choices")
+    for choice in choices if isinstance(choices, list) else ():
+        _fold_single_colon(choice)
+    for column in element.get("columns", ()) or ():
+        _fold_single_colon(column)
+    for child in element.get("children", ()) or ():
+        _fold_single_colon(child)
+
+
+class _Mapper:
+    """pyxform's survey dict -> our definition dict, collecting every refusal."""
+
+    def __init__(self, survey: dict, rows: _Rows, errors: list[str]):
+        self.survey = survey
+        self.rows = rows
+        self.errors = errors
+        self.settings = {k.lower(): v for k, v in survey.items() if isinstance(v, str)}
+        self.default_language = DEFAULT_LANGUAGE
+        self.languages: list[str] = []
+        self.incomplete: set[str] = set()  # languages some text is missing in
+        # survey name -> (reference in conditions, question type), or None (not a question)
+        self.names: dict[str, tuple[str, str] | None] = {}
+        self.codes: set[str] = set()
+        self.calculates: dict[str, str] = {}  # calculate name -> name for messages
+        # (name, dict to set, key, expression, column): read once every name is known
+        self.deferred: list[tuple[str, dict, str, str, str]] = []
+        self.expressions: list[tuple[str, str]] = []  # (name, expression) for calculates
+        self.pending_notes: list[dict] = []
+        self.last_question: dict | None = None
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.append(f"{self.rows.question(name)}: {message}")
+
+    def refuse(self, element: dict, construct: str, why: str = "") -> None:
+        more = f" ({why})" if why else ""
+        self.error(element.get("name", ""), f"{construct} is not supported{more}")
+
+    # texts and languages
+
+    def language(self, key: str) -> str | None:
+        if key == _PYXFORM_DEFAULT_LANGUAGE:
+            return self.default_language
+        return language_code(key)
+
+    def text(self, value, name: str = "") -> dict:
+        if isinstance(value, str) and value == "":
+            return {}
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            return {self.default_language: value}
+        result = {}
+        for key, text in value.items():
+            code = self.language(key)
+            if code is None:
+                self.error(
+                    name,
+                    f"language {key!r}: cannot tell which language it is; write the column "
+                    f"as 'label::{key} (xx)' with its language code",
+                )
+            elif str(text).strip():
+                result[code] = str(text)
+        return result
+
+    def note_languages(self, value) -> None:
+        if isinstance(value, str) and value and self.default_language not in self.languages:
+            self.languages.insert(0, self.default_language)
+        if isinstance(value, dict):
+            for key in value:
+                code = self.language(key)
+                if code is not None and code not in self.languages:
+                    self.languages.append(code)
+
+    def collect_languages(self, elements: list[dict]) -> None:
+        for element in elements:
+            for key in ("label", "hint"):
+                self.note_languages(element.get(key))
+            for choice in element.get("choices", ()) or ():
+                self.note_languages(choice.get("label"))
+            self.collect_languages(element.get("children", []))
+
+    # the whole form
+
+    def run(self) -> dict:
+        settings = self.settings
+        declared = settings.get("default_language", _PYXFORM_DEFAULT_LANGUAGE)
+        if declared != _PYXFORM_DEFAULT_LANGUAGE:
+            code = language_code(declared)
+            if code is None:
+                self.errors.append(
+                    f"settings: default_language {declared!r}: cannot tell which language "
+                    "it is; write it as 'English (en)'"
+                )
+            else:
+                self.default_language = code
+        _fold_single_colon(self.survey)
+        for lists in self.survey.get("choices", {}).values():
+            for choice in lists:
+                _fold_single_colon(choice)
+        self.collect_languages(self.survey.get("children", []))
+        json_settings = {}
+        for column, key in SETTINGS_JSON.items():
+            if settings.get(column):
+                value = _json_value(settings[column], f"settings, {column}", self.errors)
+                if value is not None:
+                    json_settings[key] = value
+        if settings.get("hrdd_languages"):
+            self.languages = settings["hrdd_languages"].split()
+        if DEFAULT_LANGUAGE not in self.languages:
+            self.errors.append(
+                "survey row 1: the form has no English labels (a label::English (en) column, "
+                "or default_language English): English is the language every translation "
+                "falls back to"
+            )
+        title_text = self.survey.get("title") or self.survey.get("id_string") or ""
+        code = _sanitise_code(self.survey.get("id_string") or title_text)
+        if not _CODE.match(code):
+            self.errors.append(
+                f"settings: form_id {self.survey.get('id_string', '')!r} must give a code "
+                "starting with a letter (letters, digits, _ and - are kept)"
+            )
+        version = str(self.survey.get("version") or "")
+        data: dict[str, Any] = {
+            "format": 1,
+            "code": code,
+            "version": int(version) if version.isdigit() and int(version) >= 1 else 1,
+            "languages": self.languages,
+            "title": json_settings.get("title") or dict.fromkeys(self.languages, title_text),
+        }
+        for key in ("description", "sources", "topics", "indicator_framework", "indicators"):
+            if key in json_settings:
+                data[key] = json_settings[key]
+        children = []
+        for child in self.survey.get("children", []):
+            if _is_meta_group(child):
+                for meta in child.get("children", []):
+                    if meta.get("type") in UNSUPPORTED_TYPES:
+                        self.refuse(meta, f"type {meta['type']!r}", UNSUPPORTED_TYPES[meta["type"]])
+            else:
+                children.append(child)
+        for element in _walk(children):
+            name = element.get("name", "")
+            if name:
+                self.names.setdefault(name, None)
+        sections = self.read_sections(children, data["title"])
+        self.flush_notes_into_last()
+        self.check_calculates()
+        self.resolve_conditions()
+        data["sections"] = sections
+        if not sections and not self.errors:
+            self.errors.append(
+                f"{self.rows.survey_sheet}: the form has no question to answer (notes, "
+                "calculations and metadata alone are not a questionnaire)"
+            )
+        if settings.get("hrdd_draft_languages") is not None and "hrdd_languages" in settings:
+            drafts = settings.get("hrdd_draft_languages", "").split()
+        else:
+            drafts = sorted(self.incomplete - {DEFAULT_LANGUAGE}, key=self.languages.index)
+        if drafts:
+            data["draft_languages"] = drafts
+        uses_general = any(q["topic"] == GENERAL_TOPIC for s in sections for q in s["questions"])
+        topics = data.setdefault("topics", {})
+        if uses_general and GENERAL_TOPIC not in topics:
+            topics[GENERAL_TOPIC] = {
+                lang: _GENERAL.get(lang, _GENERAL[DEFAULT_LANGUAGE]) for lang in self.languages
+            }
+        return data
+
+    def complete(self, text: dict, name: str, what: str = "label") -> dict:
+        """A text that is required: note languages it lacks (they become draft languages)."""
+        missing = [lang for lang in self.languages if lang not in text]
+        self.incomplete.update(missing)
+        if DEFAULT_LANGUAGE in missing and DEFAULT_LANGUAGE in self.languages:
+            self.error(name, f"the English {what} is empty")
+        return text
+
+    # survey
+
+    def read_sections(self, children: list[dict], title: dict) -> list[dict]:
+        sections: list[dict] = []
+        implicit: dict | None = None
+        for element in children:
+            kind = element.get("type", "")
+            if kind == "group" and element.get("hrdd_type") != GRID:
+                implicit = None
+                name = element.get("name", "")
+                if not _CODE.match(name):
+                    self.error(name, _bad_code(name))
+                label = self.text(element.get("label"), name)
+                section = {
+                    "code": name,
+                    # A group without a label is titled as the form is.
+                    "title": self.complete(label, name) if label else dict(title),
+                    "questions": [],
+                }
+                self.codes.add(name)
+                relevant = element.get("bind", {}).get("relevant")
+                self.defer(name, section, "show_if", relevant, "relevant")
+                self.read_children(element.get("children", []), section, [])
+                if section["questions"]:
+                    sections.append(section)
+                continue
+            if implicit is None:
+                implicit = {"code": None, "title": dict(title), "questions": []}
+                sections.append(implicit)
+            self.read_element(element, implicit, [])
+        taken = set(self.names) | self.codes
+        for section in sections:
+            if section["code"] is None:
+                code, n = DEFAULT_SECTION, 1
+                while code in taken:
+                    n += 1
+                    code = f"{DEFAULT_SECTION}_{n}"
+                taken.add(code)
+                section["code"] = code
+        return [s for s in sections if s["questions"]]
+
+    def read_children(self, children: list[dict], section: dict, outer: list[str]) -> None:
+        for element in children:
+            self.read_element(element, section, outer)
+
+    def read_element(self, element: dict, section: dict, outer: list[str]) -> None:
+        """One survey element into `section`; `outer` holds the relevance of the groups
+        around it inside the section (a nested group's questions join the section with
+        their group's relevance added to their own)."""
+        kind = element.get("type", "")
+        name = element.get("name", "")
+        bind = element.get("bind", {}) or {}
+        if kind == "group" and element.get("hrdd_type") == GRID:
+            grid = self.grid(element)
+            if grid is not None:
+                self.add(section, grid, outer, element)
+            return
+        if kind == "group":
+            inner = [*outer, bind["relevant"]] if bind.get("relevant") else outer
+            self.read_children(element.get("children", []), section, inner)
+            return
+        if kind == "loop":
+            grid = self.loop_grid(element)
+            if grid is not None:
+                self.add(section, grid, outer, element)
+            return
+        if kind in METADATA_TYPES or (bind.get("jr:preload") and kind != "calculate"):
+            return
+        if kind == "note":
+            self.note(element)
+            return
+        if kind == "calculate":
+            self.calculates[name] = name
+            return
+        if kind in UNSUPPORTED_TYPES:
+            self.refuse(element, f"type {kind!r}", UNSUPPORTED_TYPES[kind])
+            return
+        question = self.question(element)
+        if question is not None:
+            self.add(section, question, outer, element)
+
+    def add(self, section: dict, question: dict, outer: list[str], element: dict) -> None:
+        name = element.get("name", "")
+        if self.pending_notes:
+            notes = self.pending_notes
+            self.pending_notes = []
+            question["help"] = _joined([*notes, question.get("help", {})])
+        own = (element.get("bind", {}) or {}).get("relevant")
+        relevance = [*outer, own] if own else outer
+        if len(relevance) == 1:
+            self.defer(name, question, "show_if", relevance[0], "relevant")
+        elif relevance:
+            joined = " and ".join(f"({r})" for r in relevance)
+            self.defer(name, question, "show_if", joined, "relevant")
+        section["questions"].append(question)
+        self.last_question = question
+
+    def note(self, element: dict) -> None:
+        """A note has no answer: its text is shown with the next question (before its help),
+        or, at the end of the form, after the last question's help."""
+        name = element.get("name", "")
+        text = self.text(element.get("label"), name)
+        if element.get("bind", {}).get("relevant"):
+            self.refuse(element, "a note with its own relevant", "notes are always shown")
+            return
+        if text:
+            self.pending_notes.append(text)
+
+    def flush_notes_into_last(self) -> None:
+        if self.pending_notes and self.last_question is not None:
+            self.last_question["help"] = _joined(
+                [self.last_question.get("help", {}), *self.pending_notes]
+            )
+            self.pending_notes = []
+
+    def defer(self, name: str, target: dict, key: str, expression: str | None, column: str):
+        if expression:
+            self.deferred.append((name, target, key, expression, column))
+            self.expressions.append((name, expression))
+
+    def resolve(self, token: str) -> tuple[str, str]:
+        name = token[2:-1].strip()
+        if name in self.calculates:
+            raise ExpressionError(
+                f"{token} is a calculate; conditions on calculated values are not supported"
+            )
+        if name not in self.names:
+            raise ExpressionError(f"{token} is not a question of this form")
+        target = self.names[name]
+        if target is None:
+            raise ExpressionError(f"{token} is a group or a note, not a question")
+        return target
+
+    def resolve_conditions(self) -> None:
+        for name, target, key, expression, column in self.deferred:
+            if any(ref in self.calculates for ref in _REFERENCE.findall(expression)):
+                continue  # refused by check_calculates, by the calculate's name
+            text = _PARENT_REF.sub(lambda m: "${" + m.group(1) + "}", expression)
+            try:
+                target[key] = expression_to_condition(text, self.resolve)
+            except ExpressionError as exc:
+                self.error(name, f"{column} {expression!r} is not supported: {exc}")
+
+    def check_calculates(self) -> None:
+        """A calculate nothing refers to only stores a derived value, which the platform does
+        not keep: it is left out. One that other rows use cannot be left out: refused."""
+        reported: set[str] = set()
+        for name, expression in self.expressions:
+            for ref in _REFERENCE.findall(expression):
+                if ref in self.calculates and ref not in reported:
+                    reported.add(ref)
+                    self.error(
+                        ref,
+                        f"calculate {ref!r} is used by {name!r}: calculations other rows "
+                        "depend on are not supported",
+                    )
+
+    def question_text(self, element: dict) -> dict:
+        """The label; a question without one (pyxform allows it) is shown by its name."""
+        name = element.get("name", "")
+        label = self.text(element.get("label"), name)
+        return self.complete(label, name) if label else {DEFAULT_LANGUAGE: name}
+
+    def common(self, element: dict, question: dict) -> None:
+        name = element.get("name", "")
+        bind = element.get("bind", {}) or {}
+        hint = self.text(element.get("hint"), name)
+        if hint:
+            question["help"] = hint
+        required = str(bind.get("required", "")).strip()
+        if required.lower() in _YES:
+            question["required"] = True
+        elif required.lower() not in _NO:
+            self.defer(name, question, "required_if", required, "required")
+        for key, construct in (
+            ("readonly", "read_only"),
+            ("calculate", "calculation on a question"),
+            ("jr:preload", "preloaded values"),
+        ):
+            if str(bind.get(key, "")).lower() not in _NO:
+                self.refuse(element, construct)
+        if element.get("trigger"):
+            self.refuse(element, "trigger")
+        if element.get("parameters"):
+            self.refuse(element, "parameters", str(element["parameters"]))
+
+    def question(self, element: dict) -> dict | None:
+        name = element.get("name", "")
+        kind = element.get("type", "")
+        bind_type = _bind_type(kind)
+        is_select = kind.startswith(("select one", "select all that apply"))
+        if not is_select and bind_type not in ("int", "decimal", "date", "string"):
+            self.refuse(element, f"type {kind!r}", "unknown question type")
+            return None
+        if not _CODE.match(name):
+            self.error(name, _bad_code(name))
+        if self.names.get(name) is not None or name in self.codes:
+            found = self.rows.repeated.get(name, [])
+            self.errors.append(
+                f"{self.rows.survey_sheet} row {found[-1] if found else '?'} (name {name!r}): "
+                f"the name is used twice (also row {found[0] if found else '?'}); every "
+                "question needs its own"
+            )
+        self.codes.add(name)
+        hrdd_type = str(element.get("hrdd_type", "")).strip()
+        question: dict[str, Any] = {
+            "code": name,
+            "type": None,
+            "text": self.question_text(element),
+            "topic": str(element.get("hrdd_topic", "")).strip() or GENERAL_TOPIC,
+        }
+        self.common(element, question)
+        allowed_hrdd: tuple[str, ...] = ()
+        appearance = str((element.get("control") or {}).get("appearance", "")).lower().split()
+        if is_select:
+            multiple = kind.startswith("select all that apply")
+            if kind not in ("select one", "select all that apply") or not element.get("list_name"):
+                self.refuse(element, f"type {kind!r}", "choices from a file or another form")
+                return None
+            allowed_hrdd = () if multiple else (YES_NO, COUNTRY)
+            if not multiple and hrdd_type == COUNTRY:
+                question["type"] = COUNTRY
+            else:
+                single = YES_NO if hrdd_type == YES_NO else SINGLE_CHOICE
+                question["type"] = MULTIPLE_CHOICE if multiple else single
+                question["options"] = self.options(element)
+        elif bind_type in ("int", "decimal"):
+            allowed_hrdd = (PERCENTAGE,)
+            question["type"] = PERCENTAGE if hrdd_type == PERCENTAGE else NUMBER
+            if bind_type == "int":
+                question["integer"] = True
+            for column, key in (("hrdd_unit", "unit"), ("hrdd_bands", "bands")):
+                if element.get(column):
+                    where = f"{self.rows.question(name)}, {column}"
+                    value = _json_value(str(element[column]), where, self.errors)
+                    if value is not None:
+                        question[key] = value
+        elif bind_type == "date":
+            question["type"] = DATE
+        else:
+            question["type"] = LONG_TEXT if "multiline" in appearance else SHORT_TEXT
+            max_length = str(element.get("hrdd_max_length", "")).strip()
+            if max_length.isdigit():
+                question["max_length"] = int(max_length)
+            elif max_length:
+                self.error(name, f"hrdd_max_length {max_length!r} is not a whole number")
+        if hrdd_type and hrdd_type not in allowed_hrdd:
+            self.error(name, f"hrdd_type {hrdd_type!r} is not for type {kind!r}")
+        if element.get("hrdd_special_answers"):
+            self.special_answers(element, question, str(element["hrdd_special_answers"]))
+        constraint = (element.get("bind") or {}).get("constraint")
+        if constraint:
+            if question["type"] not in (NUMBER, PERCENTAGE):
+                self.refuse(element, f"constraint {constraint!r}", "only a range on a number")
+            else:
+                try:
+                    question |= _parse_constraint(constraint)
+                except ExpressionError as exc:
+                    self.refuse(element, f"constraint {constraint!r}", str(exc))
+        if "default" in element and str(element["default"]).strip():
+            self.default(element, question, str(element["default"]).strip())
+        self.names[name] = (name, question["type"])
+        return question
+
+    def default(self, element: dict, question: dict, value: str) -> None:
+        """A default answer the supplier sees filled in and can change."""
+        qtype = question["type"]
+        if qtype in (SINGLE_CHOICE, YES_NO, MULTIPLE_CHOICE):
+            codes = {o["code"] for o in question.get("options", [])}
+            chosen = value.split() if qtype == MULTIPLE_CHOICE else [value]
+            if not set(chosen) <= codes:
+                self.refuse(element, f"default {value!r}", "not one of the question's choices")
+                return
+            question["default"] = chosen if qtype == MULTIPLE_CHOICE else value
+        elif qtype in (NUMBER, PERCENTAGE):
+            try:
+                question["default"] = _number(value)
+            except ValueError:
+                self.refuse(element, f"default {value!r}", "not a number")
+        elif qtype == DATE:
+            value = value.removesuffix(" 00:00:00")  # a date cell, as pyxform writes it
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                self.refuse(element, f"default {value!r}", "only a date as YYYY-MM-DD")
+                return
+            question["default"] = value
+        elif qtype in (SHORT_TEXT, LONG_TEXT):
+            if "${" in value or "(" in value:
+                self.refuse(element, f"default {value!r}", "only a fixed text")
+                return
+            question["default"] = value
+        else:
+            self.refuse(element, f"default {value!r}", f"no default for a {qtype} question")
+
+    def options(self, element: dict) -> list[dict]:
+        """The choices of a select, narrowed by a fixed choice_filter (`column = value`); a
+        filter that depends on answers (cascading selects) is refused."""
+        list_name = element["list_name"]
+        choices = element.get("choices") or self.survey.get("choices", {}).get(list_name, [])
+        choice_filter = str(element.get("choice_filter") or "").strip()
+        if choice_filter:
+            match = _STATIC_FILTER.match(choice_filter)
+            if match is None:
+                self.refuse(
+                    element,
+                    f"choice_filter {choice_filter!r}",
+                    "only a fixed filter such as `column = 'value'`; choices that depend on "
+                    "other answers are not",
+                )
+                return []
+            column = match.group(1)
+            wanted = next(v for v in match.group(2, 3, 4) if v is not None)
+            choices = [c for c in choices if str(c.get(column, "")) == wanted]
+        return [self.option(list_name, choice) for choice in choices]
+
+    def option(self, list_name: str, choice: dict) -> dict:
+        name = str(choice.get("name", ""))
+        where = self.rows.choice(list_name, name)
+        if not _CODE.match(name):
+            self.errors.append(f"{where}: {_bad_code(name)}")
+        text = self.text(choice.get("label"))
+        if not text:
+            text = {DEFAULT_LANGUAGE: name}
+        missing = [lang for lang in self.languages if lang not in text]
+        self.incomplete.update(missing)
+        if DEFAULT_LANGUAGE in missing:
+            self.errors.append(f"{where}: the English label is empty")
+        for key in ("image", "audio", "video", "media"):
+            if choice.get(key):
+                self.errors.append(f"{where}: media on choices ({key}) is not supported")
+        option: dict[str, Any] = {"code": name, "text": text}
+        has_special = "hrdd_special" in choice or "hrdd_risk" in choice
+        special = str(choice.get("hrdd_special", "")).strip()
+        if not has_special:
+            english = text.get(DEFAULT_LANGUAGE, "").strip().lower().replace("’", "'")
+            special = (name if name in _SPECIAL_CODES else "") or _SPECIAL_LABELS.get(english, "")
+        risk = str(choice.get("hrdd_risk", "")).strip() or ("" if special else "none")
+        if risk:
+            option["risk"] = risk
+        if special:
+            option["special"] = special
+        for key in ("topics", "indicators"):
+            value = str(choice.get(f"hrdd_{key}", "")).strip()
+            if value:
+                option[key] = value.split()
+        exclusive = str(choice.get("hrdd_exclusive", "")).strip().lower()
+        if exclusive in _YES:
+            option["exclusive"] = True
+        elif exclusive not in _NO:
+            self.errors.append(f"{where}: hrdd_exclusive must be yes or empty")
+        return option
+
+    def special_answers(self, element: dict, question: dict, list_name: str) -> None:
+        """hrdd_special_answers: the choices list of a number, percentage, date or country
+        question's special answers, each named dont_know or prefer_not_to_say."""
+        name = element.get("name", "")
+        if question["type"] not in SPECIAL_ANSWER_TYPES:
+            self.error(
+                name,
+                "hrdd_special_answers is only for integer, decimal, date and country questions "
+                "(a select question's own choices mark them with hrdd_special)",
+            )
+            return
+        lists = self.survey.get("choices", {})
+        if list_name not in lists:
+            self.error(name, f"the list {list_name!r} is not in the choices sheet")
+            return
+        found = []
+        for choice in lists[list_name]:
+            option = self.option(list_name, choice)
+            if option["code"] not in _SPECIAL_CODES or option.get("special") != option["code"]:
+                self.error(
+                    name,
+                    f"hrdd_special_answers: choice {option['code']!r} of list {list_name!r} must "
+                    "be named dont_know or prefer_not_to_say and marked so in hrdd_special",
+                )
+            elif "risk" in option or "exclusive" in option:
+                self.error(
+                    name,
+                    f"hrdd_special_answers: choice {option['code']!r} of list {list_name!r} "
+                    "carries no risk and is not marked exclusive",
+                )
+            else:
+                found.append({"code": option["code"], "text": option["text"]})
+        if found:
+            question["special_answers"] = found
+
+    def grid(self, element: dict) -> dict | None:
+        """A group marked hrdd_type grid, one select_one row per grid row (as we export)."""
+        name = element.get("name", "")
+        if not _CODE.match(name):
+            self.error(name, _bad_code(name))
+        grid: dict[str, Any] = {
+            "code": name,
+            "type": GRID,
+            "text": self.complete(self.text(element.get("label"), name), name),
+            "topic": str(element.get("hrdd_topic", "")).strip() or GENERAL_TOPIC,
+        }
+        hint = self.text(element.get("hint"), name)
+        if hint:
+            grid["help"] = hint
+        self.names[name] = None
+        rows = element.get("children", [])
+        required: set[str] = set()
+        group_required = str((element.get("bind") or {}).get("required", "")).strip()
+        lists = set()
+        for child in rows:
+            child_name = child.get("name", "")
+            if child.get("type") != "select one" or not child.get("list_name"):
+                self.error(child_name, f"a grid (group {name!r}) holds only select_one rows")
+                return None
+            bind = child.get("bind") or {}
+            for column in ("relevant", "constraint"):
+                if bind.get(column):
+                    self.error(child_name, f"a grid row cannot have its own {column}")
+            if child.get("hrdd_type"):
+                self.error(child_name, "a grid row cannot have its own hrdd_type")
+            prefix = name + GRID_ROW_SEPARATOR
+            code = child_name[len(prefix) :] if child_name.startswith(prefix) else child_name
+            if not _CODE.match(code):
+                self.error(child_name, f"grid row code {code!r}: " + _bad_code(code))
+            grid.setdefault("rows", []).append(
+                {"code": code, "text": self.complete(self.text(child.get("label")), child_name)}
+            )
+            required.add(str(bind.get("required", "")).strip())
+            lists.add(child["list_name"])
+            self.names[child_name] = (f"{name}.{code}", GRID)
+        if not rows:
+            self.error(name, "a grid needs at least one select_one row")
+            return None
+        if len(lists) > 1:
+            self.error(name, "the rows of a grid must all use the same list")
+        grid["options"] = self.options(rows[0])
+        if group_required:
+            required = (required - {""}) | {group_required}
+        if len(required) > 1:
+            self.error(name, "the rows of a grid must all have the same required")
+            return grid
+        value = required.pop()
+        if value.lower() in _YES:
+            grid["required"] = True
+        elif value.lower() not in _NO:
+            self.defer(name, grid, "required_if", value, "required")
+        return grid
+
+    def loop_grid(self, element: dict) -> dict | None:
+        """A loop over a list whose body is one select_one is a grid: a row per list item,
+        the select's choices as the options. Any other loop is refused."""
+        name = element.get("name", "")
+        children = element.get("children", [])
+        if len(children) != 1 or children[0].get("type") != "select one":
+            self.refuse(element, "a loop", "only a loop holding a single select_one maps to a grid")
+            return None
+        child = children[0]
+        if not _CODE.match(name):
+            self.error(name, _bad_code(name))
+        grid: dict[str, Any] = {
+            "code": name,
+            "type": GRID,
+            "text": self.complete(self.text(element.get("label") or child.get("label")), name),
+            "topic": str(element.get("hrdd_topic", "")).strip() or GENERAL_TOPIC,
+            "rows": [],
+            "options": self.options(child),
+        }
+        for column in element.get("columns", []):
+            code = str(column.get("name", ""))
+            if not _CODE.match(code):
+                self.error(name, f"loop item {code!r}: " + _bad_code(code))
+            grid["rows"].append({"code": code, "text": self.text(column.get("label"))})
+            self.names[f"{name}__{code}"] = (f"{name}.{code}", GRID)
+        self.names[name] = None
+        required = str((child.get("bind") or {}).get("required", "")).strip().lower()
+        if required in _YES:
+            grid["required"] = True
+        return grid
+
+
+def _joined(texts: list[dict]) -> dict:
+    """Texts per language joined by a blank line (notes before a question's help)."""
+    languages: list[str] = []
+    for text in texts:
+        languages += [lang for lang in text if lang not in languages]
+    return {lang: "\n\n".join(t[lang] for t in texts if t.get(lang)) for lang in languages}
+
+
+def _walk(elements: list[dict]):
+    for element in elements:
+        yield element
+        yield from _walk(element.get("children", []))
+
+
+def _is_meta_group(element: dict) -> bool:
+    """The group pyxform adds for the instance ID (and KoboToolbox's instanceName)."""
+    return element.get("type") == "group" and element.get("name") == "meta"
+
+
+def _bind_type(kind: str) -> str:
+    entry = QUESTION_TYPE_DICT.get(kind) or {}
+    return str((entry.get("bind") or {}).get("type", ""))

@@ -137,6 +137,10 @@ class AnswerForm(forms.Form):
         self._note_fallback(question.code, fallback)
         help_text = _localised(question.help, self.language)[0]
         common = {"label": label, "help_text": help_text, "required": False}
+        if question.default is not None:
+            # Shown filled in until the supplier saves this page; a stored answer wins.
+            default = question.default
+            common["initial"] = list(default) if isinstance(default, tuple) else default
         if question.type in {SHORT_TEXT, LONG_TEXT}:
             widget = (
                 forms.Textarea(attrs={"rows": 5})

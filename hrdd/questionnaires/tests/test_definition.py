@@ -612,3 +612,15 @@ def test_command_builtin_republishes_without_duplicating(db):
 
     assert "published crisis-impact v2" in out.getvalue()
     assert QuestionnaireVersion.objects.filter(questionnaire__code="crisis-impact").count() == 1
+
+
+def test_a_default_must_be_an_answer_the_question_accepts(data):
+    question = data["sections"][0]["questions"][0]
+    question["default"] = "no_such_option"
+
+    errors = errors_of(data)
+
+    assert any(
+        e.startswith(f"question {question['code']!r} > default: 'no_such_option' is not one")
+        for e in errors
+    ), errors

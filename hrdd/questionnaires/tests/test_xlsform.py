@@ -8,6 +8,9 @@ whole, with every problem named by sheet, row and feature.
 
 import copy
 import io
+import time
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -26,8 +29,23 @@ from hrdd.questionnaires.xlsform import (
 BUILTIN_DIR = Path(definition_module.__file__).parent / "definitions"
 
 
+SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def round_trip(data: dict) -> dict:
     return xlsform_to_definition(definition_to_xlsform(data))
+
+
+def as_pyxform_reads(data):
+    """`data` with the one change pyxform always makes to texts: curly quotes made straight
+    (ODK and KoboToolbox read a form the same way)."""
+    if isinstance(data, str):
+        return data.translate(SMART_QUOTES)
+    if isinstance(data, dict):
+        return {k: as_pyxform_reads(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [as_pyxform_reads(v) for v in data]
+    return data
 
 
 def assert_same_definition(expected: Definition, actual: Definition) -> None:
@@ -87,7 +105,7 @@ def builtin_files() -> list[Path]:
 @pytest.mark.parametrize("path", builtin_files(), ids=lambda p: p.stem)
 def test_builtin_definitions_round_trip(path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    expected = parse_definition(data, source=str(path))
+    expected = parse_definition(as_pyxform_reads(data), source=str(path))
     actual = parse_definition(round_trip(data), source="round trip")
     assert_same_definition(expected, actual)
 
@@ -405,7 +423,9 @@ def test_export_of_grids_numbers_and_conditions(small):
     assert survey["q09_country"]["type"] == "select_one countries"
     assert survey["q06_name"]["hrdd_max_length"] == 100
     assert survey["second"]["relevant"] == "(${q01_paid} = 'no') or (${q01_paid} = 'dont_know')"
-    assert "countries" not in {row["list_name"] for row in sheets["choices"]}
+    # The country list is written out, so that pyxform (and ODK) can read the form.
+    countries = {r["name"]: r for r in sheets["choices"] if r["list_name"] == "countries"}
+    assert countries["JP"]["label::Japanese (ja)"] == "日本"
     special = next(
         r for r in sheets["choices"] if r["list_name"] == "q01_paid" and r["hrdd_special"]
     )
@@ -573,52 +593,117 @@ def survey_with(*rows: list) -> list[list]:
     [
         ("geopoint", "locations"),
         ("geoshape", "locations"),
-        ("calculate", "calculations"),
-        ("begin_repeat", "repeat groups"),
-        ("note", "notes"),
         ("image", "file uploads"),
         ("barcode", "barcodes"),
-        ("range", "ranges"),
-        ("rank", "ranking"),
         ("acknowledge", "acknowledgements"),
-        ("select_one_from_file places.csv", "choices from a file"),
-        ("hidden", "hidden fields"),
-        ("start", "metadata"),
-        ("deviceid", "metadata"),
-        ("today", "metadata"),
-        ("sparkle", "unknown question type"),
+        ("time", "times"),
     ],
 )
 def test_unsupported_types_are_refused_with_sheet_row_and_feature(xls_type, feature):
     errors = import_errors(workbook(survey_with([xls_type, "x1", "X"]), CHOICES, SETTINGS))
-    assert len(errors) == 1
-    assert errors[0].startswith(f"survey row 5 (name 'x1'): type '{xls_type}' is not supported")
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("survey row 5 (name 'x1'): type ")
+    assert "is not supported" in errors[0]
     assert feature in errors[0]
 
 
 @pytest.mark.parametrize(
-    "column",
+    ("rows", "expected"),
     [
-        "choice_filter",
-        "calculation",
-        "default",
-        "read_only",
-        "repeat_count",
-        "trigger",
-        "parameters",
+        ([["begin_repeat", "x1", "X"], ["text", "t", "T"], ["end_repeat"]], "repeat groups"),
+        ([["select_one_from_file places.csv", "x1", "X"]], "choices from a file"),
+        ([["sparkle", "x1", "X"]], "Unknown question type 'sparkle'"),
+        ([["select_one missing", "x1", "X"]], "List name not in choices sheet: missing"),
+        ([["text", "q1", "Again"]], "q1"),
     ],
 )
-def test_unsupported_columns_are_refused(column):
+def test_what_pyxform_or_we_refuse_names_the_sheet_and_row(rows, expected):
+    errors = import_errors(workbook(survey_with(*rows), CHOICES, SETTINGS))
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("survey row 5"), errors
+    assert expected in errors[0]
+
+
+def test_metadata_notes_and_unreferenced_calculates_are_read_and_left_out():
     survey = [
-        [*HEADER, column],
-        ["begin_group", "g1", "Group", None, None, None],
-        ["select_one yn", "q1", "First?", None, None, "something"],
-        ["end_group"],
+        [*HEADER, "calculation"],
+        ["start", "start"],
+        ["end", "end"],
+        ["today", "today"],
+        ["deviceid", "deviceid"],
+        ["note", "intro", "Please answer for your main site."],
+        ["select_one yn", "q1", "First?"],
+        ["calculate", "total", None, None, None, "1 + 1"],
+        ["note", "thanks", "Thank you."],
+    ]
+    definition = parse_definition(xlsform_to_definition(workbook(survey, CHOICES, SETTINGS)))
+    assert [q.code for q in definition.questions] == ["q1"]
+    # A note has no answer: it is shown with the question after it (or the last one).
+    assert definition.question("q1").help.values == {
+        "en": "Please answer for your main site.\n\nThank you."
+    }
+
+
+def test_a_calculate_other_rows_depend_on_is_refused_by_name():
+    survey = [
+        [*HEADER, "calculation"],
+        ["calculate", "limit", None, None, None, "5"],
+        ["integer", "n1", "How many?", "${limit} > 3"],
+    ]
+    errors = import_errors(workbook(survey, CHOICES, SETTINGS))
+    assert errors[0].startswith("survey row 2 (name 'limit'): calculate 'limit' is used by 'n1'")
+
+
+def test_defaults_constraints_and_a_fixed_choice_filter_are_imported():
+    survey = [
+        [*HEADER, "default", "choice_filter", "required"],
+        ["select_one yn", "q1", "First?", None, None, "no", None, "yes"],
+        ["integer", "n1", "How many?", "${q1} = 'yes'", ". >= 0 and . <= 9", "3"],
+        ["select_one colours", "c1", "Pastel?", None, None, None, "pastel = 'yes'"],
+        ["date", "d1", "When?", None, None, "2024-01-31"],
+    ]
+    choices = [
+        [*CHOICES[0], "pastel"],
+        *[[*row, None] for row in CHOICES[1:]],
+        ["colours", "red", "Red", "no"],
+        ["colours", "mauve", "Mauve", "yes"],
+        ["colours", "apricot", "Apricot", "yes"],
+    ]
+    definition = parse_definition(xlsform_to_definition(workbook(survey, choices, SETTINGS)))
+    q1, n1, c1, d1 = definition.questions
+    assert (q1.default, q1.required) == ("no", True)
+    assert (n1.default, n1.min, n1.max) == (3, 0, 9)
+    assert n1.show_if == {"question": "q1", "equals": "yes"}
+    assert c1.option_codes == ("mauve", "apricot")
+    assert d1.default == "2024-01-31"
+
+
+def test_a_choice_filter_on_other_answers_is_refused_by_name():
+    survey = [
+        [*HEADER, "choice_filter"],
+        ["select_one yn", "q1", "First?"],
+        ["select_one yn", "q2", "Second?", None, None, "${q1} = name"],
     ]
     errors = import_errors(workbook(survey, CHOICES, SETTINGS))
     assert errors == [
-        f"survey row 3 (name 'q1'): column '{column}' is not supported (value 'something')"
+        "survey row 3 (name 'q2'): choice_filter '${q1} = name' is not supported (only a "
+        "fixed filter such as `column = 'value'`; choices that depend on other answers are not)"
     ]
+
+
+def test_a_loop_holding_one_select_is_a_grid():
+    survey = [
+        ["type", "name", "label::English (en)"],
+        ["begin loop over sites", "sites_loop", "Each site"],
+        ["select_one yn", "inspected", "Was %(label)s inspected?"],
+        ["end loop"],
+    ]
+    choices = [*CHOICES, ["sites", "north", "North"], ["sites", "south", "South"]]
+    definition = parse_definition(xlsform_to_definition(workbook(survey, choices, SETTINGS)))
+    (grid,) = definition.questions
+    assert grid.type == "grid"
+    assert [r.code for r in grid.rows] == ["north", "south"]
+    assert grid.option_codes == ("yes", "no")
 
 
 @pytest.mark.parametrize(
@@ -627,16 +712,8 @@ def test_unsupported_columns_are_refused(column):
         (["integer", "n1", "N", None, ". > 5"], "constraint '. > 5' is not supported"),
         (["integer", "n1", "N", None, "regex(., '^1')"], "constraint \"regex(., '^1')\" is not"),
         (["integer", "n1", "N", None, ". >= 1 or . <= 2"], "constraint '. >= 1 or . <= 2' is not"),
-        (["text", "n1", "N", None, ". != 'x'"], "is only supported on numbers"),
-        (["select_one missing", "n1", "N"], "the list 'missing' is not in the choices sheet"),
-        (["select_one yn or_other", "n1", "N"], "or_other is not supported"),
-        (["text", "q1", "Again"], "duplicate name (also row 3)"),
-        (["text", "Bad Name", "N"], "name 'Bad Name' is not a valid code"),
-        (["text", None, "N"], "the name is missing"),
-        ([None, "n1", "N"], "the type is missing"),
-        (["text", "n1", None], "the English label is empty"),
-        (["begin_group", "g2", "G2"], "begin_group without a matching end_group"),
-        (["end_group"], "end_group without a matching begin_group"),
+        (["text", "n1", "N", None, ". != 'x'"], "only a range on a number"),
+        (["text", "Bad-Name", "N"], "name 'Bad-Name' is not a valid code"),
         (["text", "n1", "N", "${q1} = 'yes' and"], "relevant \"${q1} = 'yes' and\""),
     ],
 )
@@ -652,17 +729,10 @@ def test_invalid_rows_are_refused_with_their_row(row, expected):
     [
         "${q1} + 1 > 2",
         "string-length(${q1}) > 3",
-        "${q1} =",
-        "${q1} = 'yes' and or ${q1} = 'no'",
-        "(${q1} = 'yes'",
-        "${q1} = 'yes')",
         "${q1} = ${q1}",
-        "${nowhere} = 'yes'",
         "${g1} = 'yes'",
         "${q1} > 'many'",
         "count-selected(${q1}) > 1",
-        "${q1} = 'a' AND ${q1} = 'b'",
-        "${q1} <> 'a'",
     ],
 )
 def test_unreadable_relevant_names_the_row_and_the_expression(expression):
@@ -678,53 +748,74 @@ def test_every_problem_is_reported_at_once():
     survey = survey_with(
         ["geopoint", "where", "Where?"],  # row 5
         ["begin_group", "g2", "Second"],  # row 6
-        ["begin_group", "g3", "Nested"],  # row 7
+        ["text", "q2", "Q2", "${q1} = 'yes' and"],  # row 7: bad relevant
         ["end_group"],
-        ["select_one nolist", "q2", "Q2", "${q1} == 'yes'"],  # row 9: no list, bad relevant
-        ["end_group"],
-        ["start", "start"],  # row 11
     )
     survey[2] = [*survey[2], None, ". >= 1"]  # row 3: constraint on a select
     errors = import_errors(workbook(survey, CHOICES, SETTINGS))
     assert [e.split(":")[0] for e in errors] == [
         "survey row 3 (name 'q1')",
         "survey row 5 (name 'where')",
-        "survey row 7 (name 'g3')",
-        "survey row 9 (name 'q2')",
-        "survey row 9 (name 'q2')",
-        "survey row 11 (name 'start')",
+        "survey row 7 (name 'q2')",
     ]
-    assert "the list 'nolist' is not in the choices sheet" in errors[3]
-    assert "relevant \"${q1} == 'yes'\"" in errors[4]
-
-
-def test_missing_choices_list_without_a_choices_sheet():
-    errors = import_errors(workbook(survey_with(), None, SETTINGS))
-    assert errors == ["survey row 3 (name 'q1'): the list 'yn' is not in the choices sheet"]
 
 
 def test_english_labels_are_required():
     survey = [["type", "name", "label::Japanese (ja)"], ["text", "q1", "名前"]]
     errors = import_errors(workbook(survey, None, SETTINGS))
-    assert "survey row 1: label::English (en) column is required" in errors
+    assert errors[0].startswith("survey row 1: the form has no English labels")
 
 
 def test_choices_rows_are_checked():
-    choices = [*CHOICES, ["yn", "yes", "Again"], ["yn", "1", "One"], ["yn", None, "Nameless"]]
+    choices = [*CHOICES, ["yn", "1", "One"]]
     errors = import_errors(workbook(survey_with(), choices, SETTINGS))
     assert errors == [
-        "choices row 4 (list 'yn', name 'yes'): duplicate name in list 'yn' (also row 2)",
-        "choices row 5 (list 'yn', name '1'): name '1' is not a valid code (lowercase letters, "
+        "choices row 4 (list 'yn', name '1'): name '1' is not a valid code (lowercase letters, "
         "digits, _ and -, starting with a letter, at most 64 characters)",
-        "choices row 6 (list 'yn', name ''): list_name and name are both required",
     ]
 
 
 def test_settings_are_checked():
     settings = [["form_title", "form_id", "hrdd_topics"], ["T", "2024 form", "{not json"]]
     errors = import_errors(workbook(survey_with(), CHOICES, settings))
-    assert errors[0].startswith("settings row 2, hrdd_topics: not valid JSON")
-    assert errors[1].startswith("settings row 2: form_id '2024 form' must give a code")
+    assert errors[0].startswith("settings, hrdd_topics: not valid JSON")
+    assert errors[1].startswith("settings: form_id '2024 form' must give a code")
+
+
+def test_title_and_code_come_from_the_file_name_without_settings():
+    """As in pyxform: no settings sheet, the file name names the form."""
+    content = workbook([["type", "name", "label"], ["text", "q1", "Name?"]])
+    data = xlsform_to_definition(content, filename="Site survey.xlsx")
+    assert (data["code"], data["title"]) == ("site-survey", {"en": "Site survey"})
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("label::French (fr)", "fr"),
+        ("label:French", "fr"),
+        ("label::Français", "fr"),
+        ("label::Swahili", "sw"),
+        ("LABEL::Kiswahili (sw)", "sw"),
+    ],
+)
+def test_any_language_in_either_header_spelling(header, language):
+    survey = [
+        ["TYPE", "Name", "label::English (en)", header],
+        ["text", "q1", "Name?", "Nom ?"],
+    ]
+    definition = parse_definition(xlsform_to_definition(workbook(survey)))
+    assert definition.question("q1").text.values == {"en": "Name?", language: "Nom ?"}
+
+
+def test_a_language_with_texts_missing_is_imported_as_a_draft():
+    survey = [
+        ["type", "name", "label::English (en)", "label::French (fr)"],
+        ["text", "q1", "Name?", "Nom ?"],
+        ["text", "q2", "Town?", None],
+    ]
+    definition = parse_definition(xlsform_to_definition(workbook(survey)))
+    assert definition.draft_languages == ("fr",)
 
 
 def test_not_a_workbook():
@@ -793,3 +884,51 @@ def test_grid_rows_must_agree_on_required():
     ]
     errors = import_errors(workbook(survey, CHOICES, SETTINGS))
     assert errors == ["survey row 2 (name 'g'): the rows of a grid must all have the same required"]
+
+
+# --- Bounded reading -----------------------------------------------------------------------
+
+
+def zip_bomb(rows: int, columns: int) -> bytes:
+    """A valid .xlsx of a few KB whose one sheet unpacks into rows x columns cells: the kind
+    of upload that once took 626 MB to read."""
+    cell = "".join('<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(columns))
+    sheet_rows = "".join(f"<row>{cell}</row>" for _ in range(rows))
+    book = io.BytesIO()
+    source = io.BytesIO(workbook([["type", "name", "label"], ["text", "q1", "Q"]]))
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(book, "w") as out:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start, end = text.index("<sheetData>"), text.index("</sheetData>")
+                data = (text[: start + 11] + sheet_rows + text[end:]).encode()
+            out.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return book.getvalue()
+
+
+def test_a_small_file_that_unpacks_into_too_many_rows_is_refused_quickly():
+    content = zip_bomb(rows=20_000, columns=3)
+    assert len(content) < 60_000
+    started = time.perf_counter()
+    tracemalloc.start()
+    errors = import_errors(content)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert errors == ["sheet 'survey' has more than 5,000 rows (the limit)"]
+    assert peak < 50_000_000
+    assert time.perf_counter() - started < 10
+
+
+def test_a_row_wider_than_the_limit_is_refused():
+    errors = import_errors(zip_bomb(rows=2, columns=500))
+    assert errors == ["sheet 'survey' row 1 has more than 200 columns (the limit)"]
+
+
+def test_a_workbook_unpacking_to_too_much_is_refused_before_reading():
+    content = zip_bomb(rows=25_000, columns=60)  # about 60 MB of XML
+    assert len(content) < 500_000
+    errors = import_errors(content)
+    assert errors == [
+        "the workbook unpacks to more than 40 MB; an XLSForm is far smaller (is it the right file?)"
+    ]

@@ -88,7 +88,7 @@ def test_an_xlsform_with_an_unsupported_feature_is_refused_on_the_page_by_row(
 
 def test_every_refused_row_is_listed_on_the_page(operator):
     content = workbook(
-        survey_with(["calculate", "total", "Total"], ["begin_repeat", "kids", "Children"]),
+        survey_with(["geopoint", "total", "Total"], ["image", "kids", "Children"]),
         CHOICES,
         SETTINGS,
     )

@@ -795,3 +795,17 @@ def test_draft_notice_goes_once_the_translation_is_reviewed(client, org_a):
     html = client.get(url).content.decode()
 
     assert '<p class="message warning" role="note">' not in html
+
+
+def test_a_default_is_shown_filled_in_until_the_supplier_answers(client, org_a):
+    """XLSForm's `default`: the supplier sees it filled in; a stored answer replaces it."""
+    data = copy.deepcopy(EVERY_TYPE)
+    fee = data["sections"][0]["questions"][1]
+    assert fee["code"] == "q02_fee_amount"
+    fee["default"] = 250
+    page = start(client, make_campaign(org_a, data, ["en"]))
+
+    assert 'value="250"' in field_html(client.get(page).content.decode(), "q02_fee_amount")
+    post(client, page, dict(PAGE_1, q02_fee_amount="120"))
+    html = client.get(page).content.decode()
+    assert 'value="120"' in field_html(html, "q02_fee_amount")

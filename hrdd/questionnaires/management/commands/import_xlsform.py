@@ -22,7 +22,7 @@ class Command(BaseCommand):
         from hrdd.questionnaires.xlsform import XLSFormError, xlsform_to_definition
 
         try:
-            data = xlsform_to_definition(file.read_bytes())
+            data = xlsform_to_definition(file.read_bytes(), filename=file.name)
             definition = parse_definition(data, source=str(file))
         except (OSError, XLSFormError, DefinitionError) as exc:
             errors = getattr(exc, "errors", None) or [str(exc)]
