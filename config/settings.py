@@ -326,9 +326,12 @@ PERMISSIONS_POLICY = (
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Cache and rate limits -------------------------------------------------------------------
-# The cache holds rate-limit counters, which every web process must share: the database
-# (table hrdd_cache, made by `migrate`) by default, Redis with CACHE_URL=redis://… (needs the
-# `redis` dependency group) when the database should be spared the extra writes.
+# The cache holds rate-limit counters. By default each web process keeps its own in memory:
+# free on the supplier's hot path (the database cache cost every limited POST about a dozen
+# more statements), exact for one process (`./dev start`), and with N processes a limit lets
+# through at most N times its rate. CACHE_URL=redis://… (the `redis` dependency group) makes
+# every process count together, as production should; CACHE_URL=db:// uses the database
+# (table hrdd_cache, made by `migrate`) where there is no Redis.
 _cache_url = env_str("CACHE_URL")
 if _cache_url.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -337,9 +340,7 @@ if _cache_url.startswith(("redis://", "rediss://", "unix://")):
             "LOCATION": _cache_url,
         }
     }
-elif _cache_url:
-    raise ValueError(f"CACHE_URL: unsupported scheme in {_cache_url!r} (redis://, rediss://)")
-else:
+elif _cache_url == "db://":
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -347,6 +348,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+elif _cache_url:
+    raise ValueError(
+        f"CACHE_URL: unsupported scheme in {_cache_url!r} (redis://, rediss://, unix://, db://)"
+    )
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # django-ratelimit flags the database cache because its increment is a read then a write:
 # two requests counted at the same instant may count once. A limit can then let through a
 # few more requests than set (at most the number counted at the same time), never fewer.
