@@ -105,6 +105,11 @@ class Campaign(models.Model):
         return self.mode == self.Mode.DISCLOSED
 
     @property
+    def uses_personal_links(self) -> bool:
+        """Personal links were sent: from then on the response URL takes no new responses."""
+        return self.launched_at is not None
+
+    @property
     def is_open(self) -> bool:
         return self.state() == self.State.OPEN
 

@@ -36,13 +36,22 @@ def response_start(
     consent: bool = False,
     supplier_industry: str = "",
     supplier_size: str = "",
+    personal_link: bool = False,
 ) -> tuple[Response, str]:
     """Open a new draft response and return it with its resume code (shown once, never stored).
 
     Starting costs nothing to the report: drafts are never counted. In a disclosed campaign
     the supplier must first agree that the buyer sees its answers under its name.
+
+    Once a campaign uses personal links, only they start responses (`personal_link`): the
+    public response URL would let anyone, the buyer included, add respondents at will
+    (docs/privacy.md, "Personal links and reminders"). ValidationError "personal_links".
     """
     _require_open(campaign)
+    if campaign.uses_personal_links and not personal_link:
+        raise ValidationError(
+            _("This campaign takes answers only through personal links."), code="personal_links"
+        )
     if language not in campaign.languages:
         language = campaign.languages[0]
     # From the buyer's supplier list (personal links): the declared breakdown dimensions.

@@ -66,11 +66,17 @@ def landing(request, slug):
         return _not_open(request, campaign)
     resume_form = ResumeForm()
     buyer = campaign.organisation.name
-    disclosure_form = DisclosureForm(buyer=buyer) if campaign.is_disclosed else None
+    # Personal links only: no new response here, but a saved one can still be resumed.
+    links_only = campaign.uses_personal_links
+    disclosure_form = (
+        DisclosureForm(buyer=buyer) if campaign.is_disclosed and not links_only else None
+    )
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "resume":
+        if links_only and action != "resume":
+            status = 403
+        elif action == "resume":
             resume_form = ResumeForm(request.POST)
             if resume_form.is_valid():
                 code = format_code(resume_form.cleaned_data["code"])
@@ -110,6 +116,7 @@ def landing(request, slug):
             "question_count": len(definition.questions),
             "resume_form": resume_form,
             "disclosure_form": disclosure_form,
+            "links_only": links_only,
         },
         status=status,
     )

@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from hrdd.suppliers.models import Supplier, SupplierImport
+from hrdd.suppliers.models import Supplier, SupplierChange, SupplierImport
 from hrdd.suppliers.selectors import import_summary
+from hrdd.suppliers.services import EDITABLE_FIELDS, supplier_delete, supplier_update
 
 # Shown on an import's page; the whole report is in the problems field of the database.
 ADMIN_PROBLEMS = 100
@@ -31,6 +32,55 @@ class SupplierAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     # Lists reach 50,000 rows per buyer: no full count on every filtered page.
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        """Changes go through the service, like the buyer's: an address change replaces the
+        supplier's invitations, and every change is in the supplier-list audit log."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        others = [name for name in form.changed_data if name not in EDITABLE_FIELDS]
+        if others:
+            Supplier.objects.filter(pk=obj.pk).update(**{n: getattr(obj, n) for n in others})
+        supplier_update(
+            supplier=Supplier.objects.get(pk=obj.pk),
+            by=request.user,
+            **{name: getattr(obj, name) for name in form.changed_data if name in EDITABLE_FIELDS},
+        )
+        return None
+
+    def delete_model(self, request, obj):
+        supplier_delete(supplier=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for supplier in queryset:
+            supplier_delete(supplier=supplier, by=request.user)
+
+
+@admin.register(SupplierChange)
+class SupplierChangeAdmin(admin.ModelAdmin):
+    """The supplier-list audit log: read only (rows are never changed or deleted)."""
+
+    list_display = [
+        "created_at",
+        "organisation",
+        "supplier_name",
+        "field",
+        "old_value",
+        "new_value",
+        "user",
+    ]
+    list_filter = ["action", "field"]
+    list_select_related = ["organisation", "user"]
+    search_fields = ["supplier_name", "old_value", "new_value", "organisation__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SupplierImport)

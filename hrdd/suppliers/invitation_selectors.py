@@ -2,11 +2,13 @@
 
 Confidential campaign: delivery of invitations (counts, and the addresses that failed), never
 whether or when a supplier answered, nor anything about reminders, whose recipients are by
-definition the suppliers who have not answered. Disclosed campaign: per-supplier status too
+definition the suppliers who have not answered. Only each supplier's current invitation (the
+one for its present address) is shown: one superseded by an address change belongs to the
+old address and is not the buyer's to act on. Disclosed campaign: per-supplier status too
 (decided by hrdd.reports.policy.response_status_access, audited by the page that shows it).
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from hrdd.campaigns.models import Campaign
 from hrdd.notifications.models import OutboundEmail
@@ -23,16 +25,20 @@ SUBMITTED = "submitted"
 
 def links_overview(*, campaign: Campaign) -> dict:
     """Figures for the campaign page's personal-link card."""
-    invited = Invitation.objects.filter(campaign=campaign)
+    current = Invitation.objects.filter(campaign=campaign, superseded_at=None)
+    invited = current.filter(send_count__gt=0)
     totals = invited.aggregate(
         invited=Count("pk"), revoked=Count("pk", filter=Q(revoked_at__isnull=False))
     )
+    has_current = current.filter(supplier=OuterRef("pk"))
     overview = {
         **totals,
         "suppliers": Supplier.objects.filter(organisation=campaign.organisation).count(),
+        # No current invitation, or one made for a new address and not sent yet.
         "not_invited": Supplier.objects.filter(organisation=campaign.organisation)
-        .exclude(invitations__campaign=campaign)
-        .count(),
+        .exclude(Exists(has_current))
+        .count()
+        + current.filter(send_count=0, revoked_at=None).count(),
         # Reminders go only to those who have not answered: in a confidential campaign even
         # their number would give the response count away.
         "delivery": delivery_counts(
@@ -56,6 +62,7 @@ def delivery_problems(*, campaign: Campaign) -> list[dict]:
     failing = (
         Invitation.objects.filter(
             campaign=campaign,
+            superseded_at=None,
             last_email__status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.RETRYING],
         )
         .select_related("supplier", "last_email")
@@ -76,9 +83,11 @@ def delivery_problems(*, campaign: Campaign) -> list[dict]:
 def invitations_page(*, campaign: Campaign, query: str = ""):
     """Invited suppliers with the delivery of their newest link; in a disclosed campaign also
     whether they answered (annotated as `answer_status`)."""
-    qs = Invitation.objects.filter(campaign=campaign).select_related("supplier", "last_email")
+    qs = Invitation.objects.filter(campaign=campaign, superseded_at=None).select_related(
+        "supplier", "last_email"
+    )
     if query:
-        qs = qs.filter(Q(supplier__name__icontains=query) | Q(supplier__email__icontains=query))
+        qs = qs.filter(Q(supplier__name__icontains=query) | Q(email__icontains=query))
     if policy.response_status_access(campaign):
         qs = qs.select_related("response")
     return qs.order_by("supplier__name", "pk")

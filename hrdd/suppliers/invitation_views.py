@@ -133,10 +133,13 @@ def set_reminders(request, campaign_id):
 
 def _invitation(request, campaign_id, invitation_id):
     campaign = get_campaign_for_member(request.user, campaign_id, write=True)
+    # Only current invitations: one superseded by an address change belongs to the old
+    # address, and nothing the buyer does may send from it again.
     invitation = get_object_or_404(
         Invitation.objects.select_related("supplier", "campaign__organisation"),
         pk=invitation_id,
         campaign=campaign,
+        superseded_at=None,
     )
     return campaign, invitation
 
@@ -152,7 +155,7 @@ def resend(request, campaign_id, invitation_id):
     else:
         messages.success(
             request,
-            _("A new link is on its way to %(email)s.") % {"email": invitation.supplier.email},
+            _("A new link is on its way to %(email)s.") % {"email": invitation.email},
         )
     return _back(campaign)
 
@@ -164,6 +167,6 @@ def revoke(request, campaign_id, invitation_id):
     invitations.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(
         request,
-        _("The links sent to %(email)s no longer work.") % {"email": invitation.supplier.email},
+        _("The links sent to %(email)s no longer work.") % {"email": invitation.email},
     )
     return _back(campaign)

@@ -1,9 +1,11 @@
-"""Personal links: inviting a buyer's suppliers to a campaign, re-sending, revoking, reminding.
+"""Personal links: inviting a buyer's suppliers to a campaign, re-sending, revoking, reminding,
+and what a change of a supplier's address does to them.
 
 Writes only; what the buyer may see of them is in hrdd/suppliers/invitation_selectors.py.
-Every e-mail carries a fresh random token of which only the hash is stored (InvitationToken).
-E-mails are queued in bulk with plain values and rendered by the outbox worker, so inviting
-10,000 suppliers is a handful of bulk inserts.
+Every e-mail carries a fresh random token of which only the hash is stored (InvitationToken),
+and goes to the address its invitation was made for, never to whatever the supplier list
+says now (see Invitation). E-mails are queued in bulk with plain values and rendered by the
+outbox worker, so inviting 10,000 suppliers is a handful of bulk inserts.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,12 +25,13 @@ from hrdd.campaigns.models import Campaign
 from hrdd.core.bulk import insert_instances
 from hrdd.core.tokens import hash_code, new_code
 from hrdd.notifications.models import OutboundEmail
-from hrdd.notifications.services import email_build, email_queue_many
+from hrdd.notifications.services import email_build, email_queue, email_queue_many
 from hrdd.responses.models import Response
 from hrdd.suppliers.models import Invitation, InvitationToken, ReminderRun, Supplier
 
 INVITATION = "invitation"
 REMINDER = "reminder"
+ADDRESS_CHANGED = "supplier_address_changed"
 LINK_TEMPLATES = [INVITATION, REMINDER]
 OPT_OUT_SALT = "hrdd.suppliers.opt-out"
 CHUNK = 2000
@@ -69,9 +72,9 @@ def _url_maker(name: str):
 
 
 def _emails(
-    campaign: Campaign, pairs: list[tuple[Supplier, str]], template: str
+    campaign: Campaign, triples: list[tuple[Invitation, Supplier, str]], template: str
 ) -> list[OutboundEmail]:
-    """One unsaved e-mail per (supplier, token)."""
+    """One unsaved e-mail per (invitation, supplier, token), to the invitation's address."""
     not_before = campaign.opens_at if campaign.opens_at > timezone.now() else None
     link, opt_out_link = _url_maker("links:invitation"), _url_maker("links:opt_out")
     common = {
@@ -82,7 +85,7 @@ def _emails(
     }
     return [
         email_build(
-            to=supplier.email,
+            to=invitation.email,
             template=template,
             language=_language(supplier, campaign),
             campaign=campaign,
@@ -95,7 +98,7 @@ def _emails(
                 "opt_out_link": opt_out_link(opt_out_token(supplier.pk)),
             },
         )
-        for supplier, token in pairs
+        for invitation, supplier, token in triples
     ]
 
 
@@ -117,7 +120,10 @@ def _send_links(campaign: Campaign, pairs: list[tuple[Invitation, Supplier]], te
         emails = email_queue_many(
             _emails(
                 campaign,
-                [(supplier, token) for (_inv, supplier), token in zip(chunk, tokens, strict=True)],
+                [
+                    (inv, supplier, token)
+                    for (inv, supplier), token in zip(chunk, tokens, strict=True)
+                ],
                 template,
             )
         )
@@ -144,21 +150,32 @@ def _send_links(campaign: Campaign, pairs: list[tuple[Invitation, Supplier]], te
 @transaction.atomic
 def campaign_invite(*, campaign: Campaign, by=None, suppliers=None) -> int:
     """Send a personal link to every supplier of the buyer's list (or of `suppliers`) not yet
-    invited to this campaign. Returns the number of invitations created.
+    invited to this campaign at its current address: a new invitation for a supplier that has
+    none, the first link of one made when its address changed. Returns how many were sent.
 
     If the campaign opens later, the e-mails wait until it opens. The automatic reminders of
-    the campaign are scheduled on the first call.
+    the campaign are scheduled on the first call. From then on the campaign's response URL
+    takes no new responses (responses.services.response_start).
     """
     _require_not_closed(campaign)
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # one launch at a time
     candidates = Supplier.objects.filter(organisation=campaign.organisation)
     if suppliers is not None:
         candidates = candidates.filter(pk__in=[s.pk for s in suppliers])
-    candidates = candidates.exclude(invitations__campaign=campaign).only(
+    current = Invitation.objects.filter(
+        campaign=campaign, supplier=OuterRef("pk"), superseded_at=None
+    )
+    candidates = candidates.exclude(Exists(current)).only(
         "pk", "name", "email", "language", "contact_name"
     )
     now = timezone.now()
-    created = 0
+    unsent = Invitation.objects.filter(
+        campaign=campaign, superseded_at=None, send_count=0, revoked_at=None
+    ).select_related("supplier")
+    if suppliers is not None:
+        unsent = unsent.filter(supplier__in=[s.pk for s in suppliers])
+    unsent = list(unsent)
+    created = _send_links(campaign, [(inv, inv.supplier) for inv in unsent], INVITATION)
     batch: list[Supplier] = []
     for supplier in candidates.iterator(chunk_size=CHUNK):
         batch.append(supplier)
@@ -176,17 +193,23 @@ def campaign_invite(*, campaign: Campaign, by=None, suppliers=None) -> int:
 
 def _invite(campaign: Campaign, suppliers: list[Supplier], now) -> int:
     invitations = [
-        Invitation(campaign_id=campaign.pk, supplier_id=s.pk, created_at=now) for s in suppliers
+        Invitation(campaign_id=campaign.pk, supplier_id=s.pk, email=s.email, created_at=now)
+        for s in suppliers
     ]
     return _send_links(campaign, list(zip(invitations, suppliers, strict=True)), INVITATION)
 
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, by=None) -> None:
-    """A new e-mail with a new link (earlier links keep working unless revoked). Lifts a
-    revocation."""
+    """A new e-mail with a new link to the invitation's address (earlier links keep working
+    unless revoked). Lifts a revocation. An invitation superseded by an address change sends
+    nothing more: the supplier's current invitation is the one to send."""
     campaign = invitation.campaign
     _require_not_closed(campaign)
+    if invitation.superseded_at:
+        raise ValidationError(
+            _("This supplier's address has changed: send the link from its current entry.")
+        )
     if invitation.revoked_at:
         Invitation.objects.filter(pk=invitation.pk).update(revoked_at=None)
         invitation.revoked_at = None
@@ -234,6 +257,7 @@ def invitation_start_response(
     supplier = invitation.supplier
     response, _code = response_start(
         campaign=invitation.campaign,
+        personal_link=True,
         language=language,
         # In a disclosed campaign the supplier confirms (or corrects) its name when agreeing.
         supplier_name=supplier_name or supplier.name,
@@ -244,6 +268,58 @@ def invitation_start_response(
     )
     Invitation.objects.filter(pk=locked.pk).update(response=response)
     return response
+
+
+@transaction.atomic
+def invitations_follow_address(
+    *, supplier: Supplier, old_email: str, old_language: str, by=None
+) -> int:
+    """After `supplier`'s address changed from `old_email`: every current invitation of the
+    supplier is superseded and a new one, blank and not yet sent, is made for the new address
+    in the same campaign. Returns how many were replaced.
+
+    Nothing moves: the old invitation keeps its response (draft, receipt, status) and its
+    links keep working for whoever holds them, as the supplier who answered would expect;
+    no reminder or new link is sent from it any more. If the platform has written to the old
+    address (a link was sent to it), that address is told of the change, in `old_language`,
+    with no link in the message.
+    """
+    now = timezone.now()
+    current = list(
+        Invitation.objects.select_for_update()
+        .filter(supplier=supplier, superseded_at=None)
+        .select_related("campaign")
+    )
+    if not current:
+        return 0
+    Invitation.objects.filter(pk__in=[inv.pk for inv in current]).update(superseded_at=now)
+    insert_instances(
+        [
+            Invitation(
+                campaign_id=inv.campaign_id,
+                supplier_id=supplier.pk,
+                email=supplier.email,
+                created_at=now,
+            )
+            for inv in current
+        ]
+    )
+    written_to = [
+        inv for inv in current if inv.send_count and inv.email.lower() == old_email.lower()
+    ]
+    if written_to:
+        email_queue(
+            to=old_email,
+            template=ADDRESS_CHANGED,
+            language=old_language,
+            context={
+                "buyer": supplier.organisation.name,
+                "supplier_name": supplier.name,
+                "contact_name": supplier.contact_name,
+                "campaign_names": sorted({inv.campaign.name for inv in written_to}),
+            },
+        )
+    return len(current)
 
 
 @transaction.atomic
@@ -264,13 +340,23 @@ def supplier_opt_out(*, supplier_id: int) -> Supplier | None:
 
 
 def reminder_recipients(*, campaign: Campaign):
-    """Invitations whose supplier has not submitted, still holds a live link, did not opt out,
-    and whose address did not refuse the last link for good (the buyer sees that problem and
-    sends a new link once the address is corrected). Never shown to the buyer of a
-    confidential campaign: it would say who answered."""
+    """Current invitations (made for the supplier's present address, and sent) that have not
+    been answered, still hold a live link, whose supplier did not opt out, and whose address
+    did not refuse the last link for good (the buyer sees that problem and sends a new link
+    once the address is corrected). Never shown to the buyer of a confidential campaign: it
+    would say who answered.
+
+    Every condition but "not answered" is something the buyer sees on its own pages, and an
+    answer belongs to the invitation it was given through: an address the buyer redirects
+    gets a new invitation, never answered, so a reminder to a mailbox the buyer controls
+    tells it nothing about the real supplier (docs/privacy.md)."""
     return (
         Invitation.objects.filter(
-            campaign=campaign, revoked_at=None, supplier__reminders_opted_out_at=None
+            campaign=campaign,
+            superseded_at=None,
+            send_count__gt=0,
+            revoked_at=None,
+            supplier__reminders_opted_out_at=None,
         )
         .filter(Q(response__isnull=True) | ~Q(response__status=Response.Status.SUBMITTED))
         .exclude(last_email__status=OutboundEmail.Status.FAILED)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -99,18 +100,27 @@ class SupplierImport(models.Model):
 
 
 class Invitation(models.Model):
-    """A supplier's personal link to one campaign.
+    """A supplier's personal link to one campaign, bound to one e-mail address.
 
     Each e-mail carries its own random token (an InvitationToken; only hashes are stored), so a
     reminder never breaks the link of an earlier e-mail, and revoking kills them all. Every
     token leads to the same response: the supplier's draft follows it from link to link.
     Opening a link (GET) changes nothing, so mail scanners cannot use it up.
+
+    The response, its draft, its receipt and its status belong to the address the invitation
+    was made for (`email`), never to the supplier-list entry: when the buyer changes the
+    entry's address, this invitation is superseded (its links keep working for whoever holds
+    them, nothing more is sent from it) and a new, blank one is made for the new address.
+    So no link the buyer can have sent opens answers entered under another address
+    (docs/privacy.md, "Supplier-owned responses").
     """
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="invitations"
     )
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="invitations")
+    # The address every e-mail of this invitation goes to; it never changes.
+    email = models.EmailField(_("e-mail"))
     response = models.OneToOneField(
         "responses.Response",
         on_delete=models.SET_NULL,
@@ -128,6 +138,8 @@ class Invitation(models.Model):
     )
     send_count = models.PositiveSmallIntegerField(default=0)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when the supplier's address changed: a newer invitation is the supplier's current one.
+    superseded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -135,7 +147,9 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "supplier"], name="invitation_unique_supplier"
+                fields=["campaign", "supplier"],
+                condition=models.Q(superseded_at=None),
+                name="invitation_unique_current",
             )
         ]
 
@@ -176,3 +190,53 @@ class ReminderRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.key}"
+
+
+class SupplierChange(models.Model):
+    """One change to a buyer's supplier list, for the audit log: a field edited (address,
+    name, country, industry, size, contact, language) or an entry removed.
+
+    The buyer controls the addresses and attributes that personal links and report
+    breakdowns rely on; this log lets the operator (and the buyer's owner) see every such
+    change, e.g. an address pointed at the buyer's own mailbox. Rows are never updated or
+    deleted by the application; they outlive the supplier entry.
+    """
+
+    class Action(models.TextChoices):
+        CHANGED = "changed", _("Changed")
+        REMOVED = "removed", _("Removed from the list")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    supplier_name = models.CharField(_("supplier"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    field = models.CharField(_("field"), max_length=30, blank=True)
+    old_value = models.CharField(_("before"), max_length=254, blank=True)
+    new_value = models.CharField(_("after"), max_length=254, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("supplier list change")
+        verbose_name_plural = _("supplier list changes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="supplier_change_org_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.supplier_name} {self.field or self.action}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field's name as the supplier form shows it."""
+        try:
+            return str(Supplier._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return self.field

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from hrdd.core.access import get_buyer_for_member
 from hrdd.organisations.models import Organisation
 from hrdd.suppliers.imports import ERROR, WARNING
-from hrdd.suppliers.models import Supplier, SupplierImport
+from hrdd.suppliers.models import Supplier, SupplierChange, SupplierImport
 
 PAGE_SIZE = 50
 # The preview page shows this many problems and valid rows; the CSV report has them all.
@@ -117,3 +117,19 @@ def summarise(*, problems: list[dict], total: int, valid: int) -> ImportSummary:
 def language_names() -> dict[str, str]:
     """Language code to its name in the current language, for lists and forms."""
     return {code: str(name) for code, name in settings.LANGUAGES}
+
+
+def supplier_changes(*, organisation_id: int | None = None) -> QuerySet[SupplierChange]:
+    """The supplier-list audit log, newest first: one buyer's (for its owner, or the operator
+    choosing a buyer) or every buyer's (the operator)."""
+    changes = SupplierChange.objects.select_related("organisation", "user")
+    if organisation_id is not None:
+        changes = changes.filter(organisation_id=organisation_id)
+    return changes.order_by("-created_at", "-pk")
+
+
+def buyers_with_supplier_changes() -> QuerySet[Organisation]:
+    """The buyers whose supplier list has changed at least once (the operator's filter)."""
+    return Organisation.objects.filter(
+        pk__in=SupplierChange.objects.values("organisation_id")
+    ).order_by("name")

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import User
 from hrdd.organisations.models import Organisation
 from hrdd.suppliers import imports
-from hrdd.suppliers.models import Supplier, SupplierImport
+from hrdd.suppliers.invitations import invitations_follow_address
+from hrdd.suppliers.models import Supplier, SupplierChange, SupplierImport
 
 EDITABLE_FIELDS = ("name", "country", "industry", "size_band", "contact_name", "email", "language")
 # Rows per INSERT when confirming an import (SQLite lowers it to its own parameter limit).
@@ -89,23 +90,72 @@ def supplier_create(
     return _save(supplier)
 
 
+def _logged(value) -> str:
+    return str(value or "")[:254]
+
+
 @transaction.atomic
-def supplier_update(*, supplier: Supplier, **changes) -> Supplier:
+def supplier_update(*, supplier: Supplier, by: User | None = None, **changes) -> Supplier:
     """Change a supplier's details; the same rules as supplier_create.
 
     Only the fields a buyer edits can change (not the list it belongs to, nor its opt-out).
+    Every field that really changes is written to the supplier-list audit log
+    (SupplierChange), with `by`. A new address (ignoring case) never inherits the old
+    one's answers: the supplier's invitations are replaced by blank ones for the new
+    address, and the old address is told (invitations.invitations_follow_address).
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"supplier_update: not editable: {', '.join(sorted(unknown))}")
+    # The stored values, not the instance's: a model form has already written the new ones
+    # onto it. Locked, so that two edits at once log and replace invitations one at a time.
+    before = Supplier.objects.select_for_update().values(*EDITABLE_FIELDS).get(pk=supplier.pk)
     for name, value in changes.items():
         setattr(supplier, name, value if value is not None else "")
-    return _save(supplier)
+    _save(supplier)
+    changed = [
+        name
+        for name in EDITABLE_FIELDS
+        if _logged(before[name]) != _logged(getattr(supplier, name))
+    ]
+    SupplierChange.objects.bulk_create(
+        [
+            SupplierChange(
+                organisation_id=supplier.organisation_id,
+                supplier=supplier,
+                supplier_name=supplier.name,
+                user=by,
+                action=SupplierChange.Action.CHANGED,
+                field=name,
+                old_value=_logged(before[name]),
+                new_value=_logged(getattr(supplier, name)),
+            )
+            for name in changed
+        ]
+    )
+    if before["email"].strip().lower() != supplier.email.lower():
+        invitations_follow_address(
+            supplier=supplier,
+            old_email=before["email"],
+            old_language=before["language"],
+            by=by,
+        )
+    return supplier
 
 
 @transaction.atomic
-def supplier_delete(*, supplier: Supplier) -> None:
-    """Remove a supplier from the list, with its personal links (responses stay)."""
+def supplier_delete(*, supplier: Supplier, by: User | None = None) -> None:
+    """Remove a supplier from the list, with its personal links (responses stay); written to
+    the supplier-list audit log."""
+    SupplierChange.objects.create(
+        organisation_id=supplier.organisation_id,
+        supplier=None,
+        supplier_name=supplier.name,
+        user=by,
+        action=SupplierChange.Action.REMOVED,
+        field="email",
+        old_value=_logged(supplier.email),
+    )
     supplier.delete()
 
 

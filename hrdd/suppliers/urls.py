@@ -5,6 +5,8 @@ from hrdd.suppliers import views
 app_name = "suppliers"
 urlpatterns = [
     path("template.csv", views.import_template_csv, name="import_template"),
+    path("changes/", views.operator_supplier_change_log, name="operator_changes"),
+    path("<int:organisation_id>/changes/", views.supplier_change_log, name="changes"),
     path("<int:organisation_id>/", views.supplier_list, name="list"),
     path("<int:organisation_id>/add/", views.supplier_add, name="add"),
     path("<int:organisation_id>/<int:supplier_id>/edit/", views.supplier_edit, name="edit"),

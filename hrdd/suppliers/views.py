@@ -4,7 +4,7 @@ filled by hand or from a CSV/XLSX file checked and previewed before anything is 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from hrdd.core.access import get_buyer_for_member
-from hrdd.organisations.models import Industry
+from hrdd.core.access import get_buyer_for_member, operator_required
+from hrdd.organisations.models import Industry, Membership
 from hrdd.suppliers import imports, selectors
 from hrdd.suppliers.forms import SupplierFileForm, SupplierForm, SupplierSearchForm
 from hrdd.suppliers.models import SizeBand, SupplierImport
@@ -52,6 +52,7 @@ def supplier_list(request, organisation_id):
         {
             "organisation": organisation,
             "can_edit": can_edit,
+            "is_owner": organisation.membership.role == Membership.Role.OWNER,
             "search": search,
             "query": query,
             "page": page,
@@ -94,7 +95,7 @@ def supplier_edit(request, organisation_id, supplier_id):
     form = SupplierForm(request.POST or None, instance=supplier)
     if request.method == "POST" and form.is_valid():
         try:
-            supplier_update(supplier=supplier, **form.cleaned_data)
+            supplier_update(supplier=supplier, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -115,7 +116,7 @@ def supplier_remove(request, organisation_id, supplier_id):
         request.user, organisation_id, supplier_id, write=True
     )
     if request.method == "POST":
-        supplier_delete(supplier=supplier)
+        supplier_delete(supplier=supplier, by=request.user)
         messages.success(
             request, _("%(name)s was removed from your list.") % {"name": supplier.name}
         )
@@ -249,3 +250,47 @@ def import_problems_csv(request, organisation_id, import_id):
 @login_required
 def import_template_csv(request):
     return _csv(imports.template_csv(), "suppliers-template.csv")
+
+
+def _changes_page(request, changes):
+    return Paginator(changes, 100).get_page(request.GET.get("page"))
+
+
+@login_required
+def supplier_change_log(request, organisation_id):
+    """Every change to the buyer's supplier list (addresses, attributes, removals): for the
+    buyer's owner, as the access audit log is."""
+    organisation = get_buyer_for_member(request.user, organisation_id)
+    if organisation.membership.role != Membership.Role.OWNER:
+        raise PermissionDenied
+    return render(
+        request,
+        "suppliers/changes.html",
+        {
+            "organisation": organisation,
+            "page": _changes_page(
+                request, selectors.supplier_changes(organisation_id=organisation.pk)
+            ),
+        },
+    )
+
+
+@operator_required
+def operator_supplier_change_log(request):
+    """Every buyer's supplier-list changes, for the operator; optionally one buyer's."""
+    try:
+        organisation_id = int(request.GET.get("organisation", ""))
+    except ValueError:
+        organisation_id = None
+    return render(
+        request,
+        "suppliers/changes.html",
+        {
+            "organisation": None,
+            "buyers": selectors.buyers_with_supplier_changes(),
+            "organisation_id": organisation_id,
+            "page": _changes_page(
+                request, selectors.supplier_changes(organisation_id=organisation_id)
+            ),
+        },
+    )

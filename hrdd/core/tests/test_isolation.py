@@ -54,10 +54,11 @@ def world(org_a, alice, carol, disclosed):
     supplier = supplier_create(
         organisation=org_a, name="Saigon Textiles", country="VN", email="lan@saigon.example"
     )
-    invitations.campaign_invite(campaign=disclosed, suppliers=[supplier])
     response = submit_disclosed(disclosed, "Saigon Textiles")
     for number in range(4):  # enough for a released Summary Report and its exports
         submit_disclosed(disclosed, f"Supplier {number}")
+    # Last: once personal links are sent, the response URL takes no new responses.
+    invitations.campaign_invite(campaign=disclosed, suppliers=[supplier])
     assert report_release_if_due(campaign_id=disclosed.pk) is not None
     supplier_import = SupplierImport.objects.create(organisation=org_a, filename="list.csv")
     return {
