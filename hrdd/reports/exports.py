@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from hrdd.questionnaires.definition import Definition
 from hrdd.reports import policy
-from hrdd.reports.presenters import _label, group_label
+from hrdd.reports.presenters import answer_label, group_label
 
 HEADER = ["question", "question_text", "answer", "answer_text", "percent", "margin", "status"]
 # With breakdowns declared, every row also says which group it is about ("" for all suppliers).
@@ -48,7 +48,7 @@ def _item_rows(item: dict, definition: Definition, language: str) -> Iterator[li
         if question and "." in stored:
             row = next((r for r in question.rows if f"{code}.{r.code}" == stored), None)
             text = f"{text}: {row.text.get(language)}" if row else text
-        label = _label(question, answer, language)[0] if question and answer else ""
+        label = answer_label(question, answer, language)[0] if question and answer else ""
         yield [stored, text, answer, label, cell.get("percent"), cell.get("margin"), status]
 
 

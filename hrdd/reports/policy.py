@@ -586,7 +586,7 @@ def summarise_breakdown(
     "other" (breakdown_groups), whose figures are the sums of its members' noisy counts.
     `big_enough(values)` lets operator insights ask for distinct buyers too."""
     base = {"dimension": dimension, "min_responses": k}
-    if cumulative is not None and not cumulative.get("vectors"):
+    if cumulative is not None and not cumulative.get("vectors") and not cumulative.get("groups"):
         # Nothing was ever measured: the buyer's budget for the year was spent elsewhere.
         return {**base, "status": NO_BUDGET, "groups": [], "questions": []}
     measured = ((cumulative or {}).get("groups") or {}).get(dimension)

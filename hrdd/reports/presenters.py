@@ -23,7 +23,7 @@ def _risk_label(risk: str | None) -> str:
     return {"high": _("High risk"), "medium": _("Medium risk")}.get(risk or "", "")
 
 
-def _label(question: Question, code: str, language: str) -> tuple[str, str | None, bool]:
+def answer_label(question: Question, code: str, language: str) -> tuple[str, str | None, bool]:
     """(label, risk, is special answer) of one cell of a question."""
     if code == policy.NO_ANSWER:
         return _("No answer"), None, True
@@ -57,7 +57,7 @@ def _rows(question: Question, result: dict, language: str) -> list[dict]:
         country = question.type == COUNTRY and code not in question.special_codes
         if (country or code == policy.NO_ANSWER) and share < margin:
             continue
-        label, risk, special = _label(question, code, language)
+        label, risk, special = answer_label(question, code, language)
         rows.append(
             {
                 "code": code,
@@ -232,7 +232,7 @@ def _breakdown_table(question, caption, columns, groups, labels, language, resul
         )
     return {
         "caption": caption,
-        "columns": [_label(question, c, language)[0] for c in columns],
+        "columns": [answer_label(question, c, language)[0] for c in columns],
         "rows": rows,
     }
 

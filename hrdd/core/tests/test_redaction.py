@@ -71,7 +71,7 @@ def answer_and_submit(client, url):
 
 
 def test_a_whole_supplier_flow_leaves_no_secret_in_logs_or_stored_mail(
-    client, alice, campaign_a, logs, settings, django_capture_on_commit_callbacks
+    client, alice, campaign_a, campaign_b, logs, settings, django_capture_on_commit_callbacks
 ):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "link": {"address": "2/m"}}
     secrets = []
@@ -97,13 +97,14 @@ def test_a_whole_supplier_flow_leaves_no_secret_in_logs_or_stored_mail(
         supplier_browser.post(f"/o/{opt_out}/", {})
     assert supplier_browser.post(f"/o/{opt_out}/", {}).status_code == 429
 
-    # Someone answers through the public URL, saves, resumes with the code, asks for the
-    # link by e-mail, then submits.
-    landing = reverse("responses:landing", args=[campaign_a.public_slug])
+    # Someone answers through a public URL (of another campaign: one that sent personal
+    # links takes no new response there), saves, resumes with the code, asks for the link by
+    # e-mail, then submits.
+    landing = reverse("responses:landing", args=[campaign_b.public_slug])
     started = client.post(landing, {"action": "start"})
     code = RESUME_CODE.search(started["Location"]).group(1)
     secrets += [code, code.replace("-", "")]
-    url = reverse("responses:answer", args=[campaign_a.public_slug, code])
+    url = reverse("responses:answer", args=[campaign_b.public_slug, code])
     assert client.post(url, {"action": "save", "revision": 0}).status_code in {302, 422}
     assert client.post(landing, {"action": "resume", "code": code.lower()}).status_code == 302
     assert client.get(url + "p/99/").status_code in {302, 404}
