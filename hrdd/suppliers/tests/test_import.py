@@ -6,16 +6,18 @@ import csv
 import io
 import pyexpat
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import PASSWORD, make_user
 from hrdd.organisations.models import Membership
@@ -472,6 +474,36 @@ def test_confirm_imports_the_valid_rows_once(client, alice, org_a):
     assert supplier_import.status == SupplierImport.Status.IMPORTED
     assert supplier_import.imported_count == 2 and supplier_import.imported_at
     assert client.get(url).status_code == 405  # a GET never imports
+
+
+def test_a_checked_file_waits_on_the_server_then_expires(client, alice, org_a):
+    """The buyer can leave and confirm later without uploading again (the checked rows are
+    kept on the server for this buyer); after a week the check is stale and not imported."""
+    login(client, alice)
+    upload(client, org_a)
+    supplier_import = SupplierImport.objects.get()
+    preview = reverse("suppliers:import_preview", args=[org_a.pk, supplier_import.pk])
+    confirm = reverse("suppliers:import_confirm", args=[org_a.pk, supplier_import.pk])
+    with time_machine.travel(timezone.now() + timedelta(days=6), tick=False):
+        listing = client.get(reverse("suppliers:list", args=[org_a.pk])).content.decode()
+        assert "is waiting for your confirmation" in listing and preview in listing
+        page = client.get(preview).content.decode()
+        assert "Nothing has been imported yet. This check is kept until" in page
+        assert confirm in page
+    with time_machine.travel(timezone.now() + timedelta(days=8), tick=False):
+        listing = client.get(reverse("suppliers:list", args=[org_a.pk])).content.decode()
+        assert "is waiting for your confirmation" not in listing
+        page = client.get(preview).content.decode()
+        assert "This check is more than 7 days old and can no longer be imported." in page
+        assert confirm not in page
+        answer = client.post(confirm, follow=True)
+        assert "This check is more than 7 days old: nothing was imported." in (
+            answer.content.decode()
+        )
+        assert answer.redirect_chain[-1][0] == reverse("suppliers:import", args=[org_a.pk])
+    assert not Supplier.objects.exists()
+    supplier_import.refresh_from_db()
+    assert supplier_import.status == SupplierImport.Status.PREVIEW
 
 
 def test_rows_that_reached_the_list_since_the_preview_are_skipped(alice, org_a):
