@@ -29,6 +29,7 @@ from hrdd.responses.selectors import (
     answers_for_receipt,
     campaign_and_response,
     get_campaign_by_slug,
+    resume_page,
 )
 
 
@@ -116,8 +117,8 @@ def landing(request, slug):
 
 
 def _page_url(campaign: Campaign, code: str, page: int) -> str:
-    if page <= 1:
-        return _answer_url(campaign, code)
+    """A page by its number, page 1 included: the bare answer URL is the way in, which
+    takes a returning supplier to where it stopped (`resume_page`)."""
     return reverse(
         "responses:answer_page", kwargs={"slug": campaign.public_slug, "code": code, "page": page}
     )
@@ -132,12 +133,14 @@ def _page_of(definition, answers: dict, question_code: str) -> int:
 
 
 @never_cache
-def answer(request, slug, code, page=1):
+def answer(request, slug, code, page=None):
     """One page (section) of the questionnaire.
 
     POST actions: "save" keeps the draft and stays; "back" and "next" keep the draft and
     move (next first checks this page's required questions); "submit", on the last page,
     checks everything and submits. Whatever happens, valid answers are saved first.
+    Opened without a page number (from the resume code, the e-mailed link or the personal
+    link), it continues where the supplier stopped.
     """
     campaign, response = campaign_and_response(slug, code)
     if not campaign.is_open:
@@ -149,6 +152,12 @@ def answer(request, slug, code, page=1):
     definition = version.parsed
     language = _language(campaign)
     pages = conditions.visible_sections(definition, response.draft)
+    if page is None:
+        page = 1
+        if request.method == "GET":
+            target = resume_page(definition, response.draft)
+            if target > 1:
+                return redirect(_page_url(campaign, code, target))
     if not 1 <= page <= len(pages):
         return redirect(_page_url(campaign, code, min(max(page, 1), len(pages))))
     section = pages[page - 1]
