@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hrdd.core.middleware.DatabaseUnavailableMiddleware",
+    "hrdd.core.middleware.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
