@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -37,6 +38,24 @@ def _language(campaign: Campaign) -> str:
     """The questionnaire language: the one the supplier picked, if the campaign offers it."""
     active = get_language() or settings.LANGUAGE_CODE
     return active if active in campaign.languages else campaign.languages[0]
+
+
+def _language_notice(request, campaign: Campaign, shown: str) -> dict | None:
+    """{"wanted", "shown"} when the supplier asked for a language the questionnaire is not
+    shown in, so that the page says so instead of switching silently.
+
+    What it asked for: its choice on the site (the language cookie), else its browser's
+    first preference, whether or not the platform has that language at all ("fr"). Regional
+    variants count as their language ("vi-VN" is Vietnamese).
+    """
+    wanted = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if not wanted:
+        preferences = parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+        wanted = next((code for code, _quality in preferences if code != "*"), "")
+    wanted = wanted.lower()
+    if not wanted or wanted == shown or wanted.split("-")[0] == shown.split("-")[0]:
+        return None
+    return {"wanted": wanted, "shown": shown}
 
 
 def _not_open(request, campaign: Campaign):
@@ -111,6 +130,7 @@ def landing(request, slug):
             "question_count": len(definition.questions),
             "resume_form": resume_form,
             "disclosure_form": disclosure_form,
+            "language_notice": _language_notice(request, campaign, language),
         },
         status=status,
     )
@@ -294,6 +314,7 @@ def answer(request, slug, code, page=None):
             "draft_translation": version.is_draft_translation(language),
             "answers_json": json.dumps(answers),
             "conflict_url": _page_url(campaign, code, page) if conflict else "",
+            "language_notice": _language_notice(request, campaign, language),
         },
         status=status,
     )
