@@ -280,8 +280,8 @@ INVALID = [
     ("q02_fee_amount", "NaN", "Enter a number."),
     ("q03_fee_share", "101", "Ensure this value is less than or equal to 100."),
     ("q03_fee_share", "-0.5", "Ensure this value is greater than or equal to 0."),
-    ("q04_start_date", "2024-02-30", "Enter a valid date."),
-    ("q04_start_date", "last spring", "Enter a valid date."),
+    ("q04_start_date", "2024-02-30", "Enter a date as YYYY-MM-DD, for example 2026-05-01."),
+    ("q04_start_date", "last spring", "Enter a date as YYYY-MM-DD, for example 2026-05-01."),
     ("q05_origin", "XX", "Select a valid choice. XX is not one of the available choices."),
     ("q05_origin", "vn", "Select a valid choice. vn is not one of the available choices."),
 ]
@@ -331,7 +331,7 @@ def test_short_text_over_its_maximum_length_is_refused(client, url):
     page = post(client, page2(url), dict(PAGE_2, q08_agency_name="x" * 51))
 
     assert page.status_code == 422
-    assert "Ensure this value has at most 50 characters (it has 51)." in field_html(
+    assert "This answer has 51 characters; at most 50 fit." in field_html(
         page.content.decode(), "q08_agency_name"
     )
     stored = draft()

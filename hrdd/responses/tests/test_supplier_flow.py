@@ -195,7 +195,7 @@ def test_oversized_text_is_refused_without_losing_it(client, campaign_a):
     long_text = "x" * 2001
     page = client.post(page_url(url, 4), form_data(dict(VALID_ANSWERS, q11_comments=long_text)))
     assert page.status_code == 422
-    assert "Ensure this value has at most 2000 characters (it has 2001)." in page.content.decode()
+    assert "This answer has 2001 characters; at most 2000 fit." in page.content.decode()
     assert long_text in page.content.decode()  # shown back to be shortened, not thrown away
     assert Response.objects.get().draft["q09_health_data_privacy"] == "confidential"
 
