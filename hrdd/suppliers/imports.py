@@ -345,22 +345,20 @@ def _not_a_spreadsheet() -> SupplierFileError:
 # kinds a buyer picks by mistake, each named, so that the message says what happened.
 
 
-def _kinds() -> list[tuple[bytes, int, str]]:
-    """(signature, offset, what the file is) for the kinds people upload instead of a list."""
+def _kinds() -> list[tuple[re.Pattern, str]]:
+    """(what the first bytes match, what the file is) for the kinds people upload instead
+    of a list. Each pattern is anchored at the start and specific enough that no text file
+    matches it ("BM" alone starts many a CSV: "BMW ...")."""
     return [
-        (b"%PDF-", 0, _("a PDF document")),
-        (b"\x89PNG\r\n\x1a\n", 0, _("a PNG image")),
-        (b"\xff\xd8\xff", 0, _("a JPEG image (a photo or a scan)")),
-        (b"GIF87a", 0, _("a GIF image")),
-        (b"GIF89a", 0, _("a GIF image")),
-        (b"ftypheic", 4, _("a HEIC photo")),
-        (b"ftypheix", 4, _("a HEIC photo")),
-        (b"ftypmif1", 4, _("a HEIC photo")),
-        (b"WEBP", 8, _("a WebP image")),
-        (b"II*\x00", 0, _("a TIFF image (a scan)")),
-        (b"MM\x00*", 0, _("a TIFF image (a scan)")),
-        (b"BM", 0, _("a BMP image")),
-        (b"{\\rtf", 0, _("a Rich Text document")),
+        (re.compile(rb"%PDF-"), _("a PDF document")),
+        (re.compile(rb"\x89PNG\r\n\x1a\n"), _("a PNG image")),
+        (re.compile(rb"\xff\xd8\xff"), _("a JPEG image (a photo or a scan)")),
+        (re.compile(rb"GIF8[79]a"), _("a GIF image")),
+        (re.compile(rb"....ftyp(heic|heix|mif1|msf1)", re.S), _("a HEIC photo")),
+        (re.compile(rb"RIFF....WEBP", re.S), _("a WebP image")),
+        (re.compile(rb"II\*\x00|MM\x00\*"), _("a TIFF image (a scan)")),
+        (re.compile(rb"BM....\x00\x00\x00\x00", re.S), _("a BMP image")),
+        (re.compile(rb"\{\\rtf"), _("a Rich Text document")),
     ]
 
 
@@ -382,14 +380,7 @@ def _zip_kind(content: bytes) -> str:
 
 
 def _refuse_other_kinds(content: bytes) -> None:
-    kind = next(
-        (
-            label
-            for signature, offset, label in _kinds()
-            if content[offset : offset + len(signature)] == signature
-        ),
-        "",
-    )
+    kind = next((label for pattern, label in _kinds() if pattern.match(content)), "")
     if not kind and content.startswith(b"PK\x03\x04"):
         kind = _zip_kind(content)
     if kind == _("an OpenDocument spreadsheet (.ods)"):

@@ -184,6 +184,30 @@ def test_images_and_pdfs_uploaded_by_mistake_are_named(content, what):
         )
 
 
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (b"BM\x36\x00\x0c\x00\x00\x00\x00\x00\x36\x00" + bytes(60), "a BMP image"),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(40), "a WebP image"),
+        (b"GIF89a\x01\x00\x01\x00" + bytes(20), "a GIF image"),
+    ],
+)
+def test_other_images_are_named(content, what):
+    with pytest.raises(imports.SupplierFileError) as error:
+        check(content, "list.csv")
+    assert error.value.code == "wrong_kind" and f"This file is {what}," in error.value.message
+
+
+def test_a_list_that_happens_to_start_like_an_image_is_read():
+    """No header, and the first supplier is BMW: still a CSV, not a "BMP image"."""
+    content = b"BMW Tier 2 Parts,DE,bmw@parts.example\nGIF Foods,TH,gif@foods.example\n"
+    with pytest.raises(imports.SupplierFileError) as error:
+        check(content)
+    assert error.value.code == "missing_columns"  # read as a list, without a header
+    result = check(b"name,country,email\n" + content)
+    assert [r["name"] for r in result.rows] == ["BMW Tier 2 Parts", "GIF Foods"]
+
+
 def test_a_word_document_is_named():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
