@@ -4,8 +4,8 @@ With no environment at all the platform runs on SQLite in var/, writes e-mails t
 and runs background tasks through the database. See docs/operations.md for every variable.
 """
 
-from datetime import timedelta
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "hrdd.core.middleware.PrivacyHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hrdd.core.middleware.DatabaseUnavailableMiddleware",
+    "hrdd.core.middleware.FriendlyNotFoundMiddleware",
     # Last, as its documentation asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -208,6 +209,9 @@ LANGUAGES = [
     ("pt", _("Portuguese")),
 ]
 UI_LANGUAGES = ["en", "ja"]
+# django-countries 9 names Nauru by its Nauruan name, "Naoero", in English; ISO 3166 and
+# every list people compare with say "Nauru".
+COUNTRIES_OVERRIDE = {"NR": _("Nauru")}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -218,6 +222,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root, such as /favicon.ico (asked for by browsers and feed
+# readers that do not read the page's <link rel="icon">).
+WHITENOISE_ROOT = BASE_DIR / "webroot"
 # Production runs collectstatic and sets STATIC_MANIFEST=1 (hashed, compressed, cached
 # forever); everywhere else files are served straight from the source folders.
 _static_manifest = env_bool("STATIC_MANIFEST", False)

@@ -1,15 +1,45 @@
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.campaigns.models import Campaign
 
 
 class DateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker; where a browser shows a plain text box instead,
+    the placeholder and the help text give the one format accepted (ISO 8601), never a
+    day/month order to guess."""
+
     input_type = "datetime-local"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+        attrs = {"placeholder": "YYYY-MM-DD HH:MM", **kwargs.pop("attrs", {})}
+        super().__init__(format="%Y-%m-%dT%H:%M", attrs=attrs, **kwargs)
+
+
+INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+# A new campaign opens at the next full hour and stays open this long, unless changed.
+DEFAULT_OPEN_DAYS = 30
+
+
+def _date_help(time_zone: str) -> str:
+    return _(
+        "Date and time as YYYY-MM-DD HH:MM (for example 2026-05-01 09:00), time zone %(tz)s."
+    ) % {"tz": time_zone}
+
+
+def _set_date_fields(form: forms.Form, time_zone: str) -> None:
+    """One format, said on the form, and an error message that repeats it."""
+    for name in ("opens_at", "closes_at"):
+        field = form.fields[name]
+        field.input_formats = INPUT_FORMATS
+        field.error_messages["invalid"] = _(
+            "Enter a date and time as YYYY-MM-DD HH:MM, for example 2026-05-01 09:00."
+        )
+    form.fields["closes_at"].help_text = _date_help(time_zone)
 
 
 class CampaignDatesForm(forms.ModelForm):
@@ -25,8 +55,7 @@ class CampaignDatesForm(forms.ModelForm):
     def __init__(self, *args, time_zone: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opens_at"].help_text = self.fields["opens_at"].help_text % {"tz": time_zone}
-        for name in self.fields:
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        _set_date_fields(self, time_zone)
 
     def clean(self):
         cleaned = super().clean()
@@ -95,8 +124,12 @@ class CampaignCreateForm(forms.Form):
         self.fields["questionnaire_version"].queryset = QuestionnaireVersion.objects.filter(
             pk__in=latest.values()
         ).select_related("questionnaire")
-        for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        _set_date_fields(self, settings.TIME_ZONE)
+        # Filled in, so that a new campaign never starts from two empty date boxes.
+        opens = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        opens += timedelta(hours=1)
+        self.fields["opens_at"].initial = opens
+        self.fields["closes_at"].initial = opens + timedelta(days=DEFAULT_OPEN_DAYS)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,6 @@
-"""When the database is briefly unavailable, say so and ask to try again: never a stack trace.
+"""Error pages a user understands.
+
+When the database is briefly unavailable, say so and ask to try again: never a stack trace.
 
 A restart, a failover or a full connection pool makes queries fail for a few seconds. The
 supplier answering at that moment must not see a server error: every save is one transaction,
@@ -12,9 +14,10 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.defaults import page_not_found
 
 logger = logging.getLogger(__name__)
 
@@ -87,4 +90,33 @@ class PrivacyHeadersMiddleware:
             add_never_cache_headers(response)
         elif "no-store" not in response["Cache-Control"]:
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class FriendlyNotFoundMiddleware:
+    """The project's own "not found" page, even with DEBUG on.
+
+    With DEBUG (as `./dev start` runs), Django answers an unknown address with its technical
+    page: the list of URL patterns, in English. A supplier who mistypes or half-copies its
+    link, and a newcomer trying the supplier side, should see what a supplier sees in
+    production: the page in its language that says what to check. The developer loses
+    nothing: runserver logs every "Not Found" with its path. Errors (500) keep Django's
+    debug page under DEBUG: that one is for the developer.
+    """
+
+    # Django's technical 404 page carries this tag; the project's pages never do.
+    TECHNICAL_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not response.streaming
+            and self.TECHNICAL_MARK in response.content
+        ):
+            return page_not_found(request, Http404())
         return response

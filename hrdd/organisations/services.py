@@ -12,6 +12,7 @@ from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
 from hrdd.notifications.services import email_queue
 from hrdd.organisations.models import Application, Membership, Organisation
+from hrdd.organisations.selectors import application_duplicates
 from hrdd.questionnaires.models import Questionnaire
 
 
@@ -82,12 +83,31 @@ def _claim(application: Application, status: str, by: User) -> None:
 
 
 @transaction.atomic
-def application_approve(*, application: Application, by: User) -> Campaign:
+def application_approve(
+    *, application: Application, by: User, not_a_duplicate: bool = False
+) -> Campaign:
     """Create the buyer organisation, the contact's account and a first campaign, and send
-    the contact a link to set a password together with the campaign's response URL."""
+    the contact a link to set a password together with the campaign's response URL.
+
+    A company that applied before, or already has an organisation (same name or same
+    contact, `application_duplicates`), is not approved a second time unless the operator
+    confirms it is a different company (`not_a_duplicate`): otherwise it would become two
+    organisations with two lists and two sets of reports.
+    """
     version = application.questionnaire.latest_version()
     if version is None:
         raise ValidationError(_("The chosen questionnaire has no published version."))
+    duplicates = application_duplicates(application)
+    approved = [a for a in duplicates.applications if a.status == Application.Status.APPROVED]
+    if (duplicates.organisations or approved) and not not_a_duplicate:
+        raise ValidationError(
+            _(
+                "This company may already be on the platform (see “Possible duplicates”). "
+                "Reject this application as a duplicate, or confirm that it is a different "
+                "company and approve again."
+            ),
+            code="duplicate",
+        )
     _claim(application, Application.Status.APPROVED, by)
     organisation = Organisation.objects.create(
         kind=Organisation.Kind.BUYER,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from hrdd.core.access import get_application_for_operator, operator_required
 from hrdd.organisations.forms import ApplicationForm, RejectForm
 from hrdd.organisations.models import Application
-from hrdd.organisations.selectors import applications_for_operator
+from hrdd.organisations.selectors import application_duplicates, applications_for_operator
 from hrdd.organisations.services import application_approve, application_reject, application_submit
 
 
@@ -52,7 +52,11 @@ def operator_application_detail(request, application_id):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "approve":
-                campaign = application_approve(application=application, by=request.user)
+                campaign = application_approve(
+                    application=application,
+                    by=request.user,
+                    not_a_duplicate=request.POST.get("not_a_duplicate") == "on",
+                )
                 messages.success(
                     request,
                     _("Approved. %(name)s has an account and a first campaign: %(url)s")
@@ -76,6 +80,10 @@ def operator_application_detail(request, application_id):
     return render(
         request,
         "organisations/operator_application.html",
-        {"application": application, "reject_form": reject_form},
+        {
+            "application": application,
+            "reject_form": reject_form,
+            "duplicates": application_duplicates(application),
+        },
         status=status,
     )

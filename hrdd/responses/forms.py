@@ -35,10 +35,27 @@ class ExclusiveCheckboxes(forms.CheckboxSelectMultiple):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker; where a browser shows a text box instead, the placeholder
+    gives the one format accepted (ISO 8601), never a day/month order to guess."""
+
     input_type = "date"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        super().__init__(format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD"}, **kwargs)
+
+
+class LimitedCharField(forms.CharField):
+    """Free text with a length limit that is said, not enforced silently.
+
+    A maxlength attribute makes the browser drop whatever is typed or pasted past the limit
+    without a word; so there is none, the limit is written under the question, and a longer
+    text comes back with a message saying how long it is, kept in the box to be shortened.
+    """
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 def _localised(text, language: str) -> tuple[str, bool]:
@@ -147,8 +164,19 @@ class AnswerForm(forms.Form):
                 if question.type == LONG_TEXT
                 else forms.TextInput()
             )
-            field = forms.CharField(
-                max_length=question.max_length, widget=widget, strip=True, **common
+            limit = _("At most %(max)s characters.") % {"max": f"{question.max_length:,}"}
+            common["help_text"] = f"{help_text} {limit}" if help_text else limit
+            field = LimitedCharField(
+                max_length=question.max_length,
+                widget=widget,
+                strip=True,
+                error_messages={
+                    "max_length": _(
+                        "This answer has %(show_value)s characters; at most %(limit_value)s "
+                        "fit. Please shorten it: your text is kept below."
+                    )
+                },
+                **common,
             )
         elif question.type == MULTIPLE_CHOICE:
             exclusive = {o.code for o in question.options if o.exclusive}
@@ -172,7 +200,13 @@ class AnswerForm(forms.Form):
             )
             field.unit = unit
         elif question.type == DATE:
-            field = forms.DateField(widget=DateInput(), **common)
+            field = forms.DateField(
+                widget=DateInput(),
+                error_messages={
+                    "invalid": _("Enter a date as YYYY-MM-DD, for example 2026-05-01.")
+                },
+                **common,
+            )
         elif question.type == COUNTRY:
             field = forms.ChoiceField(
                 choices=[("", "---------"), *countries], widget=forms.Select, **common

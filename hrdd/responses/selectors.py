@@ -81,3 +81,25 @@ def _as_text(question, value, language: str) -> str:
         return "\n".join(f"{rows.get(r, r)}: {option_text(o)}" for r, o in value.items())
     codes = value if isinstance(value, list) else [value]
     return ", ".join(option_text(code) for code in codes)
+
+
+def resume_page(definition: Definition, draft: dict) -> int:
+    """The page a supplier coming back continues on, where it stopped: the last page it
+    saved answers on while a required question there is still open, else the page after it
+    (the last page at most). A new draft starts on page 1."""
+    pages = conditions.visible_sections(definition, draft)
+    last = 0
+    for number, section in enumerate(pages, start=1):
+        if any(question.code in draft for question in section.questions):
+            last = number
+    if not last:
+        return 1
+    _sections, shown = conditions.visible(definition, draft)
+    open_required = [
+        question
+        for question in pages[last - 1].questions
+        if question.code in shown
+        and question.code not in draft
+        and conditions.is_required(question, draft)
+    ]
+    return last if open_required else min(last + 1, len(pages))

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from hrdd.responses.selectors import (
     answers_for_receipt,
     campaign_and_response,
     get_campaign_by_slug,
+    resume_page,
 )
 
 
@@ -36,6 +38,24 @@ def _language(campaign: Campaign) -> str:
     """The questionnaire language: the one the supplier picked, if the campaign offers it."""
     active = get_language() or settings.LANGUAGE_CODE
     return active if active in campaign.languages else campaign.languages[0]
+
+
+def _language_notice(request, campaign: Campaign, shown: str) -> dict | None:
+    """{"wanted", "shown"} when the supplier asked for a language the questionnaire is not
+    shown in, so that the page says so instead of switching silently.
+
+    What it asked for: its choice on the site (the language cookie), else its browser's
+    first preference, whether or not the platform has that language at all ("fr"). Regional
+    variants count as their language ("vi-VN" is Vietnamese).
+    """
+    wanted = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if not wanted:
+        preferences = parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+        wanted = next((code for code, _quality in preferences if code != "*"), "")
+    wanted = wanted.lower()
+    if not wanted or wanted == shown or wanted.split("-")[0] == shown.split("-")[0]:
+        return None
+    return {"wanted": wanted, "shown": shown}
 
 
 def _not_open(request, campaign: Campaign):
@@ -117,14 +137,15 @@ def landing(request, slug):
             "resume_form": resume_form,
             "disclosure_form": disclosure_form,
             "links_only": links_only,
+            "language_notice": _language_notice(request, campaign, language),
         },
         status=status,
     )
 
 
 def _page_url(campaign: Campaign, code: str, page: int) -> str:
-    if page <= 1:
-        return _answer_url(campaign, code)
+    """A page by its number, page 1 included: the bare answer URL is the way in, which
+    takes a returning supplier to where it stopped (`resume_page`)."""
     return reverse(
         "responses:answer_page", kwargs={"slug": campaign.public_slug, "code": code, "page": page}
     )
@@ -139,12 +160,14 @@ def _page_of(definition, answers: dict, question_code: str) -> int:
 
 
 @never_cache
-def answer(request, slug, code, page=1):
+def answer(request, slug, code, page=None):
     """One page (section) of the questionnaire.
 
     POST actions: "save" keeps the draft and stays; "back" and "next" keep the draft and
     move (next first checks this page's required questions); "submit", on the last page,
     checks everything and submits. Whatever happens, valid answers are saved first.
+    Opened without a page number (from the resume code, the e-mailed link or the personal
+    link), it continues where the supplier stopped.
     """
     campaign, response = campaign_and_response(slug, code)
     if not campaign.is_open:
@@ -156,6 +179,12 @@ def answer(request, slug, code, page=1):
     definition = version.parsed
     language = _language(campaign)
     pages = conditions.visible_sections(definition, response.draft)
+    if page is None:
+        page = 1
+        if request.method == "GET":
+            target = resume_page(definition, response.draft)
+            if target > 1:
+                return redirect(_page_url(campaign, code, target))
     if not 1 <= page <= len(pages):
         return redirect(_page_url(campaign, code, min(max(page, 1), len(pages))))
     section = pages[page - 1]
@@ -292,6 +321,7 @@ def answer(request, slug, code, page=1):
             "draft_translation": version.is_draft_translation(language),
             "answers_json": json.dumps(answers),
             "conflict_url": _page_url(campaign, code, page) if conflict else "",
+            "language_notice": _language_notice(request, campaign, language),
         },
         status=status,
     )

@@ -13,25 +13,34 @@ single query, so the check is linear in the number of rows.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from xml.etree import ElementTree
 
+import charset_normalizer
+import django_countries
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django_countries import countries
+from openpyxl.styles.numbers import is_date_format
 
 from hrdd.organisations.models import Industry
 from hrdd.suppliers.models import SizeBand, Supplier
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 MAX_ROWS = 50_000
 # 50,000 rows of a real list take 5 to 10 MB as CSV and less as XLSX; 20 MB leaves room for
@@ -134,6 +143,13 @@ HEADER_ALIASES = {
     ],
 }
 MAX_LENGTHS = {"name": 200, "contact_name": 200, "email": 254}
+# The header is looked for among this many first non-blank rows (titles sit above it).
+HEADER_SEARCH_ROWS = 10
+_HEADER_KEYS = {
+    _NOT_WORD.sub("", alias.casefold()): name
+    for name, aliases in HEADER_ALIASES.items()
+    for alias in aliases
+}
 
 # Country names people write that are not among the ISO short names django_countries knows.
 COUNTRY_ALIASES = {
@@ -170,8 +186,7 @@ LANGUAGE_ALIASES = {
     "tagalog": "tl",
 }
 
-_SPACES = re.compile(r"\s+")
-_NOT_WORD = re.compile(r"[\W_]+")
+_LABEL_PARTS = re.compile(r",| and | & |・|、")
 _INTEGER = re.compile(r"^\d{1,3}(?:[,. ]?\d{3})*$")
 
 
@@ -191,6 +206,8 @@ class Table:
     header: list[str]
     header_row: int
     rows: list[tuple[int, list[str]]]
+    # Non-blank rows above the header (a title, a date): left out, and said so in the preview.
+    rows_above_header: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -236,7 +253,8 @@ def read_table(*, filename: str, content: bytes) -> Table:
     """The header and data rows of a CSV or XLSX file; SupplierFileError if it is unusable.
 
     The format is told by the content, not the name: Excel files renamed .csv (or the
-    reverse) are common. Blank rows are dropped; row numbers stay those of the file.
+    reverse) are common, and so are photos or PDFs picked by mistake, which are named as
+    what they are. Blank rows are dropped; row numbers stay those of the file.
     """
     if len(content) > MAX_BYTES:
         raise SupplierFileError(
@@ -246,6 +264,7 @@ def read_table(*, filename: str, content: bytes) -> Table:
         )
     if not content.strip():
         raise SupplierFileError("empty", _("The file is empty."))
+    _refuse_other_kinds(content)
     if content.startswith(b"PK\x03\x04"):
         rows = _xlsx_rows(content)
     elif content.startswith(b"\xd0\xcf\x11\xe0"):
@@ -261,29 +280,57 @@ def read_table(*, filename: str, content: bytes) -> Table:
     return _table(rows)
 
 
+def _header_score(values: list[str]) -> int:
+    """How many different known columns a row names (a header row names several)."""
+    return len({_HEADER_KEYS[k] for k in map(_key, values) if k in _HEADER_KEYS})
+
+
 def _table(rows: Iterable[tuple[int, list[str]]]) -> Table:
+    """The header is the first row naming two known columns among the first few non-blank
+    rows (a title, a date or a logo's caption often sits above it, in merged cells); when
+    no row does, the first non-blank row, so that the message names the missing columns."""
+    candidates: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     header_row = 0
+    above: list[int] = []
     data: list[tuple[int, list[str]]] = []
     for number, values in rows:
         if not any(values):
             continue
         if header is None:
-            header, header_row = values, number
+            if _header_score(values) >= 2:
+                header, header_row = values, number
+                above = [n for n, _v in candidates]
+                continue
+            candidates.append((number, values))
+            if len(candidates) < HEADER_SEARCH_ROWS:
+                continue
+            (header_row, header), *pending = candidates
+            candidates = []
+            for item in pending:
+                _append_row(data, item)
             continue
-        if len(data) == MAX_ROWS:
-            raise SupplierFileError(
-                "too_many_rows",
-                _(
-                    "The file has more than %(max)s rows. Split it into files of at most "
-                    "%(max)s rows and import them one after the other."
-                )
-                % {"max": f"{MAX_ROWS:,}"},
-            )
-        data.append((number, values))
+        _append_row(data, (number, values))
     if header is None:
-        raise SupplierFileError("empty", _("The file is empty."))
-    return Table(header=header, header_row=header_row, rows=data)
+        if not candidates:
+            raise SupplierFileError("empty", _("The file is empty."))
+        (header_row, header), *pending = candidates
+        for item in pending:
+            _append_row(data, item)
+    return Table(header=header, header_row=header_row, rows=data, rows_above_header=above)
+
+
+def _append_row(data: list, item: tuple[int, list[str]]) -> None:
+    if len(data) == MAX_ROWS:
+        raise SupplierFileError(
+            "too_many_rows",
+            _(
+                "The file has more than %(max)s rows. Split it into files of at most "
+                "%(max)s rows and import them one after the other."
+            )
+            % {"max": f"{MAX_ROWS:,}"},
+        )
+    data.append(item)
 
 
 def _not_a_spreadsheet() -> SupplierFileError:
@@ -293,14 +340,78 @@ def _not_a_spreadsheet() -> SupplierFileError:
     )
 
 
+# --- Files that are something else ----------------------------------------------------------
+# Told by their first bytes (their "magic number"), as the `file` command does: a handful of
+# kinds a buyer picks by mistake, each named, so that the message says what happened.
+
+
+def _kinds() -> list[tuple[re.Pattern, str]]:
+    """(what the first bytes match, what the file is) for the kinds people upload instead
+    of a list. Each pattern is anchored at the start and specific enough that no text file
+    matches it ("BM" alone starts many a CSV: "BMW ...")."""
+    return [
+        (re.compile(rb"%PDF-"), _("a PDF document")),
+        (re.compile(rb"\x89PNG\r\n\x1a\n"), _("a PNG image")),
+        (re.compile(rb"\xff\xd8\xff"), _("a JPEG image (a photo or a scan)")),
+        (re.compile(rb"GIF8[79]a"), _("a GIF image")),
+        (re.compile(rb"....ftyp(heic|heix|mif1|msf1)", re.S), _("a HEIC photo")),
+        (re.compile(rb"RIFF....WEBP", re.S), _("a WebP image")),
+        (re.compile(rb"II\*\x00|MM\x00\*"), _("a TIFF image (a scan)")),
+        (re.compile(rb"BM....\x00\x00\x00\x00", re.S), _("a BMP image")),
+        (re.compile(rb"\{\\rtf"), _("a Rich Text document")),
+    ]
+
+
+def _zip_kind(content: bytes) -> str:
+    """What a zip archive that is not a workbook is, by its first entry names."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return ""
+    if "xl/workbook.xml" in names:
+        return ""
+    if "word/document.xml" in names:
+        return _("a Word document")
+    if "ppt/presentation.xml" in names:
+        return _("a PowerPoint presentation")
+    if "mimetype" in names and b"opendocument.spreadsheet" in content[:200]:
+        return _("an OpenDocument spreadsheet (.ods)")
+    return _("a zip archive")
+
+
+def _refuse_other_kinds(content: bytes) -> None:
+    kind = next((label for pattern, label in _kinds() if pattern.match(content)), "")
+    if not kind and content.startswith(b"PK\x03\x04"):
+        kind = _zip_kind(content)
+    if kind == _("an OpenDocument spreadsheet (.ods)"):
+        raise SupplierFileError(
+            "wrong_kind",
+            _(
+                "This file is an OpenDocument spreadsheet (.ods). Save it as an Excel "
+                "workbook (.xlsx) or as CSV, then upload that."
+            ),
+        )
+    if kind:
+        raise SupplierFileError(
+            "wrong_kind",
+            _(
+                "This file is %(kind)s, not a supplier list. Upload the list as a CSV file or "
+                "an Excel workbook (.xlsx)."
+            )
+            % {"kind": kind},
+        )
+
+
 # --- XLSX, streamed ---------------------------------------------------------------------------
-# openpyxl (even read-only) needs about 12 seconds for 50,000 rows, and Rust-based readers build
-# the whole cell grid first, so that one cell far away (XFD1048576) in a 5 KB file asks for
-# hundreds of gigabytes. This reader streams the sheet's XML with the standard library: 3 to 4
-# seconds for 50,000 rows on two cores, memory bounded by MAX_COLUMNS per row.
+# openpyxl in read-only mode takes 3.3 times as long for 10,000 rows (bench/supplier_files.py),
+# builds each row whole before it can be looked at and pads gaps with empty rows, so that one
+# cell far away (XFD1048576) in a 5 KB file costs minutes. This reader streams the XML with
+# the standard library and checks every limit while streaming: each element is dropped as
+# soon as it has been read, so memory stays bounded whatever the file holds (issue: a 32 KB
+# workbook of millions of empty cells took 580 MB).
 # The XML is untrusted: expat 2.4.1 and later (Python's own parser) refuse the entity expansion
 # attacks ("billion laughs") and ElementTree never fetches external entities; test_import
-# checks the expat version. The unpacked size is limited above.
+# checks the expat version. The unpacked size of each part is counted while reading it.
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -308,9 +419,74 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Cells right of this column are ignored (a supplier list has about seven).
 MAX_COLUMNS = 100
 EXCEL_MAX_ROWS = 1_048_576
+# Limits of a workbook, checked while streaming. Excel itself stops at 16,384 columns; a list
+# of 50,000 rows and 20 columns has a million cells. Empty rows and cells count: they are
+# what a bomb is made of.
+MAX_SHEETS = 255
+MAX_CELLS = 1_000_000
+MAX_ROW_ELEMENTS = 2 * MAX_ROWS
+MAX_CELLS_PER_ROW = 16_384
+# The unpacked size of the sheet and of its shared strings; the other parts (workbook,
+# relationships, styles) are small in any real file.
+MAX_PART_BYTES = 100 * 1024 * 1024
+MAX_SMALL_PART_BYTES = 10 * 1024 * 1024
+MAX_SMALL_PART_ELEMENTS = 200_000
+# Elements inside one cell or one shared string (rich text runs, phonetic guides).
+MAX_ELEMENTS_IN_CELL = 1_000
 # Built-in number formats that show a date: the common ones, and those of East Asian locales.
 _DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 _CELL_REF = re.compile(r"([A-Z]+)(\d*)")
+
+
+class FormulaCell(str):
+    """A formula cell saved without its result (written by a program that does not
+    calculate): its value is unknown, so the row check reports it where it is used. The text
+    is the formula as Excel's formula bar shows it."""
+
+    __slots__ = ("reference",)
+
+    def __new__(cls, formula: str, reference: str):
+        cell = super().__new__(cls, "=" + formula if formula else "=…")
+        cell.reference = reference
+        return cell
+
+
+def _too_big_unpacked(limit: int) -> SupplierFileError:
+    return SupplierFileError(
+        "too_large",
+        _(
+            "The workbook is too large once unpacked (a part of it is over %(size)s MB). "
+            "Split it into smaller files, or save the list as CSV."
+        )
+        % {"size": limit // (1024 * 1024)},
+    )
+
+
+class _CappedPart(io.RawIOBase):
+    """A part of the archive read through, refusing it once more than `limit` bytes came
+    out: the size an archive declares can be forged, what the decompressor gives cannot."""
+
+    def __init__(self, part, limit: int):
+        self.part, self.limit, self.count = part, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.part.read(size if size and size > 0 else 64 * 1024)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise _too_big_unpacked(self.limit)
+        return data
+
+
+@contextlib.contextmanager
+def _open_part(archive: zipfile.ZipFile, name: str, limit: int):
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise _too_big_unpacked(limit)
+    with archive.open(info) as part:
+        yield _CappedPart(part, limit)
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -336,8 +512,14 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xml(archive: zipfile.ZipFile, name: str):
-    with archive.open(name) as part:
-        return ElementTree.parse(part).getroot()  # noqa: S314 - see above
+    """A small part (workbook, relationships, styles) as a tree, with its size and element
+    count checked while it is read."""
+    with _open_part(archive, name, MAX_SMALL_PART_BYTES) as part:
+        parser = ElementTree.iterparse(part, events=("start",))  # noqa: S314 - see above
+        for count, _item in enumerate(parser, start=1):
+            if count > MAX_SMALL_PART_ELEMENTS:
+                raise ValueError(f"{name} has too many elements")
+        return parser.root
 
 
 def _xlsx_sheet(archive: zipfile.ZipFile) -> tuple[str, bool]:
@@ -346,6 +528,15 @@ def _xlsx_sheet(archive: zipfile.ZipFile) -> tuple[str, bool]:
     sheets = book.findall(f"{_MAIN}sheets/{_MAIN}sheet")
     if not sheets:
         raise ValueError("no sheet")
+    if len(sheets) > MAX_SHEETS:
+        raise SupplierFileError(
+            "too_many_sheets",
+            _(
+                "The workbook has more than %(max)s sheets. Copy the supplier list into a "
+                "workbook of its own, or save it as CSV."
+            )
+            % {"max": MAX_SHEETS},
+        )
     chosen = next((s for s in sheets if _key(s.get("name", "")) in _SHEET_NAMES), None)
     if chosen is None:
         view = book.find(f"{_MAIN}bookViews/{_MAIN}workbookView")
@@ -368,22 +559,69 @@ def _rich_text(element) -> str:
     return "".join(t.text or "" for t in element.findall(f"{_MAIN}r/{_MAIN}t"))
 
 
+def _too_many_cells() -> SupplierFileError:
+    return SupplierFileError(
+        "too_many_cells",
+        _(
+            "The sheet has more than %(max)s cells (empty cells with formatting count too). "
+            "Copy only the supplier list into a new workbook, or save it as CSV."
+        )
+        % {"max": f"{MAX_CELLS:,}"},
+    )
+
+
+def _stream(part, keep: str, *, max_items: int, too_many):
+    """(event, element) for a part, streamed, in bounded memory.
+
+    Every element is detached from its parent once it has ended and the caller has seen
+    it, so that nothing piles up; a `keep` element (a cell, a shared string) keeps its
+    content until its own end and may hold at most MAX_ELEMENTS_IN_CELL elements. The
+    starts are yielded too, so that the caller counts rows and cells before reading them.
+    """
+    stack: list = []
+    inside = 0  # elements of the current kept element
+    items = 0
+    for event, element in ElementTree.iterparse(part, events=("start", "end")):  # noqa: S314
+        if event == "start":
+            if element.tag == keep:
+                items += 1
+                if items > max_items:
+                    raise too_many()
+                inside = 1
+            elif inside:
+                inside += 1
+                if inside > MAX_ELEMENTS_IN_CELL:
+                    raise ValueError("too many elements in one cell")
+            stack.append(element)
+            yield event, element
+            continue
+        stack.pop()
+        if element.tag == keep:
+            inside = 0
+            yield event, element
+        elif inside:
+            continue  # part of the kept element: dropped with it
+        else:
+            yield event, element
+        if stack:
+            stack[-1].remove(element)
+
+
 def _xlsx_strings(archive: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     strings = []
-    with archive.open("xl/sharedStrings.xml") as part:
-        for _event, element in ElementTree.iterparse(part):  # noqa: S314 - see above
-            if element.tag == f"{_MAIN}si":
+    with _open_part(archive, "xl/sharedStrings.xml", MAX_PART_BYTES) as part:
+        for event, element in _stream(
+            part, f"{_MAIN}si", max_items=MAX_CELLS, too_many=_too_many_cells
+        ):
+            if event == "end" and element.tag == f"{_MAIN}si":
                 strings.append(_rich_text(element))
-                element.clear()
     return strings
 
 
 def _xlsx_date_styles(archive: zipfile.ZipFile) -> set[str]:
     """The style numbers (a cell's `s`) whose number format shows a date."""
-    from openpyxl.styles.numbers import is_date_format
-
     if "xl/styles.xml" not in archive.namelist():
         return set()
     styles = _xml(archive, "xl/styles.xml")
@@ -426,8 +664,11 @@ def _cell_text(cell, strings: list[str], date_styles: set[str], date1904: bool) 
         inline = cell.find(f"{_MAIN}is")
         return _rich_text(inline) if inline is not None else ""
     raw = cell.findtext(f"{_MAIN}v")
-    if raw is None:
-        return ""
+    if not raw:
+        formula = cell.find(f"{_MAIN}f")
+        if formula is not None:
+            return FormulaCell(formula.text or "", cell.get("r", ""))
+        return raw or ""
     if kind == "s":
         return strings[int(raw)]
     if kind == "n":
@@ -439,34 +680,114 @@ def _cell_text(cell, strings: list[str], date_styles: set[str], date1904: bool) 
 
 def _xlsx_iter(archive, sheet: str, strings, date_styles, date1904):
     """(row number, cell texts) for every row of the sheet, as Excel shows them."""
-    expected = 0
-    row_tag, cell_tag = f"{_MAIN}row", f"{_MAIN}c"
+    row_tag, cell_tag, data_tag = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}sheetData"
+    expected = rows = in_row = cells = 0
+    values: list[str] = []
+
+    def too_many_columns():
+        return SupplierFileError(
+            "too_many_columns",
+            _(
+                "Row %(row)s has more than %(max)s cells, more than Excel allows. Save the "
+                "list again from Excel, or as CSV."
+            )
+            % {"row": expected, "max": f"{MAX_CELLS_PER_ROW:,}"},
+        )
+
+    def too_many_rows():
+        return SupplierFileError(
+            "too_many_rows",
+            _(
+                "The sheet has more than %(max)s rows (empty rows with formatting count too). "
+                "Copy only the supplier list into a new workbook, or save it as CSV."
+            )
+            % {"max": f"{MAX_ROW_ELEMENTS:,}"},
+        )
+
+    # The loop is written out rather than built on _stream: it runs for every cell, and
+    # this way reading costs about 1.5 times the old row-at-a-time loop instead of twice.
+    row = data = None
+    other = inside = 0  # elements outside the rows; elements in the current cell
     try:
-        with archive.open(sheet) as part:
-            for _event, element in ElementTree.iterparse(part):  # noqa: S314 - see above
-                if element.tag != row_tag:
+        with _open_part(archive, sheet, MAX_PART_BYTES) as part:
+            parser = ElementTree.iterparse(part, events=("start", "end"))  # noqa: S314
+            for event, element in parser:
+                tag = element.tag
+                if event == "start":
+                    if inside:
+                        inside += 1
+                        if inside > MAX_ELEMENTS_IN_CELL:
+                            raise ValueError("too many elements in one cell")
+                    elif tag == cell_tag:
+                        inside = 1
+                        cells += 1
+                        in_row += 1
+                        if cells > MAX_CELLS:
+                            raise _too_many_cells()
+                        if in_row > MAX_CELLS_PER_ROW:
+                            raise too_many_columns()
+                    elif tag == row_tag:
+                        rows += 1
+                        if rows > MAX_ROW_ELEMENTS:
+                            raise too_many_rows()
+                        expected = int(element.get("r") or expected + 1)
+                        if expected > EXCEL_MAX_ROWS:
+                            raise ValueError("row number beyond Excel's last row")
+                        row, values, in_row = element, [], 0
+                    elif tag == data_tag:
+                        data = element
+                    else:
+                        other += 1
+                        if other > MAX_SMALL_PART_ELEMENTS:
+                            raise ValueError("too many elements outside the cells")
                     continue
-                expected = int(element.get("r") or expected + 1)
-                if expected > EXCEL_MAX_ROWS:
-                    raise ValueError("row number beyond Excel's last row")
-                values: list[str] = []
-                for cell in element.iter(cell_tag):
-                    match = _CELL_REF.match(cell.get("r", ""))
+                if tag == cell_tag:
+                    inside = 0
+                    match = _CELL_REF.match(element.get("r", ""))
                     column = _column(match.group(1)) if match else len(values)
-                    if column >= MAX_COLUMNS:
-                        continue
-                    text = _cell_text(cell, strings, date_styles, date1904)
-                    if column >= len(values):
-                        values.extend([""] * (column + 1 - len(values)))
-                    values[column] = text.strip()
-                # Rows already read are emptied, so memory stays small (an empty shell per
-                # row, at most Excel's 1,048,576).
-                element.clear()
-                yield expected, values
+                    if column < MAX_COLUMNS:
+                        text = _cell_text(element, strings, date_styles, date1904)
+                        if column >= len(values):
+                            values.extend([""] * (column + 1 - len(values)))
+                        values[column] = text if isinstance(text, FormulaCell) else text.strip()
+                    # Dropped once read, so that a row of a million empty cells stays small.
+                    row.remove(element)
+                elif tag == row_tag:
+                    yield expected, values
+                    data.remove(element)
+                elif tag == data_tag:
+                    break  # nothing after the cells is needed
     except (KeyError, ValueError, IndexError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
         raise _not_a_spreadsheet() from exc
     finally:
         archive.close()
+
+
+# --- CSV ------------------------------------------------------------------------------------
+# Excel writes CSV in the system's code page (Shift_JIS/CP932 in Japan, Windows-1252 in Western
+# Europe), UTF-8 only when asked, UTF-16 for "Unicode text"; its delimiter is ";" where the
+# decimal separator is a comma, and a tab for "Unicode text".
+
+_DELIMITERS = ",;\t|"
+# The encodings Excel writes CSV in, tried by charset-normalizer when the file is not UTF-8:
+# limiting the candidates to these makes a short Japanese list come out as CP932 (a superset
+# of Shift_JIS) rather than as some rarer code page that happens to fit the bytes.
+_LEGACY_ENCODINGS = [
+    "cp932",
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "cp1258",
+    "cp874",
+    "gb18030",
+    "big5",
+    "cp949",
+    "euc_jp",
+    "iso2022_jp",
+]
 
 
 def _decode(content: bytes) -> str:
@@ -481,13 +802,29 @@ def _decode(content: bytes) -> str:
             return content.decode("utf-8-sig")
         except UnicodeDecodeError:
             pass
+        guess = charset_normalizer.from_bytes(content, cp_isolation=_LEGACY_ENCODINGS).best()
+        if guess is not None:
+            return str(guess)
     raise SupplierFileError(
         "not_decodable",
         _(
-            "The file could not be read as text in UTF-8. In Excel, choose Save As and the "
-            "format “CSV UTF-8 (comma delimited)”, or upload the Excel workbook (.xlsx) itself."
+            "The file could not be read as text. In Excel, choose Save As and the format "
+            "“CSV UTF-8 (comma delimited)”, or upload the Excel workbook (.xlsx) itself."
         ),
     )
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter, sniffed from the first lines (csv.Sniffer), else the character the
+    first line holds most of; a comma for a single column."""
+    sample = "\n".join(text.lstrip("\r\n").splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        first_line = sample.split("\n", 1)[0]
+        counts = {d: first_line.count(d) for d in _DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
 
 
 def _csv_rows(content: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
@@ -497,10 +834,7 @@ def _csv_rows(content: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
     text = _decode(content)
     if "\x00" in text:
         raise _not_a_spreadsheet()
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    # Excel writes ";" where the decimal separator is a comma, and tabs for "Unicode text".
-    delimiter = max([",", ";", "\t"], key=first_line.count) if first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     return _csv_iter(reader)
 
 
@@ -526,7 +860,7 @@ class Vocabulary:
     """Every accepted spelling of a country, industry, size and language, built once per file."""
 
     def __init__(self):
-        self.countries = self._countries()
+        self.countries = country_names()
         # Industries compare without punctuation ("Food & beverages"); sizes keep theirs, or
         # "1-9" and nineteen workers would look the same.
         self.industries = self._choices(Industry.choices, _key, split_labels=True)
@@ -534,40 +868,28 @@ class Vocabulary:
         self.languages = self._languages()
 
     @staticmethod
-    def _countries() -> dict[str, str]:
-        names: dict[str, str] = {}
-        with override("en"):
-            for country in countries:
-                names[_norm(country.code)] = country.code
-                names[_norm(country.name)] = country.code
-                alpha3 = countries.alpha3(country.code)
-                if alpha3:
-                    names[_norm(alpha3)] = country.code
-            for code, shadowed in countries.shadowed_names.items():
-                for name in shadowed:
-                    names.setdefault(_norm(str(name)), code)
-        for alias, code in COUNTRY_ALIASES.items():
-            names.setdefault(alias, code)
-        return names
-
-    @staticmethod
     def _choices(choices, key, *, split_labels: bool = False) -> dict[str, str]:
-        """Codes, English labels and labels in the current language.
+        """Codes, and labels in English and in every language of the interface (a Japanese
+        buyer writes アパレル).
 
-        With split_labels, each part of a compound English label counts too ("textiles"
-        for "Apparel, textiles and footwear"); the parts of different labels never clash.
+        With split_labels, each part of a compound label counts too ("textiles" for
+        "Apparel, textiles and footwear", 水産業 for 水産業・水産物); a part that two
+        labels share is never taken.
         """
         names: dict[str, str] = {}
+        parts: dict[str, str] = {}
         for code, label in choices:
             names[key(code)] = code
-            names[key(str(label))] = code
-            with override("en"):
-                english = str(label)
-            names[key(english)] = code
-            if split_labels:
-                for part in re.split(r",| and | & ", english):
-                    if part.strip():
-                        names.setdefault(key(part), code)
+            for language in ["en"] + [lang for lang, _name in settings.LANGUAGES]:
+                with override(language):
+                    text = str(label)
+                names.setdefault(key(text), code)
+                if split_labels:
+                    for part in _LABEL_PARTS.split(text):
+                        if part.strip():
+                            parts.setdefault(key(part), code)
+        for part, code in parts.items():
+            names.setdefault(part, code)
         return names
 
     @staticmethod
@@ -581,6 +903,13 @@ class Vocabulary:
                 for key in ("name", "name_local"):
                     if info.get(key):
                         names.setdefault(_norm(info[key]), code)
+        # Each language's name as the interface's languages write it (ベトナム語).
+        for interface, _label in settings.LANGUAGES:
+            with override(interface):
+                for code, _name in settings.LANGUAGES:
+                    name = LANG_INFO.get(code, {}).get("name")
+                    if name:
+                        names.setdefault(_norm(gettext(name)), code)
         for alias, code in LANGUAGE_ALIASES.items():
             names.setdefault(alias, code)
         return names
@@ -612,6 +941,53 @@ class Vocabulary:
         # "pt-BR" is Portuguese; Chinese variants were listed above (Traditional is not offered).
         base = value.split("-", 1)[0]
         return self.languages.get(base, "") if base != "zh" and "-" in value else ""
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """Every spelling of a country the file may use, folded, to its ISO code: ISO codes
+    (alpha-2, alpha-3), the name in each language django-countries is translated into
+    ("日本", "ベトナム", "Deutschland"), the names ISO replaced, and common short forms.
+
+    Built once per process (about half a second: every language's catalogue is read). A
+    name that means different countries in different languages is left out rather than
+    guessed; the English names and the codes win over translations.
+    """
+    names: dict[str, str] = {}
+    with override("en"):
+        for country in countries:
+            names[_norm(country.code)] = country.code
+            names[_norm(country.name)] = country.code
+            alpha3 = countries.alpha3(country.code)
+            if alpha3:
+                names[_norm(alpha3)] = country.code
+        for code, shadowed in countries.shadowed_names.items():
+            for name in shadowed:
+                names.setdefault(_norm(str(name)), code)
+    for alias, code in COUNTRY_ALIASES.items():
+        names.setdefault(alias, code)
+    translated: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for language in _country_languages():
+        with override(language):
+            for country in countries:
+                name = _norm(country.name)
+                if translated.setdefault(name, country.code) != country.code:
+                    ambiguous.add(name)
+    for name, code in translated.items():
+        if name not in ambiguous:
+            names.setdefault(name, code)
+    return names
+
+
+def _country_languages() -> list[str]:
+    """The languages django-countries has country names in (its own locale folders)."""
+    folder = Path(django_countries.__file__).parent / "locale"
+    return sorted(
+        path.name.replace("_", "-").lower()
+        for path in folder.iterdir()
+        if "@" not in path.name and (path / "LC_MESSAGES" / "django.mo").exists()
+    )
 
 
 # --- Checking ---------------------------------------------------------------------------------
@@ -652,7 +1028,7 @@ def _columns(header: list[str], header_row: int, problems: list[dict]) -> dict[s
         raise SupplierFileError(
             "missing_columns",
             _(
-                "The first row of the file must name the columns. Missing: %(columns)s. "
+                "A row at the top of the file must name the columns. Missing: %(columns)s. "
                 "Download the template to see the expected headers."
             )
             % {"columns": ", ".join(f"“{m}”" for m in missing)},
@@ -680,7 +1056,10 @@ def _messages() -> dict[str, str]:
         "country": _("The country is missing."),
         "email": _("The e-mail address is missing."),
         "invalid_email": _("This is not a valid e-mail address."),
-        "unknown_country": _("Unknown country. Use a two-letter ISO code (VN) or a name."),
+        "unknown_country": _(
+            "Unknown country. Use a two-letter ISO code (VN) or the country's name in any "
+            "language (Viet Nam, ベトナム)."
+        ),
         "unknown_industry": _("Unknown industry. Use one of: %(values)s.")
         % {"values": industry_codes},
         "unknown_size": _("Unknown size. Use a number of workers or one of: %(values)s.")
@@ -708,12 +1087,29 @@ class _RowChecker:
             for name, index in self.columns.items()
         }
         problems: list[dict] = []
+        # A formula saved without its result: its value is unknown, so that field gets this
+        # one error instead of the ones an empty or odd value would get.
+        formulas = {name: v for name, v in raw.items() if isinstance(v, FormulaCell)}
 
         def report(name: str, code: str, message: str, severity: str = ERROR) -> None:
+            if name in formulas and code != "formula_without_value":
+                return
             title = self.titles.get(name) or TEMPLATE_HEADERS[name]
             problems.append(
                 _problem(number, name, title, raw.get(name, ""), code, severity, message)
             )
+
+        for name, cell in formulas.items():
+            report(
+                name,
+                "formula_without_value",
+                _(
+                    "Cell %(cell)s holds a formula whose result was not saved in the file. "
+                    "Open the file in Excel or LibreOffice and save it again, or type the value."
+                )
+                % {"cell": cell.reference or "?"},
+            )
+            raw[name] = ""
 
         vocabulary, messages = self.vocabulary, self.messages
         row = {"row": number}
@@ -792,6 +1188,22 @@ def check_table(table: Table, *, existing_emails: set[str]) -> CheckResult:
     earlier row of the file is an error, whatever else is wrong with the earlier one.
     """
     result = CheckResult(total_rows=len(table.rows))
+    if table.rows_above_header:
+        result.problems.append(
+            _problem(
+                table.header_row,
+                "",
+                "",
+                ", ".join(map(str, table.rows_above_header)),
+                "rows_above_header",
+                WARNING,
+                _(
+                    "The column names are in row %(row)s: the rows above it (%(rows)s) were "
+                    "left out."
+                )
+                % {"row": table.header_row, "rows": ", ".join(map(str, table.rows_above_header))},
+            )
+        )
     columns = _columns(table.header, table.header_row, result.problems)
     titles = {name: table.header[index] for name, index in columns.items()}
     checker = _RowChecker(columns, titles, existing_emails)

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -63,8 +66,12 @@ class SupplierImport(models.Model):
     """An uploaded supplier file, checked row by row and held until the buyer confirms.
 
     Nothing reaches the supplier list before confirmation; then every valid row is added in
-    one transaction, so a file is never half-imported.
+    one transaction, so a file is never half-imported. The checked rows are kept here, on
+    the server, so the buyer can leave and come back to confirm without uploading again, but
+    only for PREVIEW_DAYS: after that the list may have changed, and the file is checked again.
     """
+
+    PREVIEW_DAYS = 7
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Waiting for confirmation")
@@ -97,6 +104,14 @@ class SupplierImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(days=self.PREVIEW_DAYS)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.PREVIEW and timezone.now() >= self.expires_at
 
 
 class Invitation(models.Model):

@@ -7,10 +7,12 @@ supplier or import is a 404 like one that does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from hrdd.core.access import get_buyer_for_member
 from hrdd.organisations.models import Organisation
@@ -57,10 +59,13 @@ def get_import_for_member(
 
 
 def pending_imports(*, organisation: Organisation) -> QuerySet[SupplierImport]:
-    """Files checked and waiting for the buyer's confirmation, newest first."""
+    """Files checked and waiting for the buyer's confirmation, newest first (not those
+    checked more than SupplierImport.PREVIEW_DAYS ago: they can no longer be confirmed)."""
     return (
         SupplierImport.objects.filter(
-            organisation=organisation, status=SupplierImport.Status.PREVIEW
+            organisation=organisation,
+            status=SupplierImport.Status.PREVIEW,
+            created_at__gt=timezone.now() - timedelta(days=SupplierImport.PREVIEW_DAYS),
         )
         .defer("rows", "problems")
         .order_by("-created_at")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -194,6 +195,7 @@ class ImportOutcome:
     imported: int
     skipped: int
     already_done: bool = False
+    expired: bool = False
 
 
 def supplier_import_confirm(*, supplier_import: SupplierImport) -> ImportOutcome:
@@ -202,13 +204,20 @@ def supplier_import_confirm(*, supplier_import: SupplierImport) -> ImportOutcome
     Safe to run twice (a double click, a second tab): the first run claims the import with a
     conditional update and the second finds it no longer waiting. Rows whose address was
     added to the list since the preview are skipped and counted. Either all rows are added
-    or, on any failure, none.
+    or, on any failure, none. A preview older than SupplierImport.PREVIEW_DAYS is not
+    imported (`expired`): the buyer uploads the file again and sees it checked anew.
     """
     with transaction.atomic():
+        now = timezone.now()
         claimed = SupplierImport.objects.filter(
-            pk=supplier_import.pk, status=SupplierImport.Status.PREVIEW
-        ).update(status=SupplierImport.Status.IMPORTED, imported_at=timezone.now())
+            pk=supplier_import.pk,
+            status=SupplierImport.Status.PREVIEW,
+            created_at__gt=now - timedelta(days=SupplierImport.PREVIEW_DAYS),
+        ).update(status=SupplierImport.Status.IMPORTED, imported_at=now)
         if not claimed:
+            supplier_import.refresh_from_db(fields=[*_STATUS_FIELDS, "created_at"])
+            if supplier_import.is_expired:
+                return ImportOutcome(imported=0, skipped=0, expired=True)
             supplier_import.refresh_from_db(fields=_STATUS_FIELDS)
             return ImportOutcome(
                 imported=supplier_import.imported_count, skipped=0, already_done=True

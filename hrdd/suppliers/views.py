@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -184,11 +185,13 @@ def import_preview(request, organisation_id, import_id):
         {
             "organisation": organisation,
             "import": supplier_import,
-            "waiting": supplier_import.status == SupplierImport.Status.PREVIEW,
+            "waiting": supplier_import.status == SupplierImport.Status.PREVIEW
+            and not supplier_import.is_expired,
             "summary": summary,
             "problems": row_problems[: selectors.PREVIEW_PROBLEMS],
             "more_problems": max(0, len(row_problems) - selectors.PREVIEW_PROBLEMS),
             "sample": sample,
+            "upload_url": reverse("suppliers:import", args=[organisation.pk]),
         },
     )
 
@@ -200,6 +203,16 @@ def import_confirm(request, organisation_id, import_id):
         request.user, organisation_id, import_id, with_rows=False
     )
     outcome = supplier_import_confirm(supplier_import=supplier_import)
+    if outcome.expired:
+        messages.error(
+            request,
+            _(
+                "This check is more than %(days)s days old: nothing was imported. Upload the "
+                "file again to see what it would add to your list today."
+            )
+            % {"days": SupplierImport.PREVIEW_DAYS},
+        )
+        return redirect("suppliers:import", organisation_id=organisation.pk)
     if outcome.already_done:
         messages.info(request, _("This file was already imported or cancelled."))
         return redirect(

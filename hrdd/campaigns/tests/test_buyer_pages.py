@@ -103,7 +103,9 @@ def test_garbage_date_is_refused(client, alice, campaign_a):
     page = client.post(url, {"opens_at": "yesterday", "closes_at": ""})
     assert page.status_code == 422
     text = page.content.decode()
-    assert "Enter a valid date/time." in text and "This field is required." in text
+    # The message repeats the one format accepted, rather than "Enter a valid date/time."
+    assert "Enter a date and time as YYYY-MM-DD HH:MM, for example 2026-05-01 09:00." in text
+    assert "This field is required." in text
 
 
 def test_bob_the_viewer_can_read_but_not_change_dates(client, bob, campaign_a):

@@ -181,11 +181,14 @@ def test_from_application_to_summary_report(olivia, carol):
     resume_mail = [m for m in mail.outbox if m.to == ["manager@saigon-sewing.example"]]
     assert len(resume_mail) == 1
     resume_link = path_of(links(resume_mail[0])[0])
-    # ...and finishes at its desk from that link, where page 1 shows what it saved.
+    # ...and finishes at its desk from that link: page 1 was complete, so the link opens
+    # page 2, where it stopped; page 1 shows what it saved.
     desk = Client()
-    text = desk.get(resume_link).content.decode()
+    resumed = desk.get(resume_link)
+    assert resumed.status_code == 302 and resumed["Location"].endswith("/p/2/")
+    text = desk.get(resume_link + "p/1/").content.decode()
     assert re.search(r'value="about_same"[^>]*checked', text)
-    page_url = resume_link
+    page_url = resume_link + "p/1/"
     while True:
         text = desk.get(page_url).content.decode()
         revision = re.search(r'name="revision" value="(\d+)"', text).group(1)

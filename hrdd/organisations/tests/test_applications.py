@@ -164,3 +164,65 @@ def test_operator_screens_are_404_for_anyone_else(client, alice, application):
     assert client.post(url, {"action": "approve"}).status_code == 404
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
+
+
+def test_a_company_that_applies_twice_does_not_become_two_organisations(
+    client, olivia, form, application, django_capture_on_commit_callbacks
+):
+    """The same company applies again (another spelling, a colleague's address): the
+    operator sees both applications side by side, and approving the second is refused
+    until the operator says it is a different company."""
+    apply(
+        client,
+        dict(form, organisation_name="MEKONG GARMENTS Co., Ltd.", email="hr@mekong.example"),
+        django_capture_on_commit_callbacks,
+    )
+    second = Application.objects.exclude(pk=application.pk).get()
+    operator = operator_client(client, olivia)
+    page = operator.get(reverse("organisations:operator_application", args=[second.pk]))
+    text = page.content.decode()
+    assert "Possible duplicates" in text
+    assert reverse("organisations:operator_application", args=[application.pk]) in text
+
+    operator.post(
+        reverse("organisations:operator_application", args=[application.pk]),
+        {"action": "approve"},
+    )
+    url = reverse("organisations:operator_application", args=[second.pk])
+    refused = operator.post(url, {"action": "approve"})
+    assert refused.status_code == 409
+    assert "This company may already be on the platform" in refused.content.decode()
+    assert "Mekong Garments" in refused.content.decode()  # the organisation it may repeat
+    assert Organisation.objects.filter(kind=Organisation.Kind.BUYER).count() == 1
+    second.refresh_from_db()
+    assert second.status == Application.Status.SUBMITTED
+
+    # The operator knows better: a different company of a similar name.
+    operator.post(url, {"action": "approve", "not_a_duplicate": "on"})
+    assert Organisation.objects.filter(kind=Organisation.Kind.BUYER).count() == 2
+
+
+def test_the_same_contact_applying_again_is_flagged(
+    client, olivia, form, application, django_capture_on_commit_callbacks
+):
+    apply(client, dict(form, organisation_name="Mekong Shoes"), django_capture_on_commit_callbacks)
+    second = Application.objects.exclude(pk=application.pk).get()
+    page = operator_client(client, olivia).get(
+        reverse("organisations:operator_application", args=[second.pk])
+    )
+    assert "Possible duplicates" in page.content.decode()
+
+
+def test_an_unrelated_application_is_not_flagged(
+    client, olivia, form, application, django_capture_on_commit_callbacks
+):
+    apply(
+        client,
+        dict(form, organisation_name="Saigon Foods", email="ops@saigon-foods.example"),
+        django_capture_on_commit_callbacks,
+    )
+    second = Application.objects.exclude(pk=application.pk).get()
+    page = operator_client(client, olivia).get(
+        reverse("organisations:operator_application", args=[second.pk])
+    )
+    assert "Possible duplicates" not in page.content.decode()

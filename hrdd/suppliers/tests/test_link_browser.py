@@ -61,11 +61,13 @@ def test_personal_link_from_the_e_mail_to_submission_on_a_phone(
     assert draft.draft == {"q01_fees": "yes", "q02_months": "2"}
     assert Invitation.objects.get().response == draft
 
-    # Day two: the same link leads back to the saved answers.
+    # Day two: the same link leads back to where it stopped (page 2), page 1 kept.
     context = phone(browser)
     page = context.new_page()
     page.goto(link)
     page.locator("a.button.primary").click()
+    expect(page.get_by_role("heading", name="Giấy tờ")).to_be_visible()
+    page.locator("button[value=back]").click()
     expect(page.get_by_label("Bao nhiêu tháng lương?")).to_have_value("2")
     page.locator("button[value=next]").click()
     page.locator('[data-question="q03_passports"]').get_by_label("Không", exact=True).check()
