@@ -38,6 +38,7 @@ runs; the answers themselves are seeded.
 """
 
 import argparse
+import secrets
 import io
 import math
 import os
@@ -68,6 +69,8 @@ def setup(var_dir: Path) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["VAR_DIR"] = str(var_dir)
     os.environ["DEBUG"] = "0"
+    # Production mode needs a key of its own (config/settings.py refuses the public one).
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DATABASE_URL"] = f"sqlite:///{var_dir / 'usefulness.sqlite3'}"
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
