@@ -485,12 +485,14 @@ def test_a_checked_file_waits_on_the_server_then_expires(client, alice, org_a):
     preview = reverse("suppliers:import_preview", args=[org_a.pk, supplier_import.pk])
     confirm = reverse("suppliers:import_confirm", args=[org_a.pk, supplier_import.pk])
     with time_machine.travel(timezone.now() + timedelta(days=6), tick=False):
+        login(client, alice)  # days later: a new session (idle sessions end after 8 hours)
         listing = client.get(reverse("suppliers:list", args=[org_a.pk])).content.decode()
         assert "is waiting for your confirmation" in listing and preview in listing
         page = client.get(preview).content.decode()
         assert "Nothing has been imported yet. This check is kept until" in page
         assert confirm in page
     with time_machine.travel(timezone.now() + timedelta(days=8), tick=False):
+        login(client, alice)
         listing = client.get(reverse("suppliers:list", args=[org_a.pk])).content.decode()
         assert "is waiting for your confirmation" not in listing
         page = client.get(preview).content.decode()

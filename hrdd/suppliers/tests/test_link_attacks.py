@@ -166,7 +166,9 @@ def test_link_takeover_by_changing_the_address_opens_no_answers_no_draft_no_rece
     receipt = Client().get(f"/r/{campaign.public_slug}/a/{lan_token}/receipt/")
     assert FREE_TEXT in receipt.content.decode()
     sato_token = token_of(received_by(smtp_running, "sato@kansai-parts.example")[0])
-    assert Client().get(f"/r/{campaign.public_slug}/a/{sato_token}/").status_code == 200
+    # (It continues on the page where Sato stopped.)
+    resumed = Client().get(f"/r/{campaign.public_slug}/a/{sato_token}/", follow=True)
+    assert resumed.status_code == 200 and 'name="revision"' in resumed.content.decode()
 
 
 def test_link_takeover_after_closing_and_reopening_the_campaign(
