@@ -4,8 +4,8 @@ With no environment at all the platform runs on SQLite in var/, writes e-mails t
 and runs background tasks through the database. See docs/operations.md for every variable.
 """
 
-from datetime import timedelta
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
