@@ -2,13 +2,15 @@
 Report exports).
 
     .venv/bin/python bench/export.py --responses 100000 [--database sqlite|postgres|both]
-                                     [--format csv|xlsx|both]
+                                     [--format csv|xlsx|xlsx-openpyxl|all]
 
 For each database: a fresh database, N generated responses in a disclosed campaign of a
 paid-plan buyer, then the CSV export exactly as the web view streams it
 (hrdd.reports.detailed.stream_csv), consumed chunk by chunk, and the XLSX export as the web
-view builds it (hrdd.reports.detailed.write_xlsx, to a temporary file then sent), each in a
-process of its own. Printed: seconds (median of 3),
+view builds it (hrdd.reports.detailed.write_xlsx: XlsxWriter in constant-memory mode, to a
+temporary file then sent), each in a process of its own. `xlsx-openpyxl` is the same
+workbook written with openpyxl's write-only mode (the export's previous writer, kept here as
+the comparison: same rows from iter_rows, same cells, all text). Printed: seconds (median of 3),
 the peak memory of the process that ran the export (getrusage, measured in a fresh process
 that only exports), the number of queries, and the bytes written. Targets (issue "Reports and
 disclosure control"): under 5 s, under 150 MB, a constant number of queries. Baseline: a
@@ -29,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "RESULT "
+FORMATS = ["csv", "xlsx", "xlsx-openpyxl"]
 
 
 def setup_and_export(args) -> dict:
@@ -76,6 +79,8 @@ def setup_and_export(args) -> dict:
                 out = detailed.write_xlsx(campaign=campaign, language="en")
                 size = out.seek(0, os.SEEK_END)
                 out.close()
+            elif args.format == "xlsx-openpyxl":
+                size = openpyxl_write_only(detailed, campaign)
             else:
                 chunks = detailed.stream_csv(campaign=campaign)
                 size = sum(len(chunk.encode()) for chunk in chunks)
@@ -89,6 +94,24 @@ def setup_and_export(args) -> dict:
         "queries": queries,
         "bytes": size,
     }
+
+
+def openpyxl_write_only(detailed, campaign) -> int:
+    """The Detailed Report workbook as openpyxl's write-only mode writes it (the export's
+    writer until XlsxWriter replaced it): returns the bytes written."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("answers")
+    for row in detailed.iter_rows(campaign=campaign):
+        sheet.append(row)
+    questions = book.create_sheet("questions")
+    questions.append(["code", "question"])
+    for q in campaign.questionnaire_version.parsed.questions:
+        questions.append([q.code, q.text.get("en")])
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as out:
+        book.save(out)
+        return out.seek(0, os.SEEK_END)
 
 
 def run(database: str, args, workdir: Path) -> dict:
@@ -119,7 +142,7 @@ def run(database: str, args, workdir: Path) -> dict:
             "export",
             ["--campaign", str(prepared["campaign"]), "--runs", str(args.runs), "--format", fmt],
         )
-        for fmt in (["csv", "xlsx"] if args.format == "both" else [args.format])
+        for fmt in (FORMATS if args.format == "all" else [args.format])
     }
     if database == "postgres" and not args.keep:
         import psycopg
@@ -135,7 +158,7 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--format", choices=["csv", "xlsx", "both"], default="both")
+    parser.add_argument("--format", choices=[*FORMATS, "all"], default="all")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--phase", choices=["prepare", "export"], help=argparse.SUPPRESS)
     parser.add_argument("--campaign", type=int, help=argparse.SUPPRESS)
@@ -148,19 +171,21 @@ def main() -> None:
     print(f"Export of all answers, {args.responses:,} responses, median of {args.runs}")
     print(f"load average (1/5/15 min): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
-        f"{'database':<10} {'format':<6} {'seconds':>8} {'target':>7} {'peak MB':>8} "
-        f"{'target':>7} {'queries':>8} {'MB written':>11}"
+        f"{'database':<10} {'format':<13} {'seconds':>8} {'target':>7} {'peak MB':>8} "
+        f"{'target':>7} {'queries':>8} {'MB written':>11} {'x CSV':>6}"
     )
     with tempfile.TemporaryDirectory(prefix="hrdd-export-") as tmp:
         for database in databases:
             result = run(database, args, Path(tmp))
+            csv_s = result["exports"].get("csv", {}).get("median_s")
             for fmt, r in result["exports"].items():
-                # The issue's targets are for the CSV export; XLSX is measured beside it.
-                target = ("< 5", "< 150") if fmt == "csv" else ("", "")
+                # Targets: the CSV under 5 s and 150 MB; the XLSX within 2x the CSV's time.
+                target = ("< 5", "< 150") if fmt == "csv" else ("< 2x", "< 150")
+                ratio = f"{r['median_s'] / csv_s:>6.2f}" if csv_s else f"{'':>6}"
                 print(
-                    f"{database:<10} {fmt:<6} {r['median_s']:>8.2f} {target[0]:>7} "
+                    f"{database:<10} {fmt:<13} {r['median_s']:>8.2f} {target[0]:>7} "
                     f"{r['peak_mb']:>8.0f} {target[1]:>7} {r['queries']:>8} "
-                    f"{r['bytes'] / 1e6:>11.1f}",
+                    f"{r['bytes'] / 1e6:>11.1f} {ratio}",
                     flush=True,
                 )
 

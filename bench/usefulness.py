@@ -38,12 +38,12 @@ runs; the answers themselves are seeded.
 """
 
 import argparse
-import secrets
 import io
 import math
 import os
 import platform
 import random
+import secrets
 import statistics
 import sys
 import tempfile

@@ -7,14 +7,13 @@ and runs background tasks through the database. See docs/operations.md for every
 import sys
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str, weak_secret_key
+from config.env import email_settings, env_bool, env_int, env_list, env_str, weak_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -262,23 +261,8 @@ if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Open HRDD <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_URL = env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")
-_email = urlparse(EMAIL_URL)
-if _email.scheme == "file":
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = _email.path
-elif _email.scheme == "console":
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-elif _email.scheme in {"smtp", "smtp+tls", "smtp+ssl"}:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _email.hostname or "localhost"
-    EMAIL_PORT = _email.port or {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[_email.scheme]
-    EMAIL_HOST_USER = unquote(_email.username or "")
-    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
-    EMAIL_USE_TLS = _email.scheme == "smtp+tls"
-    EMAIL_USE_SSL = _email.scheme == "smtp+ssl"
-    EMAIL_TIMEOUT = int(parse_qs(_email.query).get("timeout", ["20"])[0])
-else:
-    raise ValueError(f"EMAIL_URL: unsupported scheme {_email.scheme!r} (file, console, smtp...)")
+# file://, console://, smtp://, smtp+tls://, smtp+ssl:// (config.env.email_settings).
+globals().update(email_settings(EMAIL_URL, base_dir=BASE_DIR))
 # How often a message that failed for a temporary reason is retried before giving up.
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
 # Messages a worker claims at once and sends over one SMTP connection.

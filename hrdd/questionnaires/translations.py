@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import openpyxl
 import polib
+from django.conf.locale import LANG_INFO
 from openpyxl.styles import Alignment, Font
 
 from hrdd.questionnaires.definition import DEFAULT_LANGUAGE
@@ -85,7 +86,20 @@ def export_xlsx(data: dict, languages: list[str] | None = None) -> bytes:
     return out.getvalue()
 
 
+def is_known_language(code: str) -> bool:
+    """Whether `code` is a language Django knows (its LANG_INFO, about a hundred, with names
+    in every UI language): what a new translation may be started in."""
+    return code in LANG_INFO and "fallback" not in LANG_INFO[code]
+
+
 def export_po(data: dict, language: str) -> str:
+    """The texts as a PO file for a translator of `language`: msgctxt = key, msgid = English.
+
+    A draft translation's entries are marked fuzzy (translator tools show them as "needs
+    review", and an import skips fuzzy entries until the translator clears the flag); a
+    language the questionnaire does not have yet gets every text with an empty msgstr.
+    """
+    draft = language in (data.get("draft_languages") or [])
     po = polib.POFile()
     po.metadata = {
         "Project-Id-Version": f"{data['code']} {data['version']}",
@@ -95,9 +109,13 @@ def export_po(data: dict, language: str) -> str:
         "Content-Transfer-Encoding": "8bit",
     }
     for key, text in text_slots(data):
+        msgstr = text.get(language, "")
         po.append(
             polib.POEntry(
-                msgctxt=key, msgid=text.get(DEFAULT_LANGUAGE, ""), msgstr=text.get(language, "")
+                msgctxt=key,
+                msgid=text.get(DEFAULT_LANGUAGE, ""),
+                msgstr=msgstr,
+                flags=["fuzzy"] if draft and msgstr else [],
             )
         )
     return str(po)
@@ -119,6 +137,11 @@ def _apply(data: dict, rows: dict[str, dict[str, str]], languages: list[str], wh
     result = copy.deepcopy(data)
     slots = dict(text_slots(result))
     errors = [f"{where(key)}: unknown key {key!r}" for key in rows if key not in slots]
+    # A new language (one Django knows, not in the questionnaire yet) is added as a draft.
+    for lang in languages:
+        if lang not in result["languages"] and is_known_language(lang):
+            result["languages"].append(lang)
+            result.setdefault("draft_languages", []).append(lang)
     unknown_languages = [lang for lang in languages if lang not in result["languages"]]
     if unknown_languages:
         errors.append(

@@ -254,8 +254,11 @@ def version_export(request, version_id, fmt):
         kind = xlsx
         filename = f"{name}-translations{f'-{language}' if language else ''}.xlsx"
     elif fmt == "po":
+        # A language of the questionnaire, or a new one (every text, nothing translated).
         language = request.GET.get("language", "")
-        if language not in version.parsed.languages:
+        if language not in version.parsed.languages and not translations.is_known_language(
+            language
+        ):
             raise Http404
         body, kind = (
             translations.export_po(version.definition, language),

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 # Noto Sans CJK JP (Debian's fonts-noto-cjk) has Latin and Japanese glyphs in one face.
 FONT_FAMILY = '"Noto Sans CJK JP", "Noto Sans", sans-serif'
+# Accessible PDF (ISO 14289-1), also for the supplier's PDF: see _write_pdf.
+PDF_VARIANT = "pdf/ua-1"
 
 
 # WeasyPrint logs each rendering step at INFO ("Step 1 - Fetching and parsing HTML"...), seven
@@ -148,7 +150,10 @@ def _write_pdf(template: str, context: dict) -> bytes:
             "page_footer": page_footer_content(),
         },
     )
-    return HTML(string=html, url_fetcher=no_fetching()).write_pdf()
+    # PDF/UA-1 (WeasyPrint's variant): a tagged PDF (headings, paragraphs, tables with their
+    # header cells) that screen readers and reflowing viewers follow, with the document's
+    # language (from <html lang>) and its title shown instead of the file name.
+    return HTML(string=html, url_fetcher=no_fetching()).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def render_summary_pdf(

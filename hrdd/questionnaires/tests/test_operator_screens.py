@@ -389,3 +389,50 @@ def test_publish_command_and_export_command_agree(tmp_path):
 def test_builtin_assessments_are_published():
     codes = {p.stem for p in Path(BUILTIN_DIR).glob("*.yaml")}
     assert codes <= set(Questionnaire.objects.values_list("code", flat=True))
+
+
+def test_draft_translation_exported_as_fuzzy(operator, crisis):
+    """Vietnamese is a draft: a translator's tool shows its entries as needing review."""
+    version = crisis
+    url = reverse("questionnaires:export", args=[version.pk, "po"])
+    vi = polib.pofile(operator.get(url, {"language": "vi"}).content.decode())
+    translated = [e for e in vi if e.msgstr]
+    assert translated and all("fuzzy" in e.flags for e in translated)
+    ja = polib.pofile(operator.get(url, {"language": "ja"}).content.decode())
+    assert not any("fuzzy" in e.flags for e in ja)
+
+
+def test_new_language_exported_for_a_translator_and_imported_as_draft(operator, crisis):
+    """Korean is not in the questionnaire: its PO has every text, nothing translated; the
+    translator's file comes back as a new draft with Korean as a draft language."""
+    version = crisis
+    url = reverse("questionnaires:export", args=[version.pk, "po"])
+    page = operator.get(url, {"language": "ko"})
+    assert page.status_code == 200
+    ko = polib.pofile(page.content.decode())
+    assert ko.metadata["Language"] == "ko"
+    assert len(ko) == len(polib.pofile(operator.get(url, {"language": "ja"}).content.decode()))
+    assert all(e.msgid and not e.msgstr for e in ko)
+    assert operator.get(url, {"language": "xx"}).status_code == 404
+    entry = next(e for e in ko if e.msgctxt == "questions.q01_business_impact.text")
+    entry.msgstr = "지난 3개월 동안 주문이나 매출은 어떻게 변했습니까?"
+    page = operator.post(
+        reverse("questionnaires:import_translations", args=[version.pk]),
+        {"file": SimpleUploadedFile("ko.po", str(ko).encode())},
+    )
+    assert page.status_code == 200 and "New: 1." in page.content.decode()
+    draft = yaml.safe_load(QuestionnaireDraft.objects.latest("pk").source)
+    assert "ko" in draft["languages"] and "ko" in draft["draft_languages"]
+    q01 = draft["sections"][0]["questions"][0]
+    assert q01["code"] == "q01_business_impact" and q01["text"]["ko"].startswith("지난")
+
+
+def test_export_command_refuses_an_unknown_language(crisis, tmp_path):
+    with pytest.raises(CommandError, match="'xx' is neither"):
+        call_command(
+            "export_questionnaire",
+            "crisis-impact",
+            format="po",
+            language="xx",
+            output=tmp_path / "x.po",
+        )

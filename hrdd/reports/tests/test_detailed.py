@@ -169,8 +169,24 @@ def test_xlsx_export(client, alice, disclosed):
     comment = evil[header.index("q11_comments")]
     assert comment.value == "https://x.example 42" and comment.data_type == "s"
     assert not sheet._hyperlinks
+    assert sheet.freeze_panes == "A2"  # the header stays in view while scrolling
+    assert sheet.column_dimensions["B"].width > 20  # supplier names are not cut to 8 characters
     assert book["questions"]["A2"].value == "q01_business_impact"
     assert AuditEntry.objects.get().action == "export_xlsx"
+
+
+@pytest.mark.parametrize("typed", ["0123", "1e5", "=1+1", "@SUM(A1)", "TRUE", "2026-01-02"])
+def test_xlsx_keeps_what_a_supplier_typed_as_text(client, alice, disclosed, typed):
+    """Leading zeros, numbers, dates and formulas typed as free text reach the spreadsheet as
+    the text the supplier typed (formulas neutralised with a quote), never converted."""
+    submit_disclosed(disclosed, "Saigon Knits", dict(VALID_ANSWERS, q11_comments=typed))
+    login(client, alice)
+    page = client.get(reverse("detailed:export_xlsx", args=[disclosed.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(page.streaming_content)))["answers"]
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("q11_comments") + 1)
+    expected = "'" + typed if typed[0] in "=@" else typed
+    assert (cell.value, cell.data_type) == (expected, "s")
 
 
 def test_csv_export_streams_in_constant_memory_and_queries(

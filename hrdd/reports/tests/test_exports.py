@@ -37,7 +37,7 @@ def rows_of(client, campaign, fmt):
         return list(csv.reader(io.StringIO(page.content.decode("utf-8-sig"))))
     book = openpyxl.load_workbook(io.BytesIO(page.content))
     return [
-        ["" if v is None else v for v in r] for r in book["summary"].iter_rows(values_only=True)
+        ["" if v is None else v for v in r] for r in book.worksheets[0].iter_rows(values_only=True)
     ]
 
 
@@ -46,18 +46,20 @@ def test_aggregates_export_matches_the_page(client, alice, released, fmt):
     assert client.login(email=alice.email, password=PASSWORD)
     rows = rows_of(client, released, fmt)
     assert rows[0] == [
-        "question",
-        "question_text",
-        "answer",
-        "answer_text",
-        "percent",
-        "margin",
-        "status",
+        "Question code",
+        "Question",
+        "Answer code",
+        "Answer",
+        "Share (%)",
+        "Margin (± points)",
+        "Status code",
+        "Status",
     ]
     by_key = {(r[0], r[2]): r for r in rows[1:]}
     # Half of 60 said "about the same": a share near 50 with its margin, the page's figures.
     same = by_key[("q01_business_impact", "about_same")]
     assert same[6] == "shown" and abs(int(same[4]) - 50) <= 2 * int(same[5])
+    assert same[3].startswith("About the same") and same[7] == "Shown"
     page = client.get(reverse("reports:summary", args=[released.pk])).content.decode()
     assert f"about {same[4]} % (±{same[5]})" in page
     # A multiple-choice question is one answer of eight options: still too uncertain at 60.
@@ -65,6 +67,58 @@ def test_aggregates_export_matches_the_page(client, alice, released, fmt):
     assert by_key[("q11_comments", "")][6] == "free_text"
     assert not any(row[2] == "_count" for row in rows)  # no counts without breakdowns
     assert not any("Mr Sato" in str(cell) for row in rows for cell in row)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_aggregates_export_in_the_readers_language(client, alice, released, fmt):
+    """A reader of the Japanese report gets Japanese headers, statuses and labels, with the
+    language-neutral codes beside them: the same figures as the English file."""
+    assert client.login(email=alice.email, password=PASSWORD)
+    english = rows_of(client, released, fmt)
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    rows = rows_of(client, released, fmt)
+    assert rows[0][:4] == ["質問コード", "質問", "回答コード", "回答"]
+    assert rows[0][7] == "ステータス"
+    by_key = {(r[0], r[2]): r for r in rows[1:]}
+    same = by_key[("q01_business_impact", "about_same")]
+    assert same[6] == "shown" and same[7] == "表示"
+    assert "変わらない" in same[3]
+    assert "幅" in by_key[("q03_health_safety_measures", "")][7]  # uncertain: margin too wide
+    # Exactly the released figures, whatever the language.
+    assert [r[4:7] for r in rows[1:]] == [r[4:7] for r in english[1:]]
+    assert [(r[0], r[2]) for r in rows[1:]] == [(r[0], r[2]) for r in english[1:]]
+
+
+def test_aggregates_xlsx_opens_ready_to_read(client, alice, released):
+    """Frozen header, columns wide enough for the texts, shares and margins as numbers
+    shown as "50 %" and "±13" (so they sort and sum), texts never formulas."""
+    assert client.login(email=alice.email, password=PASSWORD)
+    page = client.get(reverse("reports:summary_export", args=[released.pk, "xlsx"]))
+    book = openpyxl.load_workbook(io.BytesIO(page.content))
+    sheet = book.worksheets[0]
+    assert sheet.title == "Summary" and sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.b
+    assert sheet.column_dimensions["B"].width >= 50  # question texts
+    assert sheet.column_dimensions["D"].width >= 30  # answer texts
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "about_same")
+    percent, margin = row[4], row[5]
+    assert percent.data_type == "n" and isinstance(percent.value, int)
+    assert margin.data_type == "n" and isinstance(margin.value, int)
+    assert percent.number_format == '0" %"' and margin.number_format == '"±"0'
+    assert all(cell.data_type in {"s", "n"} for r in sheet.iter_rows() for cell in r if cell.value)
+    about = book.worksheets[1]
+    assert about["A1"].value == "Responses" and about["B1"].value == 60
+
+
+def test_aggregates_csv_has_one_header_row_and_parses(client, alice, released):
+    """A CSV reader (or Excel) gets one header row and rows of the same width."""
+    assert client.login(email=alice.email, password=PASSWORD)
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    page = client.get(reverse("reports:summary_export", args=[released.pk, "csv"]))
+    assert page.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(page.content.decode("utf-8-sig"))))
+    assert {len(r) for r in rows} == {8}
+    assert rows[0]["質問コード"] and all(r["ステータスコード"] for r in rows)
 
 
 def test_aggregates_export_is_for_members_only(client, carol, released):

@@ -309,10 +309,16 @@ def test_export_command(crisis, make_campaign, precise):
     out = io.StringIO()
     call_command("export_insights", "crisis-impact", stdout=out, stderr=io.StringIO())
     lines = out.getvalue().splitlines()
-    assert lines[0] == "question,question_text,answer,answer_text,percent,margin,status"
-    assert any(line.startswith("q11_comments,") and line.endswith(",free_text") for line in lines)
+    assert lines[0] == (
+        "question,question_text,answer,answer_text,percent,margin,status,status_text"
+    )
+    assert any(
+        line.startswith("q11_comments,")
+        and line.endswith(",free_text,Free text: never shown in a summary")
+        for line in lines
+    )
     shares = [line.split(",") for line in lines if line.startswith("q01_business_impact,")]
-    assert shares and all(row[-1] == "shown" and row[4] and row[5] for row in shares)
+    assert shares and all(row[-2] == "shown" and row[4] and row[5] for row in shares)
     assert any(line.startswith("_topic_risk,") for line in lines)
 
 
@@ -334,9 +340,12 @@ def test_operator_page_and_export_by_supplier_country(
     out = io.StringIO()
     call_command("export_insights", "crisis-impact", by="country", stdout=out, stderr=io.StringIO())
     lines = out.getvalue().splitlines()
-    assert lines[0].endswith(",status,breakdown,group,group_text")
-    assert "_responses,,_count,12,,,shown,country,VN,Vietnam" in lines
-    assert not any(",country,BD," in line for line in lines)
+    assert lines[0].endswith(",status,status_text,breakdown,breakdown_text,group,group_text")
+    assert (
+        "_responses,Responses in this group,_count,12,,,shown,Shown,"
+        "country,Supplier country,VN,Vietnam"
+    ) in lines
+    assert not any(",country,Supplier country,BD," in line for line in lines)
     # By supplier industry every supplier is in food: one group, nothing to compare.
     by_industry = insights(questionnaire=crisis, breakdown="industry")["breakdowns"][0]
     assert by_industry["status"] == policy.TOO_FEW

@@ -4,6 +4,7 @@ The PDF text is read back with pypdf (a dev dependency, pure Python), which also
 the Japanese glyphs are embedded with a usable text mapping, not just drawn.
 """
 
+import html
 import io
 import re
 
@@ -115,6 +116,8 @@ def test_before_the_first_release_the_pdf_explains_why_it_is_empty(client, alice
     text = pdf_text(response.content)
     assert "No results yet." in text and "at least 5 responses" in text
     assert "Based on" not in text
+    pages = pypdf.PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) == 1 and pages[0].extract_text().startswith("Summary Report")
 
 
 def test_the_report_page_links_to_the_pdf(client, alice, campaign_a):
@@ -139,3 +142,55 @@ def test_nothing_is_ever_fetched():
 
 def test_the_footer_is_plain_css():
     assert page_footer_content() == '"Page " counter(page) " of " counter(pages)'
+
+
+def test_the_pdf_is_tagged_for_screen_readers_in_the_readers_language(client, alice, campaign_a):
+    """PDF/UA-1: a structure tree (headings, tables, paragraphs) that screen readers follow,
+    marked as tagged, with the document language and title set; and the report starts on
+    the first page (no blank page before it)."""
+    released_campaign(campaign_a)
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    reader = pypdf.PdfReader(io.BytesIO(get_pdf(client, alice, campaign_a).content))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "ja"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    tree = root["/StructTreeRoot"].get_object()
+    kinds = set()
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        if isinstance(node, dict) and "/S" in node:
+            kinds.add(str(node["/S"]))
+        kids = node.get("/K") if isinstance(node, dict) else None
+        if kids is None or depth > 40:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                walk(kid, depth + 1)
+
+    walk(tree)
+    assert {"/H1", "/H2", "/Table", "/TR", "/TH", "/TD", "/P"} <= kinds, kinds
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert "サマリーレポート" in reader.metadata.title
+    first = reader.pages[0].extract_text().replace(" ", "")
+    assert first.startswith("サマリーレポート"), first[:200]
+    assert all(page.extract_text().strip() for page in reader.pages)
+
+
+def test_the_pdf_has_what_the_page_has(client, alice, campaign_a):
+    """Every heading, question and answer row of the report page is in the PDF, in order."""
+    released_campaign(campaign_a)
+    assert client.login(email=alice.email, password=PASSWORD)
+    page = client.get(reverse("reports:summary", args=[campaign_a.pk])).content.decode()
+    main = page[page.index("<h1") : page.index("</main>")]
+    headings = [
+        re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", h))).strip()
+        for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", main, re.S)
+    ]
+    assert len(headings) > 10
+    text = pdf_text(get_pdf(client, alice, campaign_a).content)
+    position = 0
+    for heading in headings:
+        found = text.find(heading, position)
+        assert found >= 0, f"{heading!r} is on the page, not in the PDF (after {position})"
+        position = found

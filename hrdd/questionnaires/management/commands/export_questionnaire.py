@@ -49,9 +49,12 @@ class Command(BaseCommand):
                 raise CommandError(f"--language must be one of {', '.join(row.parsed.languages)}.")
             body = translations.export_xlsx(data, [language] if language else None)
         else:
-            if language not in row.parsed.languages:
+            if language not in row.parsed.languages and not translations.is_known_language(
+                language
+            ):
                 raise CommandError(
-                    f"--language must be one of {', '.join(row.parsed.languages)} for a PO file."
+                    f"--language must be one of {', '.join(row.parsed.languages)}, or a new "
+                    f"language's code (e.g. ko, km), for a PO file; {language!r} is neither."
                 )
             body = translations.export_po(data, language)
         if isinstance(body, bytes) and output is None:

@@ -40,7 +40,9 @@ class Command(BaseCommand):
         definition = questionnaire.latest_version().parsed
         writer = csv.writer(self.stdout, lineterminator="\n")
         with translation.override(language):
-            for row in summary_rows(content=content, definition=definition, language=language):
+            for row in summary_rows(
+                content=content, definition=definition, language=language, code_header=True
+            ):
                 writer.writerow(["" if value is None else value for value in row])
         self.stderr.write(
             f"{content['response_count']} responses from {content['buyer_count']} buyers"
