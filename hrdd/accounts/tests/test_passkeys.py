@@ -8,10 +8,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from conftest import PASSWORD
+from conftest import PASSWORD, make_user
 from hrdd.accounts.tests.softkey import SoftPasskey
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +258,22 @@ def test_without_a_passkey_capable_site_url_nothing_offers_them(client, settings
     client.force_login(alice)
     setup = client.get(reverse("accounts:two_factor_setup")).content.decode()
     assert "Or use a passkey" not in setup
+
+
+def test_the_operator_finds_and_removes_passkeys_in_the_administration_site(client, bob):
+    client.force_login(bob)
+    register(client, "Lost phone")
+    operator = make_user("root@alliance.example", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=operator, name="authenticator", confirmed=True)
+    client.force_login(operator)
+    session = client.session  # the operator's code given, as on the code page
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    listing = client.get(reverse("admin:django_otp_webauthn_webauthncredential_changelist"))
+    assert "Lost phone" in listing.content.decode()
+    passkey = WebAuthnCredential.objects.get(user=bob)
+    client.post(
+        reverse("admin:django_otp_webauthn_webauthncredential_delete", args=[passkey.pk]),
+        {"post": "yes"},
+    )
+    assert not WebAuthnCredential.objects.filter(user=bob).exists()
