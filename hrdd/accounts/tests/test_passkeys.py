@@ -5,8 +5,12 @@ software authenticator (softkey.SoftPasskey)."""
 
 import json
 import re
+from pathlib import Path
 
+import django_otp_webauthn
+import polib
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -277,3 +281,22 @@ def test_the_operator_finds_and_removes_passkeys_in_the_administration_site(clie
         {"post": "yes"},
     )
     assert not WebAuthnCredential.objects.filter(user=bob).exists()
+
+
+def test_the_passkey_scripts_messages_are_in_japanese(client):
+    """The library's scripts ask `gettext` for their status messages; its catalogue has no
+    Japanese, ours (locale/ja/LC_MESSAGES/djangojs.po) has every one of them."""
+    scripts = Path(django_otp_webauthn.__file__).parent / "static" / "django_otp_webauthn"
+    used = {
+        message
+        for script in scripts.glob("*.js")
+        for message in re.findall(r'gettext\("([^"]+)"\)', script.read_text())
+    }
+    assert len(used) > 20
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale/ja/LC_MESSAGES/djangojs.po"))
+    translated = {entry.msgid for entry in catalogue.translated_entries()}
+    assert used <= translated, sorted(used - translated)
+
+    client.cookies["django_language"] = "ja"
+    served = client.get(reverse("otp_webauthn:js-i18n-catalog")).content.decode()
+    assert json.dumps("登録できました。") in served  # the catalogue escapes non-ASCII
