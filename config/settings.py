@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_ratelimit",
     "csp",
     "hrdd.core",
@@ -186,6 +187,24 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if _behind_proxy else 0)
 # who are guided to set it up at their first login; optional for everyone else.
 TWO_FACTOR_REQUIRED = True
 OTP_TOTP_ISSUER = PLATFORM_NAME
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor beside the authenticator app.
+# A passkey belongs to one domain (the relying party ID), taken from SITE_URL: the host the
+# browser sees. Browsers offer passkeys only to an HTTPS site or to http://localhost, and never
+# to a bare IP address, so with another SITE_URL (the default http://127.0.0.1:8000) passkeys
+# are off and the pages do not offer them. Changing the domain later makes every registered
+# passkey unusable (their owners log in with their app or a recovery code and add them again).
+_site = urlparse(SITE_URL)
+PASSKEYS_ENABLED = _site.scheme == "https" or (
+    _site.scheme == "http" and _site.hostname == "localhost"
+)
+OTP_WEBAUTHN_RP_ID = _site.hostname or "localhost"
+OTP_WEBAUTHN_RP_NAME = PLATFORM_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
+# A second factor only: the password always comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# The library's check refuses an http:// origin other than localhost; with passkeys off no
+# ceremony runs (the views answer 404), so the origin is never used.
+_SILENCED_PASSKEY_CHECKS = [] if PASSKEYS_ENABLED else ["otp_webauthn.E031"]
 # Idle session timeout: a session ends after this many minutes without a request.
 SESSION_IDLE_MINUTES_OPERATOR = env_int("SESSION_IDLE_MINUTES_OPERATOR", 30)
 SESSION_IDLE_MINUTES_BUYER = env_int("SESSION_IDLE_MINUTES_BUYER", 8 * 60)
@@ -285,7 +304,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 # Joining the browsers' HSTS preload list is the domain owner's decision and hard to undo:
 # opt in with SECURE_HSTS_PRELOAD=1. Until then the deploy check's reminder is silenced.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = _SILENCED_PASSKEY_CHECKS + (
+    [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+)
 if env_bool("BEHIND_PROXY", _https):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

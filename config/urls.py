@@ -15,6 +15,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("hrdd.accounts.urls")),
+    path("accounts/passkeys/", include("hrdd.accounts.passkey_urls")),
     path("campaigns/", include("hrdd.campaigns.urls")),
     path("campaigns/<int:campaign_id>/links/", include("hrdd.suppliers.invitation_urls")),
     path("suppliers/", include("hrdd.suppliers.urls")),

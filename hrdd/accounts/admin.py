@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp_webauthn.admin import WebAuthnCredentialAdmin
+from django_otp_webauthn.models import WebAuthnCredential
 
 from hrdd.accounts.models import User
+
+# Passkeys, beside django-otp's TOTP and static devices: the operator removes those of someone
+# who lost every second factor (docs/operations.md). The library leaves registering to us.
+admin.site.register(WebAuthnCredential, WebAuthnCredentialAdmin)
 
 
 @admin.register(User)

@@ -44,3 +44,24 @@ class CodeForm(forms.Form):
         self.fields["code"].help_text = help_text
         if numeric:
             self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class PasskeyNameForm(forms.Form):
+    """Which passkey (hidden: the registration script or the list fills it in) and its name."""
+
+    passkey = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(
+        label=_("Name of the passkey"),
+        max_length=64,
+        help_text=_("So that you can tell your passkeys apart, for example “Work laptop”."),
+    )
+
+    def __init__(self, *args, name_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = name_required
+
+    def clean_passkey(self):
+        passkey = self.cleaned_data.get("passkey")
+        if passkey is None:
+            raise forms.ValidationError(_("No passkey was chosen."))
+        return passkey

@@ -10,8 +10,15 @@ from django.utils.http import urlencode
 from hrdd.accounts import selectors
 
 # Pages a logged-in user can open before giving the second factor: logging in and out,
-# setting it up, and choosing a language.
+# setting it up, and choosing a language. The passkey ceremonies too: logging in with one, and
+# registering a first one (the library refuses registration to a user who has a second factor
+# and has not given it in this session).
 OPEN_BEFORE_TWO_FACTOR = {
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:js-i18n-catalog",
     "accounts:login",
     "accounts:login_code",
     "accounts:logout",

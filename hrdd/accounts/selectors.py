@@ -3,17 +3,35 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from hrdd.accounts.models import User
 from hrdd.organisations.selectors import user_is_operator_staff, user_must_use_two_factor
 
 
 def user_has_two_factor(*, user: User) -> bool:
-    """True once the user has confirmed an authenticator app (recovery codes alone are not
-    a second factor: they are its spare keys)."""
+    """True once the user has confirmed an authenticator app or registered a passkey
+    (recovery codes alone are not a second factor: they are its spare keys)."""
+    return user_has_authenticator_app(user=user) or user_passkeys(user=user).exists()
+
+
+def user_has_authenticator_app(*, user: User) -> bool:
+    """True once the user has confirmed an authenticator app (TOTP)."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def user_passkeys(*, user: User) -> QuerySet[WebAuthnCredential]:
+    """The user's passkeys (WebAuthn credentials), oldest first."""
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+
+
+def passkeys_enabled() -> bool:
+    """Whether this site can offer passkeys at all: browsers allow them only on HTTPS (or
+    http://localhost) under a domain name, which SITE_URL decides (config/settings.py)."""
+    return settings.PASSKEYS_ENABLED
 
 
 def user_needs_two_factor(*, user: User) -> bool:

@@ -1,8 +1,9 @@
 """Writes about a user's sign-in: enrolling an authenticator, recovery codes, checking codes.
 
-The second factor is django-otp's: a TOTP device per user (an authenticator app) and a static
-device holding single-use recovery codes. Both throttle wrong codes themselves (each failure
-doubles the wait before the next try).
+The second factor is django-otp's: a TOTP device per user (an authenticator app), any number
+of passkeys (WebAuthn credentials of django-otp-webauthn, registered and checked by that
+library's views), and a static device holding single-use recovery codes. TOTP and recovery
+codes throttle wrong codes themselves (each failure doubles the wait before the next try).
 """
 
 from django.core.exceptions import ValidationError
@@ -12,9 +13,10 @@ from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from hrdd.accounts.models import User
-from hrdd.accounts.selectors import user_needs_two_factor
+from hrdd.accounts.selectors import user_has_two_factor, user_needs_two_factor, user_passkeys
 
 RECOVERY_CODE_COUNT = 10
 
@@ -89,4 +91,54 @@ def two_factor_disable(*, user: User) -> None:
             code="required",
         )
     TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def _passkey_of(user: User, passkey_id: int) -> WebAuthnCredential:
+    """One of the user's own passkeys; another user's (or none) is refused alike."""
+    passkey = user_passkeys(user=user).filter(pk=passkey_id).first()
+    if passkey is None:
+        raise ValidationError(_("This passkey does not exist (any more)."), code="not_found")
+    return passkey
+
+
+@transaction.atomic
+def passkey_name(*, user: User, passkey_id: int, name: str) -> list[str]:
+    """Name (or rename) one of the user's passkeys. A passkey that is the user's first
+    second factor also gets them recovery codes, returned to be shown once; otherwise []."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Give the passkey a name, such as the device it is on."))
+    max_length = WebAuthnCredential._meta.get_field("name").max_length
+    if len(name) > max_length:
+        raise ValidationError(
+            _("The name is too long: at most %(max)s characters.") % {"max": max_length}
+        )
+    passkey = _passkey_of(user, passkey_id)
+    passkey.name = name
+    passkey.save(update_fields=["name"])
+    if StaticDevice.objects.filter(user=user, confirmed=True).exists():
+        return []
+    return recovery_codes_renew(user=user)
+
+
+@transaction.atomic
+def passkey_remove(*, user: User, passkey_id: int) -> None:
+    """Remove one of the user's passkeys. Refused when it is the last second factor of a user
+    whose role requires one; when it was the last of an optional one, the recovery codes go
+    too (two-factor authentication is then off)."""
+    passkey = _passkey_of(user, passkey_id)
+    passkey.delete()
+    if user_has_two_factor(user=user):
+        return
+    if user_needs_two_factor(user=user):
+        # Raising inside the atomic block puts the passkey back.
+        raise ValidationError(
+            _(
+                "Your role requires two-factor authentication: add another passkey or an "
+                "authenticator app before removing your last passkey."
+            ),
+            code="required",
+        )
     StaticDevice.objects.filter(user=user).delete()

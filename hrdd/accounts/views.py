@@ -1,7 +1,9 @@
 """Logging in with a second factor, enrolling it, recovery codes, and one's own security page.
 
 Django's own LoginView checks the password (and django-axes the throttling); when the account
-has an authenticator, the session is logged in only after the code on the next page.
+has a second factor, the session is logged in only after the next page: a code from the
+authenticator app, a recovery code, or a passkey. The passkey ceremonies are
+django-otp-webauthn's views, adapted here to that pending login (`Passkey*View`).
 """
 
 import time
@@ -15,6 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,9 +27,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp_webauthn import exceptions as webauthn_errors
+from django_otp_webauthn import views as webauthn_views
 
 from hrdd.accounts import selectors, services
-from hrdd.accounts.forms import CodeForm
+from hrdd.accounts.forms import CodeForm, PasskeyNameForm
 from hrdd.accounts.models import User
 
 PENDING_LOGIN = "pending_login"
@@ -92,7 +97,8 @@ def login_code(request):
             messages.info(request, _("Please log in again: the login took too long."))
             return redirect("accounts:login")
         default_next = pending["next"]
-    form = CodeForm(request.POST or None, help_text=_code_help())
+    has_app = selectors.user_has_authenticator_app(user=user)
+    form = CodeForm(request.POST or None, help_text=_code_help(has_app=has_app))
     if request.method == "POST" and form.is_valid():
         # Paused by earlier wrong codes (django-otp's throttling): even a right code waits.
         paused_until = selectors.two_factor_paused_until(user=user)
@@ -122,12 +128,25 @@ def login_code(request):
             else _(
                 "This code is not right. Enter the code your app shows now, or one of your "
                 "recovery codes."
-            ),
+            )
+            if has_app
+            else _("This code is not right. Enter one of your recovery codes."),
         )
-    return render(request, "accounts/login_code.html", {"form": form})
+    return render(
+        request,
+        "accounts/login_code.html",
+        {
+            "form": form,
+            "has_app": has_app,
+            "has_passkeys": selectors.passkeys_enabled()
+            and selectors.user_passkeys(user=user).exists(),
+        },
+    )
 
 
-def _code_help() -> str:
+def _code_help(*, has_app: bool) -> str:
+    if not has_app:
+        return _("Lost your passkey? Enter one of your recovery codes.")
     return _(
         "The six digits your authenticator app shows for this site. Lost your phone? "
         "Enter one of your recovery codes instead."
@@ -143,8 +162,9 @@ def _qr_svg(data: str) -> str:
 @sensitive_post_parameters("code")
 def two_factor_setup(request):
     """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code,
-    then receive recovery codes. Owners and operator staff are sent here until they do."""
-    if selectors.user_has_two_factor(user=request.user):
+    then receive recovery codes. Owners and operator staff are sent here until they do; the
+    page also offers a passkey instead, where the site can have them."""
+    if selectors.user_has_authenticator_app(user=request.user):
         return redirect("accounts:security")
     device = services.totp_device_start(user=request.user)
     form = CodeForm(request.POST or None, numeric=True)
@@ -168,6 +188,11 @@ def two_factor_setup(request):
             "qr_svg": _qr_svg(device.config_url),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "required": selectors.user_needs_two_factor(user=request.user),
+            "offer_passkey": selectors.passkeys_enabled()
+            and not selectors.user_has_two_factor(user=request.user),
+            "passkey_form": PasskeyNameForm(),
+            "passkey_action": reverse("accounts:passkey_name")
+            + _next_query(request.GET.get("next")),
         },
     )
 
@@ -187,14 +212,18 @@ def recovery_codes(request):
 
 
 @login_required
-def security(request):
-    """One's own sign-in settings: password, authenticator, recovery codes."""
+def security(request, passkey_form=None):
+    """One's own sign-in settings: password, authenticator app, passkeys, recovery codes."""
     user = request.user
     return render(
         request,
         "accounts/security.html",
         {
             "has_two_factor": selectors.user_has_two_factor(user=user),
+            "has_app": selectors.user_has_authenticator_app(user=user),
+            "passkeys": list(selectors.user_passkeys(user=user)),
+            "passkeys_enabled": selectors.passkeys_enabled(),
+            "passkey_form": passkey_form or PasskeyNameForm(),
             "needs_two_factor": selectors.user_needs_two_factor(user=user),
             "codes_left": selectors.recovery_codes_left(user=user),
             "idle_minutes": selectors.session_idle_seconds(user=user) // 60,
@@ -229,3 +258,109 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:security")
     success_message = gettext_lazy("Your password is changed.")
+
+
+@login_required
+@require_POST
+def passkey_name(request):
+    """Name a passkey: right after registering it (the page's script posts the name typed
+    before), or later to rename it. A first second factor brings recovery codes."""
+    form = PasskeyNameForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = services.passkey_name(
+                user=request.user,
+                passkey_id=form.cleaned_data["passkey"],
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(
+                request, _("Passkey “%(name)s” saved.") % {"name": form.cleaned_data["name"]}
+            )
+            if codes:
+                request.session[NEW_RECOVERY_CODES] = codes
+                return redirect(
+                    reverse("accounts:recovery_codes") + _next_query(request.GET.get("next"))
+                )
+            return redirect("accounts:security")
+    return security(request, passkey_form=form)
+
+
+@login_required
+@require_POST
+def passkey_remove(request):
+    form = PasskeyNameForm(request.POST, name_required=False)
+    if form.is_valid():
+        try:
+            services.passkey_remove(user=request.user, passkey_id=form.cleaned_data["passkey"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The passkey is removed."))
+    return redirect("accounts:security")
+
+
+class _PasskeysOn:
+    """The library's ceremony views, answering 404 where the site cannot have passkeys."""
+
+    def initial(self, request, *args, **kwargs):
+        if not selectors.passkeys_enabled():
+            raise Http404
+        super().initial(request, *args, **kwargs)
+
+
+class PasskeyRegisterBeginView(_PasskeysOn, webauthn_views.BeginCredentialRegistrationView):
+    """Registration needs a logged-in user who has given their second factor in this session
+    if they have one (the library checks it): a stolen password cannot add a passkey."""
+
+
+class PasskeyRegisterCompleteView(_PasskeysOn, webauthn_views.CompleteCredentialRegistrationView):
+    pass
+
+
+class _PendingLoginUser:
+    """At login the password is checked but the session is not logged in yet: the passkey
+    ceremony is for the user whose password was just given (PENDING_LOGIN), or for the
+    logged-in user of a session that still owes its second factor."""
+
+    def get_user(self):
+        if self.request.user.is_authenticated:
+            return self.request.user
+        return _pending_user(self.request)[0]
+
+    def check_can_authenticate(self):
+        user = self.get_user()
+        if user is None or not user.is_active:
+            raise webauthn_errors.NotAuthenticated(
+                detail=_("Please log in again: the login took too long.")
+            )
+
+
+class PasskeyLoginBeginView(
+    _PasskeysOn, _PendingLoginUser, webauthn_views.BeginCredentialAuthenticationView
+):
+    pass
+
+
+class PasskeyLoginCompleteView(
+    _PasskeysOn, _PendingLoginUser, webauthn_views.CompleteCredentialAuthenticationView
+):
+    """A passkey of the pending user (the library refuses anyone else's) logs the session in,
+    verified, exactly as a right code on the code page does."""
+
+    def complete_auth(self, device):
+        request = self.request
+        if request.user.is_authenticated:
+            otp_login(request, device)
+            self.next_url = _safe_next(request, request.GET.get("next"), reverse("home"))
+            return
+        user, pending = _pending_user(request)
+        request.session.pop(PENDING_LOGIN, None)
+        user.otp_device = device  # django-otp marks the new session as verified
+        auth_login(request, user, backend=pending["backend"])
+        self.next_url = _safe_next(request, request.GET.get("next"), pending["next"])
+
+    def get_success_url(self):
+        return self.next_url
