@@ -7,6 +7,7 @@ and runs background tasks through the database. See docs/operations.md for every
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
 from csp.constants import NONE, SELF
