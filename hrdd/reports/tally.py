@@ -6,10 +6,8 @@ since the previous run with the run's number (`Response.tally_run`), and adds th
 to the campaign's cells: answers per question, option and supplier country, industry and
 size (`TallyCell`), and responses per country, industry and size (`TallyGroup`); the first
 run of a campaign, and a rebuild, count every submitted response without marking each
-(`_count_all`). A release
-then reads those counts summed by the database, a few hundred rows, whatever the number of
-answers: at 100,000 responses 0.09-0.35 x the bare GROUP BY of the answers, where grouping
-them by the five columns a breakdown needs cost 2-3 times that (bench/README.md).
+(`_count_all`). A release then reads the counts added since the previous release, summed by
+the database, whatever the number of answers (bench/README.md).
 
 These are raw counts, like those of reports.selectors: only the policy module may turn them
 into output, and nothing shows them as they are.
@@ -138,7 +136,7 @@ def _count_all(campaign_id: int) -> int:
             snapshot_isolation()
         breakdown_query_settings()  # PostgreSQL: two workers read answer_breakdown_idx
         if connection.vendor == "postgresql":
-            # The commit does not wait for the disk (30,000 cells: 0.3 s). A crash may lose
+            # The commit does not wait for the disk (30,000 cells). A crash may lose
             # this transaction, never part of it: the counts and marks stay as before, and
             # the next run counts again. A later commit that waits, a release's, writes
             # this one to disk first (the log is written in order).
@@ -155,10 +153,12 @@ def _count_all(campaign_id: int) -> int:
         else:
             _mark(run, campaign_id, upto)
         answers = Answer.objects.filter(campaign_id=campaign_id)
-        if TallyCell.objects.filter(campaign_id=campaign_id).exists():
-            _correct(TallyCell, campaign_id, _CELL_FIELDS, answers)
-        else:
+        if not TallyCell.objects.filter(campaign_id=campaign_id).exists():
             _insert_grouped(TallyCell, campaign_id, _CELL_FIELDS, answers)
+        elif connection.vendor == "postgresql":
+            _correct(TallyCell, campaign_id, _CELL_FIELDS, answers)
+        else:  # SQLite joins the grouped answers to the cells in nested loops: compared here
+            _replace(TallyCell, campaign_id, _CELL_FIELDS, _group(answers, _CELL_FIELDS))
         groups = _group(
             Response.objects.filter(campaign_id=campaign_id, status=Response.Status.SUBMITTED),
             DIMENSION_COLUMNS,
@@ -358,8 +358,12 @@ def tally_batch(
 def tally_mark_released(*, campaign_id: int) -> None:
     """Record that everything counted so far is in a release (inside the release's
     transaction, holding tally_lock)."""
-    TallyCell.objects.filter(campaign_id=campaign_id).update(released_n=F("n"))
-    TallyGroup.objects.filter(campaign_id=campaign_id).update(released_n=F("n"))
+    # Only the rows a batch changed are written (on PostgreSQL each write is a new row
+    # version: at 100,000 responses a release changes most of the 32,000 cells, not all).
+    for model in (TallyCell, TallyGroup):
+        model.objects.filter(campaign_id=campaign_id).exclude(released_n=F("n")).update(
+            released_n=F("n")
+        )
 
 
 def tally_counts_agree(*, campaign_id: int) -> bool:
@@ -420,7 +424,8 @@ def _replace(model, campaign_id: int, fields: list[str], counts: dict[tuple, int
 
 def _insert_grouped(model, campaign_id: int, fields: list[str], queryset) -> None:
     """The campaign's first rows of the model, grouped and written by the database in one
-    INSERT ... SELECT (the 32,000 cells of 100,000 responses never travel to Python)."""
+    INSERT ... SELECT (the 32,000 cells of 100,000 responses never travel to Python; on
+    PostgreSQL this was faster than grouping with two workers and a COPY)."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in ["campaign_id", *fields, "n"])
     sql, params = (
@@ -435,10 +440,10 @@ def _insert_grouped(model, campaign_id: int, fields: list[str], queryset) -> Non
 
 
 def _correct(model, campaign_id: int, fields: list[str], queryset) -> None:
-    """Make the campaign's rows of the model hold the counts of `queryset` grouped by
-    `fields`, writing only the rows whose count differs: the database compares the counts
-    with the rows (none differ, when a rebuild finds the tally right), and only those
-    travel to Python."""
+    """PostgreSQL: make the campaign's rows of the model hold the counts of `queryset`
+    grouped by `fields`, writing only the rows whose count differs: the database compares
+    the counts with the rows in a hash join (none differ, when a rebuild finds the tally
+    right), and only those travel to Python."""
     quote = connection.ops.quote_name
     sql, params = (
         queryset.values_list(*fields).annotate(n=Count("*")).order_by().query.sql_with_params()

@@ -171,12 +171,14 @@ def test_a_rebuild_counts_the_same(campaign_a):
     generate(campaign_a, 12, seed=8)
     tally_update(campaign_id=campaign_a.pk)
     before = tally_counts(campaign_id=campaign_a.pk, dimensions=["country", "size"])
-    # Counts damaged by hand are repaired.
+    # Counts damaged by hand are repaired, also a cell no answer has.
     TallyCell.objects.filter(campaign=campaign_a).update(n=1)
+    TallyCell.objects.create(campaign=campaign_a, question_code="q_none", option_code="x", n=4)
     assert not tally_counts_agree(campaign_id=campaign_a.pk)
     assert tally_rebuild(campaign_id=campaign_a.pk) == 72
     assert tally_counts(campaign_id=campaign_a.pk, dimensions=["country", "size"]) == before
     assert tally_counts_agree(campaign_id=campaign_a.pk)
+    assert TallyCell.objects.get(campaign=campaign_a, question_code="q_none").n == 0
 
 
 def test_a_release_counts_responses_submitted_since_the_last_run(campaign_a):
