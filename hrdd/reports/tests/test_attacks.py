@@ -12,15 +12,13 @@ import csv
 import io
 import math
 import random
-import re
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_response
+from conftest import PASSWORD, VALID_ANSWERS, answer_as_supplier, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.reports import policy
 from hrdd.reports.models import ReportRelease
@@ -33,21 +31,8 @@ BOUND = math.e / (1 + math.e)  # the best guess rate at eps = 1, from even odds
 
 
 def answer_over_the_public_url(campaign: Campaign, answers: dict) -> None:
-    """A respondent (the buyer itself, or a real supplier) answers through the public URL,
-    page by page, as a browser would."""
-    supplier = Client()
-    started = supplier.post(campaign.response_path(), {"action": "start"})
-    assert started.status_code == 302, started.content.decode()[:500]
-    page_url = started["Location"].split("?")[0]
-    while True:
-        text = supplier.get(page_url).content.decode()
-        revision = re.search(r'name="revision" value="(\d+)"', text).group(1)
-        action = "submit" if 'value="submit"' in text else "next"
-        done = supplier.post(page_url, {"revision": revision, "action": action, **answers})
-        assert done.status_code == 302, done.content.decode()[:2000]
-        if action == "submit":
-            return
-        page_url = done["Location"]
+    """A respondent (the buyer itself, or a real supplier) answers through the public URL."""
+    answer_as_supplier(campaign.response_path(), answers)
 
 
 def close_and_release(campaign: Campaign) -> ReportRelease:
