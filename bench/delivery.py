@@ -399,7 +399,7 @@ def launch(campaign) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from hrdd.suppliers.invitations import campaign_invite
+    from hrdd.invitations.services import campaign_invite
 
     with CaptureQueriesContext(connection) as queries:
         started, cpu = time.perf_counter(), time.process_time()

@@ -6,8 +6,8 @@ Report exports).
 
 For each database: a fresh database, N generated responses in a disclosed campaign of a
 paid-plan buyer, then the CSV export exactly as the web view streams it
-(hrdd.reports.detailed.stream_csv), consumed chunk by chunk, and the XLSX export as the web
-view builds it (hrdd.reports.detailed.write_xlsx: XlsxWriter in constant-memory mode, to a
+(hrdd.detailed.exports.stream_csv), consumed chunk by chunk, and the XLSX export as the web
+view builds it (hrdd.detailed.exports.write_xlsx: XlsxWriter in constant-memory mode, to a
 temporary file then sent), each in a process of its own. `xlsx-openpyxl` is the same
 workbook written with openpyxl's write-only mode (the export's previous writer, kept here as
 the comparison: same rows from iter_rows, same cells, all text). Printed: seconds (median of 3),
@@ -44,8 +44,8 @@ def setup_and_export(args) -> dict:
     from django.utils import timezone
 
     from hrdd.campaigns.models import Campaign
+    from hrdd.detailed import exports
     from hrdd.organisations.models import Organisation
-    from hrdd.reports import detailed
     from hrdd.responses.models import Response
 
     if args.phase == "prepare":
@@ -76,13 +76,13 @@ def setup_and_export(args) -> dict:
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             if args.format == "xlsx":
-                out = detailed.write_xlsx(campaign=campaign, language="en")
+                out = exports.write_xlsx(campaign=campaign, language="en")
                 size = out.seek(0, os.SEEK_END)
                 out.close()
             elif args.format == "xlsx-openpyxl":
-                size = openpyxl_write_only(detailed, campaign)
+                size = openpyxl_write_only(exports, campaign)
             else:
-                chunks = detailed.stream_csv(campaign=campaign)
+                chunks = exports.stream_csv(campaign=campaign)
                 size = sum(len(chunk.encode()) for chunk in chunks)
             times.append(time.perf_counter() - started)
         queries = len(captured.captured_queries)
@@ -96,14 +96,14 @@ def setup_and_export(args) -> dict:
     }
 
 
-def openpyxl_write_only(detailed, campaign) -> int:
+def openpyxl_write_only(exports, campaign) -> int:
     """The Detailed Report workbook as openpyxl's write-only mode writes it (the export's
     writer until XlsxWriter replaced it): returns the bytes written."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("answers")
-    for row in detailed.iter_rows(campaign=campaign):
+    for row in exports.iter_rows(campaign=campaign):
         sheet.append(row)
     questions = book.create_sheet("questions")
     questions.append(["code", "question"])

@@ -1,4 +1,4 @@
-"""Benchmark: operator insights across buyers (hrdd.reports.insights.insights).
+"""Benchmark: operator insights across buyers (hrdd.insights.selectors.insights).
 
     .venv/bin/python bench/insights.py --responses 1000000 --buyers 200
 
@@ -30,9 +30,9 @@ def worker(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from hrdd.insights.selectors import insights
     from hrdd.organisations.models import Industry, Organisation
     from hrdd.questionnaires.models import Questionnaire
-    from hrdd.reports.insights import insights
     from hrdd.responses.management.commands.generate_responses import (
         create_benchmark_campaign,
     )

@@ -75,7 +75,11 @@ INSTALLED_APPS = [
     "hrdd.campaigns",
     "hrdd.responses",
     "hrdd.suppliers",
+    "hrdd.invitations",
+    "hrdd.links",
     "hrdd.reports",
+    "hrdd.detailed",
+    "hrdd.insights",
     "hrdd.notifications",
 ]
 

@@ -132,7 +132,7 @@ def campaign_set_dates(
         # The run queued for the old date finds the date moved and does nothing.
         _schedule_final_release(campaign)
     if campaign.launched_at:
-        from hrdd.suppliers.invitations import reminders_schedule
+        from hrdd.invitations.services import reminders_schedule
 
         # Reminders are relative to the close date: schedule them for the new one (a run
         # queued for the old date finds it has moved and waits, see suppliers.tasks).

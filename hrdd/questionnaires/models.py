@@ -102,6 +102,11 @@ class QuestionnaireVersion(models.Model):
             )
         return definition
 
+    def forget_parsed(self) -> None:
+        """Drop this version's parsed definition from the process, as a new process starts."""
+        _CACHE.pop((self.pk, self.checksum), None)
+        self.__dict__.pop("parsed", None)
+
 
 class QuestionnaireDraft(models.Model):
     """A questionnaire being written or edited by the operator: free to change, possibly

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,72 +34,6 @@ class ReportRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} release {self.number} ({self.response_count} responses)"
-
-
-class AuditEntry(models.Model):
-    """One access to identifiable supplier data (disclosed campaigns): who, what, when.
-
-    Written by every view and export of per-supplier data; read by the buyer's owner and by
-    the operator. Rows are never updated or deleted by the application.
-    """
-
-    class Action(models.TextChoices):
-        SUPPLIER_LIST = "supplier_list", _("Viewed the supplier table")
-        SUPPLIER_ANSWERS = "supplier_answers", _("Viewed one supplier's answers")
-        EXPORT_CSV = "export_csv", _("Exported all answers (CSV)")
-        EXPORT_XLSX = "export_xlsx", _("Exported all answers (XLSX)")
-        EXPORT_PDF = "export_pdf", _("Exported one supplier's answers (PDF)")
-        SUPPLIER_STATUS = "supplier_status", _("Viewed who has answered (personal links)")
-
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.PROTECT, related_name="audit_entries"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
-    )
-    action = models.CharField(max_length=30, choices=Action.choices)
-    response = models.ForeignKey(
-        "responses.Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    supplier_name = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action}"
-
-
-class InsightPublication(models.Model):
-    """A snapshot of operator insights the operator chose to publish on a public page.
-
-    Stored as released (policy output only), so the public page never changes by itself and
-    never shows more than the operator reviewed.
-    """
-
-    slug = models.SlugField(unique=True)
-    questionnaire = models.ForeignKey(
-        "questionnaires.Questionnaire", on_delete=models.PROTECT, related_name="+"
-    )
-    industry = models.CharField(max_length=30, blank=True)
-    title = models.CharField(max_length=200)
-    content = models.JSONField()
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    published_at = models.DateTimeField(auto_now_add=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("published insight")
-        verbose_name_plural = _("published insights")
-        ordering = ["-published_at"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Tally(models.Model):

@@ -1,11 +1,9 @@
 """The Summary Report as a PDF, made by WeasyPrint from exactly what the report page shows,
-and one supplier's answers of a disclosed campaign (Detailed Report) as a PDF.
+and the PDF machinery the Detailed Report's supplier PDF (hrdd.detailed.pdf) uses too.
 
 For the Summary Report the caller passes the output of hrdd.reports.presenters.present_release,
 so the confidentiality policy stays the only source of figures: nothing here reads answers or
-counts. For one supplier the caller passes a response it has already gated and audited
-(hrdd.reports.detailed_views), and the answers are those of the supplier's page.
-The PDF templates are self-contained (their own <style>, inline SVG charts, system
+counts. The PDF templates are self-contained (their own <style>, inline SVG charts, system
 fonts), so WeasyPrint never needs to fetch anything, and the URL fetcher below refuses
 every URL so that no markup can make the server read a file or call a host.
 
@@ -25,18 +23,16 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_countries.fields import Country
 
 from hrdd.reports.selectors import first_release_size
 
 if TYPE_CHECKING:
     from hrdd.campaigns.models import Campaign
     from hrdd.reports.models import ReportRelease
-    from hrdd.responses.models import Response
 
 # Noto Sans CJK JP (Debian's fonts-noto-cjk) has Latin and Japanese glyphs in one face.
 FONT_FAMILY = '"Noto Sans CJK JP", "Noto Sans", sans-serif'
-# Accessible PDF (ISO 14289-1), also for the supplier's PDF: see _write_pdf.
+# Accessible PDF (ISO 14289-1), also for the supplier's PDF: see write_pdf.
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -136,7 +132,7 @@ def pdf_filename(*, campaign: Campaign, release: ReportRelease | None) -> str:
     return f"summary-{campaign.pk}-release-{release.number}.pdf"
 
 
-def _write_pdf(template: str, context: dict) -> bytes:
+def write_pdf(template: str, context: dict) -> bytes:
     """`template` rendered with `context` and the shared PDF context (language, font, page
     footer), made into a PDF by WeasyPrint with every URL refused."""
     from weasyprint import HTML
@@ -160,31 +156,12 @@ def render_summary_pdf(
     *, campaign: Campaign, release: ReportRelease | None, report: dict | None
 ) -> bytes:
     """The PDF of `report` (present_release's output), or of "no results yet" without one."""
-    return _write_pdf(
+    return write_pdf(
         "reports/summary_pdf.html",
         {
             "campaign": campaign,
             "release": release,
             "report": _pdf_report(report) if report else None,
             "first_release": first_release_size(campaign=campaign),
-        },
-    )
-
-
-def supplier_pdf_filename(*, campaign: Campaign, response: Response) -> str:
-    return f"supplier-{campaign.pk}-{response.pk}.pdf"
-
-
-def render_supplier_pdf(*, campaign: Campaign, response: Response, answers: list) -> bytes:
-    """One supplier's answers (answers_for_receipt's rows) as a PDF. The caller checks that
-    the Detailed Report may show this response and records the export in the audit log."""
-    country = response.supplier_country
-    return _write_pdf(
-        "reports/supplier_pdf.html",
-        {
-            "campaign": campaign,
-            "response": response,
-            "country": (Country(country).name or country) if country else "",
-            "answers": answers,
         },
     )

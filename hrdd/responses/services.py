@@ -14,6 +14,7 @@ from django_countries import countries
 from hrdd.campaigns.models import Campaign
 from hrdd.core.bulk import insert_instances
 from hrdd.core.tokens import hash_code, new_code
+from hrdd.invitations.selectors import invitation_for_token
 from hrdd.notifications.services import email_queue
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.definition import COUNTRY, DATE, Definition, Question
@@ -88,8 +89,6 @@ def response_find(*, campaign: Campaign, code: str) -> Response | None:
 
 def response_for_token(*, campaign: Campaign, token: str) -> Response | None:
     """The response of this campaign that a live personal link's token opens, if any."""
-    from hrdd.suppliers.invitations import invitation_for_token
-
     invitation = invitation_for_token(token=token)
     if invitation is None or invitation.campaign_id != campaign.pk:
         return None

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
+from hrdd.invitations.services import invitations_follow_address
 from hrdd.organisations.models import Organisation
 from hrdd.suppliers import imports
-from hrdd.suppliers.invitations import invitations_follow_address
 from hrdd.suppliers.models import Supplier, SupplierChange, SupplierImport
 
 EDITABLE_FIELDS = ("name", "country", "industry", "size_band", "contact_name", "email", "language")

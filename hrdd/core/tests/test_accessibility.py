@@ -26,10 +26,11 @@ from django.utils import timezone
 from conftest import PASSWORD, VALID_ANSWERS, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
+from hrdd.invitations import sending
+from hrdd.invitations import services as invitations
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_find, response_save_draft
-from hrdd.suppliers import invitations
 from hrdd.suppliers.models import Supplier
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -274,7 +275,7 @@ def test_personal_link_pages(browser, live_server, org_a, disclosed):
     )
     tokens = []
     with mock.patch.object(
-        invitations, "new_token", side_effect=lambda: tokens.append(f"T{len(tokens)}") or tokens[-1]
+        sending, "new_token", side_effect=lambda: tokens.append(f"T{len(tokens)}") or tokens[-1]
     ):
         invitations.campaign_invite(campaign=disclosed)
     opt_out = reverse("links:opt_out", args=[invitations.opt_out_token(supplier.pk)])

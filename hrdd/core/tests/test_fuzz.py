@@ -18,14 +18,15 @@ from hypothesis import strategies as st
 
 from conftest import submit_disclosed
 from hrdd.core.tests.test_isolation import _patterns
+from hrdd.invitations import services as invitations
+from hrdd.invitations.models import Invitation
 from hrdd.organisations.models import Application
 from hrdd.organisations.services import application_submit, password_setup_path
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.questionnaires.services import questionnaire_draft_from_version
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_start
-from hrdd.suppliers import invitations
-from hrdd.suppliers.models import Invitation, SupplierImport
+from hrdd.suppliers.models import SupplierImport
 from hrdd.suppliers.services import supplier_create
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import submit_disclosed
+from hrdd.invitations import services as invitations
+from hrdd.invitations.models import Invitation
 from hrdd.reports.services import report_release_if_due
-from hrdd.suppliers import invitations
-from hrdd.suppliers.models import Invitation, SupplierImport
+from hrdd.suppliers.models import SupplierImport
 from hrdd.suppliers.services import supplier_create
 
 pytestmark = pytest.mark.django_db

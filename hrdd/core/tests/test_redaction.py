@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import VALID_ANSWERS, run_tasks
+from hrdd.invitations import services as invitations
 from hrdd.notifications.models import OutboundEmail
 from hrdd.responses.models import Response
-from hrdd.suppliers import invitations
 from hrdd.suppliers.services import supplier_create
 
 pytestmark = pytest.mark.django_db

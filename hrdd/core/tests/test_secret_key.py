@@ -19,7 +19,7 @@ FORGE = """
 import django
 from django.core import signing
 django.setup()
-from hrdd.suppliers.invitations import OPT_OUT_SALT, opt_out_supplier_id
+from hrdd.invitations.sending import OPT_OUT_SALT, opt_out_supplier_id
 from config.settings import DEVELOPMENT_SECRET_KEY
 token = signing.dumps(1, key=DEVELOPMENT_SECRET_KEY, salt=OPT_OUT_SALT, compress=True)
 print("accepted" if opt_out_supplier_id(token) == 1 else "refused")

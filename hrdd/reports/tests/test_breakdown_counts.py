@@ -13,6 +13,9 @@ from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
 from conftest import VALID_ANSWERS
+from hrdd.invitations import services as invitations
+from hrdd.invitations.models import Invitation
+from hrdd.links import services as links
 from hrdd.reports.policy import group_code
 from hrdd.reports.selectors import (
     DIMENSION_FIELDS,
@@ -22,8 +25,7 @@ from hrdd.reports.selectors import (
 )
 from hrdd.responses.models import Answer, Response
 from hrdd.responses.services import response_save_draft, response_submit
-from hrdd.suppliers import invitations
-from hrdd.suppliers.models import Invitation, Supplier
+from hrdd.suppliers.models import Supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +121,7 @@ def test_answers_given_through_a_personal_link_carry_the_supplier_list_fields(ca
     )
     invitations.campaign_invite(campaign=campaign_a)
     invitation = Invitation.objects.get(supplier=supplier)
-    response = invitations.invitation_start_response(invitation=invitation, language="en")
+    response = links.invitation_start_response(invitation=invitation, language="en")
     response = response_save_draft(response=response, answers=dict(VALID_ANSWERS))
     response, created = response_submit(response=response)
     assert created

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import VALID_ANSWERS, run_tasks, submit_response
-from hrdd.questionnaires import models as questionnaire_models
 from hrdd.reports.models import ReportRelease
 from hrdd.reports.tasks import refresh_report
 from hrdd.responses.models import Response
@@ -69,7 +68,7 @@ def test_a_process_that_never_parsed_the_version_reads_its_definition_once(
     campaign_a, django_assert_num_queries
 ):
     version = campaign_a.questionnaire_version
-    questionnaire_models._CACHE.pop((version.pk, version.checksum), None)
+    version.forget_parsed()
     campaign = get_campaign_by_slug(campaign_a.public_slug)
     with django_assert_num_queries(1):
         definition = campaign.questionnaire_version.parsed

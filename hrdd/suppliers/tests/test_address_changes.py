@@ -5,11 +5,12 @@ their holder and out of the buyer's reach, the notice, and the supplier-list cha
 import pytest
 from django.test import Client
 
+from hrdd.invitations import services as invitations
+from hrdd.invitations.models import Invitation
+from hrdd.invitations.tests.test_invitations import suppliers  # noqa: F401 - the fixture
 from hrdd.notifications.models import OutboundEmail
-from hrdd.suppliers import invitations
-from hrdd.suppliers.models import Invitation, Supplier, SupplierChange
+from hrdd.suppliers.models import Supplier, SupplierChange
 from hrdd.suppliers.services import supplier_delete, supplier_update
-from hrdd.suppliers.tests.test_invitations import suppliers  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,9 @@ from django.utils import timezone
 from hrdd.accounts.models import User
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
+from hrdd.invitations.models import Invitation
+from hrdd.invitations.services import campaign_invite
+from hrdd.links.services import invitation_start_response
 from hrdd.organisations.models import Membership, Organisation
 from hrdd.organisations.services import application_submit
 from hrdd.questionnaires.definition import COUNTRY, DATE, LONG_TEXT, Definition
@@ -17,8 +20,7 @@ from hrdd.questionnaires.models import Questionnaire
 from hrdd.questionnaires.services import questionnaire_sync_builtin
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_save_draft, response_start, response_submit
-from hrdd.suppliers.invitations import campaign_invite, invitation_start_response
-from hrdd.suppliers.models import Invitation, Supplier
+from hrdd.suppliers.models import Supplier
 
 PASSWORD = "demo-password-1"  # noqa: S105 - printed on the console for the demo on purpose
 OPERATOR_EMAIL = "operator@example.org"

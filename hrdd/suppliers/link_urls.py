@@ -1,9 +1,0 @@
-from django.urls import path
-
-from hrdd.suppliers import link_views
-
-app_name = "links"
-urlpatterns = [
-    path("i/<str:token>/", link_views.invitation, name="invitation"),
-    path("o/<str:token>/", link_views.opt_out, name="opt_out"),
-]
