@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.campaigns.models import Campaign
+from hrdd.questionnaires.models import QuestionnaireVersion
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -113,8 +114,6 @@ class CampaignCreateForm(forms.Form):
     closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput())
 
     def __init__(self, *args, **kwargs):
-        from hrdd.questionnaires.models import QuestionnaireVersion
-
         super().__init__(*args, **kwargs)
         latest = {}
         for version in QuestionnaireVersion.objects.select_related("questionnaire").order_by(

@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
 from hrdd.campaigns.models import Campaign
+from hrdd.invitations.services import reminders_schedule
 from hrdd.organisations.models import Organisation
 from hrdd.questionnaires.models import QuestionnaireVersion
+from hrdd.reports.services import report_schedule_close_release
+from hrdd.responses.models import Response
 
 DEFAULT_DURATION = timedelta(days=30)
 
@@ -86,8 +89,6 @@ def campaign_create(
 
 def _schedule_final_release(campaign: Campaign) -> None:
     """The Summary Report's last release is made by the worker at the close date."""
-    from hrdd.reports.services import report_schedule_close_release
-
     report_schedule_close_release(campaign=campaign)
 
 
@@ -99,8 +100,6 @@ def campaign_set_breakdowns(*, campaign: Campaign, breakdowns: list[str], by: Us
     who answers would let a buyer pick the grouping that isolates a supplier, and changing
     it between releases would let it compare groupings (docs/privacy.md, rule 9).
     """
-    from hrdd.responses.models import Response
-
     # The row lock makes two changes take turns. A response started at the very same moment
     # may slip past the check; it is at most a draft then, and no report was ever released
     # under the old breakdowns (a release needs k submitted responses).
@@ -132,9 +131,7 @@ def campaign_set_dates(
         # The run queued for the old date finds the date moved and does nothing.
         _schedule_final_release(campaign)
     if campaign.launched_at:
-        from hrdd.invitations.services import reminders_schedule
-
         # Reminders are relative to the close date: schedule them for the new one (a run
-        # queued for the old date finds it has moved and waits, see suppliers.tasks).
+        # queued for the old date finds it has moved and waits, see invitations.tasks).
         reminders_schedule(campaign=campaign)
     return campaign
