@@ -1,15 +1,13 @@
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from hrdd.campaigns.models import Campaign
 from hrdd.core.bulk import insert_instances
@@ -17,10 +15,14 @@ from hrdd.core.tokens import hash_code, new_code
 from hrdd.invitations.selectors import invitation_for_token
 from hrdd.notifications.services import email_queue
 from hrdd.questionnaires import conditions
-from hrdd.questionnaires.definition import COUNTRY, DATE, Definition, Question
+from hrdd.questionnaires.definition import DATE, Definition, Question
 from hrdd.responses.models import RISK_SIGNAL_OPTION, RISK_SIGNAL_PREFIX, Answer, Response
-
-AnswerValue = str | list[str]
+from hrdd.responses.validation import (
+    AnswerValue,
+    answers_valid,
+    check_answers,
+    missing_required,
+)
 
 
 def _require_open(campaign: Campaign) -> None:
@@ -106,87 +108,6 @@ def _locked(response: Response) -> Response:
     return locked
 
 
-def _invalid(code: str) -> ValidationError:
-    return ValidationError(_("Invalid answer to %(code)s.") % {"code": code})
-
-
-def _check_value(question: Question, value) -> None:
-    """Refuse a value that does not fit the question, whoever the caller is."""
-    code = question.code
-    if isinstance(value, str) and question.special_answer(value):
-        return  # "don't know" or "prefer not to say", where the question accepts it
-    if question.is_text:
-        if not isinstance(value, str) or len(value) > question.max_length:
-            raise _invalid(code)
-    elif question.is_grid:
-        rows = {r.code for r in question.rows}
-        if not isinstance(value, dict) or not value:
-            raise _invalid(code)
-        if any(r not in rows or o not in question.option_codes for r, o in value.items()):
-            raise _invalid(code)
-    elif question.is_numeric:
-        try:
-            number = Decimal(str(value))
-        except (InvalidOperation, ValueError):
-            raise _invalid(code) from None
-        if not number.is_finite() or (question.integer and number != number.to_integral()):
-            raise _invalid(code)
-        # What the database column holds: 14 digits before the point, 4 after.
-        if abs(number) >= Decimal(10) ** 14 or number != number.quantize(Decimal("0.0001")):
-            raise _invalid(code)
-        if (question.min is not None and number < question.min) or (
-            question.max is not None and number > question.max
-        ):
-            raise _invalid(code)
-    elif question.type == DATE:
-        try:
-            date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise _invalid(code) from None
-    elif question.type == COUNTRY:
-        if not isinstance(value, str) or value not in countries:
-            raise _invalid(code)
-    else:
-        values = value if isinstance(value, list) else [value]
-        if not values or any(v not in question.option_codes for v in values):
-            raise _invalid(code)
-        if not question.is_multiple and (isinstance(value, list) or len(values) != 1):
-            raise _invalid(code)
-        if len(set(values)) != len(values):
-            raise _invalid(code)
-        exclusive = {o.code for o in question.options if o.exclusive}
-        if len(values) > 1 and exclusive & set(values):
-            raise _invalid(code)
-
-
-def _check_answers(definition: Definition, answers: dict[str, AnswerValue]) -> None:
-    for code, value in answers.items():
-        question = definition.question(code)
-        if question is None:
-            raise ValidationError(_("Unknown question %(code)s.") % {"code": code})
-        _check_value(question, value)
-
-
-def _valid(definition: Definition, answers: dict[str, AnswerValue]) -> bool:
-    try:
-        _check_answers(definition, answers)
-    except ValidationError:
-        return False
-    return True
-
-
-def missing_required(definition: Definition, answers: dict) -> list[Question]:
-    """Visible questions that are required (or required by an earlier answer) and empty."""
-    _sections, shown = conditions.visible(definition, answers)
-    missing = []
-    for question in definition.questions:
-        if question.code in shown and conditions.is_required(question, answers):
-            value = answers.get(question.code)
-            if not value or (question.is_grid and len(value) < len(question.rows)):
-                missing.append(question)
-    return missing
-
-
 def page_state(draft: dict, codes: Iterable[str]) -> str:
     """A fingerprint of the stored answers to one page's questions.
 
@@ -231,7 +152,7 @@ def response_save_draft(
             raise ValidationError(_("This response has already been submitted."), code="submitted")
         _require_open(current.campaign)
         definition = current.campaign.questionnaire_version.parsed
-        _check_answers(definition, answers)
+        check_answers(definition, answers)
         draft = dict(current.draft)
         for code in cleared:
             draft.pop(code, None)
@@ -254,7 +175,7 @@ def response_save_draft(
         if language and language != current.language:
             fields["language"] = language
         submitting = (
-            submit and not missing_required(definition, draft) and _valid(definition, draft)
+            submit and not missing_required(definition, draft) and answers_valid(definition, draft)
         )
         if submitting:
             fields.update(status=Response.Status.SUBMITTED, submitted_at=fields["updated_at"])
@@ -289,7 +210,7 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
     _require_open(campaign)
     definition = campaign.questionnaire_version.parsed
     answers = conditions.keep_visible(definition, locked.draft)
-    _check_answers(definition, answers)
+    check_answers(definition, answers)
     missing = missing_required(definition, answers)
     if missing:
         raise ValidationError(
