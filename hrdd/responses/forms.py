@@ -327,9 +327,17 @@ class AnswerForm(forms.Form):
             else:
                 widget.attrs.pop("required", None)
 
-    def items(self, answers: dict):
-        """The page's questions for the template: bound fields, condition, fallback marks."""
+    def items(self, answers: dict, *, preview: bool = False):
+        """The page's questions for the template (responses/_questions.html): bound fields,
+        condition, fallback marks, and whether and how each is in the page.
+
+        A question shown only if an answer on this same page says so is always in the page:
+        the script hides it, and without a script a hint says when to answer it. One that
+        depends on earlier pages only is decided here, from `answers`. The operator's
+        `preview` has no answers: every question is in the page, each condition a hint.
+        """
         _sections, shown = conditions.visible(self.definition, answers)
+        same_page = {q.code for q in self.questions}
         for question in self.questions:
             # "Required if" is decided here from the answers saved so far (all a page without
             # JavaScript has); static/js/conditions.js decides it again as the supplier answers.
@@ -347,6 +355,16 @@ class AnswerForm(forms.Form):
                     name.startswith(f"{question.code}:") for name in self.fallbacks
                 ),
             }
+            refs = set()
+            if question.show_if:
+                refs = {r.split(".")[0] for r in conditions.referenced_questions(question.show_if)}
+            hinted = bool(question.show_if) if preview else bool(refs & same_page)
+            item["render"] = preview or item["shown"] or hinted
+            item["hint"] = (
+                conditions.describe(question.show_if, self.definition, self.language)
+                if hinted
+                else ""
+            )
             if question.is_grid:
                 item["title"] = _localised(question.text, self.language)[0]
                 item["help"] = _localised(question.help, self.language)[0]

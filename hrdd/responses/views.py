@@ -4,7 +4,6 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,16 +15,10 @@ from django.views.decorators.http import require_POST
 
 from hrdd.campaigns.models import Campaign
 from hrdd.core.tokens import format_code
-from hrdd.questionnaires import conditions
-from hrdd.responses import services
-from hrdd.responses.forms import (
-    AnswerForm,
-    DisclosureForm,
-    EmailLinkForm,
-    ResumeForm,
-    initial_from_draft,
-)
+from hrdd.responses import pages, services
+from hrdd.responses.forms import DisclosureForm, EmailLinkForm, ResumeForm
 from hrdd.responses.models import Response
+from hrdd.responses.pages import Result
 from hrdd.responses.selectors import (
     answers_for_receipt,
     campaign_and_response,
@@ -151,23 +144,31 @@ def _page_url(campaign: Campaign, code: str, page: int) -> str:
     )
 
 
-def _page_of(definition, answers: dict, question_code: str) -> int:
-    pages = conditions.visible_sections(definition, answers)
-    for number, section in enumerate(pages, start=1):
-        if any(q.code == question_code for q in section.questions):
-            return number
-    return 1
+def _saved(request, campaign: Campaign, code: str, outcome: pages.PageOutcome):
+    """Where a page saved without errors or conflict takes the supplier."""
+    result = outcome.result
+    if result == Result.SUBMITTED:
+        return redirect("responses:receipt", slug=campaign.public_slug, code=code)
+    if result == Result.CLOSED:
+        return _not_open(request, campaign)
+    url = _page_url(campaign, code, outcome.number)
+    if result == Result.SAVED:
+        messages.success(
+            request, _("Your answers are saved. You can come back with your resume link or code.")
+        )
+    elif result == Result.INCOMPLETE:
+        messages.error(
+            request, _("Some required questions are not answered yet. Please answer them.")
+        )
+        url += f"#field-{outcome.question}"
+    return redirect(url)
 
 
 @never_cache
 def answer(request, slug, code, page=None):
-    """One page (section) of the questionnaire.
-
-    POST actions: "save" keeps the draft and stays; "back" and "next" keep the draft and
-    move (next first checks this page's required questions); "submit", on the last page,
-    checks everything and submits. Whatever happens, valid answers are saved first.
-    Opened without a page number (from the resume code, the e-mailed link or the personal
-    link), it continues where the supplier stopped.
+    """One page (section) of the questionnaire; a POST saves it (pages.page_save says how,
+    and where the supplier goes next). Opened without a page number (from the resume code,
+    the e-mailed link or the personal link), it continues where the supplier stopped.
     """
     campaign, response = campaign_and_response(slug, code)
     if not campaign.is_open:
@@ -178,82 +179,24 @@ def answer(request, slug, code, page=None):
     version = campaign.questionnaire_version
     definition = version.parsed
     language = _language(campaign)
-    pages = conditions.visible_sections(definition, response.draft)
+    sections = pages.page_sections(definition, response.draft)
     if page is None:
         page = 1
         if request.method == "GET":
             target = resume_page(definition, response.draft)
             if target > 1:
                 return redirect(_page_url(campaign, code, target))
-    if not 1 <= page <= len(pages):
-        return redirect(_page_url(campaign, code, min(max(page, 1), len(pages))))
-    section = pages[page - 1]
-    status = 200
-    conflict = False
+    if not 1 <= page <= len(sections):
+        return redirect(_page_url(campaign, code, min(max(page, 1), len(sections))))
+    section = sections[page - 1]
     if request.method == "POST":
-        action = request.POST.get("action", "save")
-        form = AnswerForm(
-            request.POST, definition=definition, questions=section.questions, language=language
+        outcome = pages.page_save(
+            response=response, section=section, number=page, data=request.POST, language=language
         )
-        form.is_valid()
-        answers, cleared = form.page_answers()
-        page_codes = [q.code for q in section.questions]
-        try:
-            response = services.response_save_draft(
-                response=response,
-                answers=answers,
-                cleared=cleared,
-                language=language,
-                # Submit: saved and submitted in one transaction when nothing is missing;
-                # otherwise saved, and the checks below say what is missing.
-                submit=action == "submit" and not form.errors,
-                page=(page_codes, form.cleaned_data.get("page_state", "")),
-            )
-        except ValidationError as exc:
-            if exc.code == "submitted":
-                return redirect("responses:receipt", slug=slug, code=code)
-            if exc.code != "conflict":
-                return _not_open(request, campaign)
-            # Saved meanwhile from another tab or device: show what was typed here, unsaved,
-            # with the current state, so that saving again is the supplier's decision.
-            response.refresh_from_db(fields=["draft", "revision"])
-            form.data = form.data.copy()
-            form.data["revision"] = response.revision
-            form.data["page_state"] = services.page_state(response.draft, page_codes)
-            conflict = True
-        if response.is_submitted:
-            return redirect("responses:receipt", slug=slug, code=code)
-        if action in {"next", "submit"} and not conflict:
-            form.check_required(response.draft)
-        pages = conditions.visible_sections(definition, response.draft)
-        index = next((i for i, s in enumerate(pages, 1) if s.code == section.code), page)
-        if not form.errors and not conflict:
-            if action == "back":
-                return redirect(_page_url(campaign, code, max(1, index - 1)))
-            if action == "next" and index < len(pages):
-                return redirect(_page_url(campaign, code, index + 1))
-            if action == "submit" or action == "next":
-                try:
-                    services.response_submit(response=response)
-                except ValidationError as exc:
-                    if exc.code == "closed":  # it closed while the supplier was answering
-                        return _not_open(request, campaign)
-                    if exc.code != "incomplete":
-                        raise
-                    first = services.missing_required(definition, response.draft)[0]
-                    messages.error(
-                        request,
-                        _("Some required questions are not answered yet. Please answer them."),
-                    )
-                    target = _page_of(definition, response.draft, first.code)
-                    return redirect(_page_url(campaign, code, target) + f"#field-{first.code}")
-                return redirect("responses:receipt", slug=slug, code=code)
-            messages.success(
-                request,
-                _("Your answers are saved. You can come back with your resume link or code."),
-            )
-            return redirect(_page_url(campaign, code, index))
-        # Errors: show the page again with everything the supplier typed, and the errors.
+        if outcome.page is None:
+            return _saved(request, campaign, code, outcome)
+        # Errors, or a conflict: the page again with everything the supplier typed.
+        shown, conflict = outcome.page, outcome.result == Result.CONFLICT
         if conflict:
             messages.error(
                 request,
@@ -264,63 +207,27 @@ def answer(request, slug, code, page=None):
                     "to see the answers saved elsewhere."
                 ),
             )
-            status = 409
-        else:
-            form.data = form.data.copy()
-            form.data["revision"] = response.revision
-            form.data["page_state"] = services.page_state(response.draft, page_codes)
-            status = 422
-        page = index
+        status = 409 if conflict else 422
     else:
-        form = AnswerForm(
-            initial={
-                "revision": response.revision,
-                "page_state": services.page_state(
-                    response.draft, [q.code for q in section.questions]
-                ),
-                **initial_from_draft(response.draft, section.questions),
-            },
-            definition=definition,
-            questions=section.questions,
-            language=language,
+        shown = pages.page_show(
+            response=response, section=section, number=page, count=len(sections), language=language
         )
-    answers = response.draft
-    items = list(form.items(answers))
-    same_page = {q.code for q in section.questions}
-    for item in items:
-        refs = set()
-        if item["question"].show_if:
-            refs = {
-                r.split(".")[0] for r in conditions.referenced_questions(item["question"].show_if)
-            }
-        # Depends on this page: always in the page (the script hides it; without a script a
-        # hint says when to answer). Depends on earlier pages only: decided here.
-        item["render"] = item["shown"] or bool(refs & same_page)
-        item["hint"] = (
-            conditions.describe(item["question"].show_if, definition, language)
-            if refs & same_page
-            else ""
-        )
+        conflict, status = False, 200
     return render(
         request,
         "responses/answer.html",
         {
             "campaign": campaign,
             "title": definition.title.get(language),
-            "form": form,
-            "items": items,
-            "section_title": section.title.get(language),
-            "page": page,
-            "page_count": len(pages),
-            "is_last": page >= len(pages),
+            **shown.context(),
             "code": code,
             "resume_url": settings.SITE_URL + _answer_url(campaign, code),
             "started": request.GET.get("started") == "1",
             "email_form": EmailLinkForm(),
             "language": language,
             "draft_translation": version.is_draft_translation(language),
-            "answers_json": json.dumps(answers),
-            "conflict_url": _page_url(campaign, code, page) if conflict else "",
+            "answers_json": json.dumps(shown.answers),
+            "conflict_url": _page_url(campaign, code, shown.number) if conflict else "",
             "language_notice": _language_notice(request, campaign, language),
         },
         status=status,
