@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from hrdd.core.access import operator_required
-from hrdd.questionnaires import conditions, translations
+from hrdd.questionnaires import translations
 from hrdd.questionnaires.definition import DefinitionError
 from hrdd.questionnaires.diff import diff_definitions
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
@@ -30,6 +30,7 @@ from hrdd.questionnaires.services import (
     questionnaire_import_translations,
     translation_mark_reviewed,
 )
+from hrdd.responses.pages import page_preview
 
 
 def _check_size(upload, limit: int) -> None:
@@ -349,28 +350,11 @@ def preview(request, kind, pk):
 
 
 def _render_preview(request, kind, pk, definition, is_draft, language, frame):
-    from hrdd.responses.forms import AnswerForm
-
-    sections = list(definition.sections)
     try:
-        page = min(max(int(request.GET.get("page", "1")), 1), len(sections))
+        number = int(request.GET.get("page", "1"))
     except ValueError:
-        page = 1
-    section = sections[page - 1]
-    form = AnswerForm(
-        initial={"revision": 0},
-        definition=definition,
-        questions=section.questions,
-        language=language,
-    )
-    items = list(form.items({}))
-    for item in items:
-        item["render"] = True
-        item["hint"] = (
-            conditions.describe(item["question"].show_if, definition, language)
-            if item["question"].show_if
-            else ""
-        )
+        number = 1
+    page = page_preview(definition=definition, number=number, language=language)
     template = "questionnaires/preview_frame.html" if frame else "questionnaires/preview.html"
     return render(
         request,
@@ -380,12 +364,8 @@ def _render_preview(request, kind, pk, definition, is_draft, language, frame):
             "pk": pk,
             "definition": definition,
             "title": definition.title.get(language),
-            "section_title": section.title.get(language),
-            "form": form,
-            "items": items,
-            "page": page,
-            "page_count": len(sections),
-            "pages": range(1, len(sections) + 1),
+            **page.context(),
+            "pages": range(1, page.count + 1),
             "language": language,
             "languages": definition.languages,
             "draft_translation": is_draft(language),
