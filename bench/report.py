@@ -297,7 +297,7 @@ def new_batch(cid: int, count: int | None = None) -> int:
     from hrdd.campaigns.models import Campaign
     from hrdd.reports import tally
     from hrdd.reports.models import Tally, TallyCell, TallyGroup
-    from hrdd.responses.models import Answer, Response
+    from hrdd.responses.models import TALLY_PENDING, Answer, Response
 
     with transaction.atomic():
         tally.tally_update(campaign_id=cid)
@@ -329,7 +329,7 @@ def new_batch(cid: int, count: int | None = None) -> int:
         upto = Tally.objects.get(campaign_id=cid).counted_to_id
         # Up to counted_to_id a response without a mark counts as counted: PENDING says it
         # is not (as a draft of the count from scratch submitted since); above, no mark.
-        submitted.filter(pk__gte=lowest, pk__lte=upto).update(tally_run=tally.PENDING)
+        submitted.filter(pk__gte=lowest, pk__lte=upto).update(tally_run=TALLY_PENDING)
         submitted.filter(pk__gte=lowest, pk__gt=upto).update(tally_run=None)
         Tally.objects.filter(campaign_id=cid).update(responses=F("responses") - len(ids))
     return len(ids)

@@ -9,18 +9,21 @@ run of a campaign, and a rebuild, count every submitted response without marking
 (`_count_all`). A release then reads the counts added since the previous release, summed by
 the database, whatever the number of answers (bench/README.md).
 
+The responses are read, marked and locked through responses' public selectors and services
+(which hold the SQL on their tables); the tally writes only its own.
+
 These are raw counts, like those of reports.selectors: only the policy module may turn them
 into output, and nothing shows them as they are.
 
 Consistency: submitted responses never change, and their answers are written in the same
 transaction as the status. A submitted response is counted when it has a run number, or has
 no mark and an id up to `Tally.counted_to_id`; it is not when it has no mark above that id,
-or is PENDING (a draft when the campaign was counted from scratch). A run reads one snapshot
-(REPEATABLE READ on PostgreSQL; SQLite transactions read one snapshot) taken after it holds
-the campaign's tally lock, so the responses it marks are exactly those whose answers it
-counts, and two runs never count the same response. Every release measures the counts
-added since the previous one (`tally_batch`), so each response is in one release's batch.
-`tally_counts_agree` compares the cells with a full count (tests, and the
+or is PENDING (`TALLY_PENDING`, a draft when the campaign was counted from scratch). A run
+reads one snapshot (REPEATABLE READ on PostgreSQL; SQLite transactions read one snapshot)
+taken after it holds the campaign's tally lock, so the responses it marks are exactly those
+whose answers it counts, and two runs never count the same response. Every release measures
+the counts added since the previous one (`tally_batch`), so each response is in one
+release's batch. `tally_counts_agree` compares the cells with a full count (tests, and the
 `check_tallies` command).
 """
 
@@ -30,13 +33,26 @@ import contextlib
 import zlib
 from collections import defaultdict
 
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from hrdd.reports.models import Tally, TallyCell, TallyGroup
 from hrdd.reports.policy import group_code
 from hrdd.reports.selectors import DIMENSION_FIELDS, breakdown_query_settings, split_answered
-from hrdd.responses.models import Answer, Response
+from hrdd.responses.selectors import (
+    answers_of_responses,
+    highest_response_id,
+    responses_by_id,
+    settled_highest_response_id,
+    submitted_answers,
+    submitted_at_least,
+    submitted_responses,
+)
+from hrdd.responses.services import (
+    responses_mark_all_tallied,
+    responses_mark_drafts_pending,
+    responses_mark_tallied,
+)
 
 DIMENSION_COLUMNS = ["supplier_country", "supplier_industry", "supplier_size"]
 # Responses per query when adding a run's answers by response (SQLite allows 32,766
@@ -67,9 +83,6 @@ def tally_rebuild(*, campaign_id: int) -> int:
         return _count_all(campaign_id)
 
 
-# Marks (Response.tally_run): NULL, not marked; PENDING, a draft when the campaign was counted
-# from scratch (counted once submitted); a run number, counted by that run.
-PENDING = 0
 # From this many submitted responses on, a count from scratch marks none of them
 # (_count_all); below, it marks each, and takes no lock on the responses table.
 SCRATCH_UNMARKED_FROM = 1000
@@ -86,14 +99,16 @@ def _count_new(campaign_id: int) -> int:
             snapshot_isolation()
         tally = Tally.objects.get(campaign_id=campaign_id)
         run = tally.runs + 1
-        ids = _mark(run, campaign_id, tally.counted_to_id)
+        ids = responses_mark_tallied(
+            run=run, campaign_id=campaign_id, counted_to_id=tally.counted_to_id
+        )
         if not ids:
             return 0
         cells, groups = defaultdict(int), defaultdict(int)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            _add(cells, Answer.objects.filter(response_id__in=chunk), _CELL_FIELDS)
-            _add(groups, Response.objects.filter(pk__in=chunk), DIMENSION_COLUMNS)
+            _add(cells, answers_of_responses(response_ids=chunk), _CELL_FIELDS)
+            _add(groups, responses_by_id(ids=chunk), DIMENSION_COLUMNS)
         _upsert(TallyCell, campaign_id, _CELL_FIELDS, cells)
         _upsert(TallyGroup, campaign_id, DIMENSION_COLUMNS, groups)
         Tally.objects.filter(pk=tally.pk).update(runs=run, responses=tally.responses + len(ids))
@@ -114,10 +129,10 @@ def _count_all(campaign_id: int) -> int:
     - every response up to that id exists when it is read (none is still being written by
       a transaction that could commit later, unseen by this run): SQLite runs one writing
       transaction at a time, and this one writes; on PostgreSQL the id is read holding a
-      SHARE lock on the responses table (`_settled_max_id`), granted once every transaction
-      writing responses has ended, released at once. A response's id is taken by the
-      statement that inserts it, under that table's ROW EXCLUSIVE lock, so every later id is
-      higher;
+      SHARE lock on the responses table (`settled_highest_response_id`), granted once
+      every transaction writing responses has ended, released at once. A response's id is
+      taken by the statement that inserts it, under that table's ROW EXCLUSIVE lock, so
+      every later id is higher;
     - the drafts up to that id are marked PENDING first (their few rows, not the submitted
       ones): submitted later, they are counted by a later run like any new response;
     - this run reads one snapshot taken after both: the responses it counts (all those
@@ -128,9 +143,10 @@ def _count_all(campaign_id: int) -> int:
     outer = connection.in_atomic_block
     upto = None
     if connection.vendor == "postgresql" and _many_submitted(campaign_id):
-        upto = _settled_max_id(campaign_id)
+        upto = settled_highest_response_id(campaign_id=campaign_id, timeout=SETTLE_TIMEOUT)
         if upto is not None:
-            _mark_drafts_pending(campaign_id, upto)  # READ COMMITTED, before the snapshot
+            # READ COMMITTED, before the snapshot
+            responses_mark_drafts_pending(campaign_id=campaign_id, upto=upto)
     with transaction.atomic():
         if not outer:
             snapshot_isolation()
@@ -143,26 +159,23 @@ def _count_all(campaign_id: int) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
         if connection.vendor == "sqlite" and _many_submitted(campaign_id):
-            upto = _max_id(campaign_id)
-            _mark_drafts_pending(campaign_id, upto)
+            upto = highest_response_id(campaign_id=campaign_id)
+            responses_mark_drafts_pending(campaign_id=campaign_id, upto=upto)
         tally, _created = Tally.objects.get_or_create(campaign_id=campaign_id)
         run = tally.runs + 1
         if upto is None:
             # Few responses, or the responses table was busy: mark each of them.
-            _mark_all(run, campaign_id)
+            responses_mark_all_tallied(run=run, campaign_id=campaign_id)
         else:
-            _mark(run, campaign_id, upto)
-        answers = Answer.objects.filter(campaign_id=campaign_id)
+            responses_mark_tallied(run=run, campaign_id=campaign_id, counted_to_id=upto)
+        answers = submitted_answers(campaign_id=campaign_id)
         if not TallyCell.objects.filter(campaign_id=campaign_id).exists():
             _insert_grouped(TallyCell, campaign_id, _CELL_FIELDS, answers)
         elif connection.vendor == "postgresql":
             _correct(TallyCell, campaign_id, _CELL_FIELDS, answers)
         else:  # SQLite joins the grouped answers to the cells in nested loops: compared here
             _replace(TallyCell, campaign_id, _CELL_FIELDS, _group(answers, _CELL_FIELDS))
-        groups = _group(
-            Response.objects.filter(campaign_id=campaign_id, status=Response.Status.SUBMITTED),
-            DIMENSION_COLUMNS,
-        )
+        groups = _group(submitted_responses(campaign_id=campaign_id), DIMENSION_COLUMNS)
         _replace(TallyGroup, campaign_id, DIMENSION_COLUMNS, groups)
         counted = sum(groups.values())
         Tally.objects.filter(pk=tally.pk).update(
@@ -172,112 +185,7 @@ def _count_all(campaign_id: int) -> int:
 
 
 def _many_submitted(campaign_id: int) -> bool:
-    found = Response.objects.filter(campaign_id=campaign_id, status=Response.Status.SUBMITTED)
-    return found.order_by()[SCRATCH_UNMARKED_FROM - 1 : SCRATCH_UNMARKED_FROM].exists()
-
-
-def _max_id(campaign_id: int) -> int:
-    found = Response.objects.filter(campaign_id=campaign_id).order_by("-pk").first()
-    return found.pk if found else 0
-
-
-def _settled_max_id(campaign_id: int) -> int | None:
-    """PostgreSQL: the campaign's highest response id, read once no transaction that writes
-    responses is still running (see _count_all), or None if that took longer than
-    SETTLE_TIMEOUT. The SHARE lock waits for those transactions and holds new writers back
-    while it is held: a few milliseconds, outside a transaction; inside one (tests), until
-    that transaction ends."""
-    table = connection.ops.quote_name(Response._meta.db_table)
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
-                [SETTLE_TIMEOUT],
-            )
-            before = cursor.fetchone()[0]
-            cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
-            return _max_id(campaign_id)
-    except OperationalError:
-        return None
-
-
-def _statement(sql: str, index: str | None = None) -> str:
-    """`sql` with {table}, {pk}, {submitted} and {pending} filled in. The status is written into the
-    statement, not passed as a parameter: SQLite uses a partial index only for a WHERE
-    clause that implies the index's own, and is told which (INDEXED BY) since without
-    ANALYZE statistics it prefers response_dimensions_idx."""
-    quote = connection.ops.quote_name
-    table = quote(Response._meta.db_table)
-    if index and connection.vendor == "sqlite":
-        table += f" INDEXED BY {index}"
-    status = Response.Status.SUBMITTED.value
-    if not status.isidentifier():  # a code of ours, never user input: checked, not escaped
-        raise ValueError(status)
-    return sql.format(
-        table=table,
-        pk=quote(Response._meta.pk.column),
-        submitted=f"'{status}'",
-        pending=int(PENDING),
-    )
-
-
-def mark_new_statement() -> str:
-    """The UPDATE that marks the campaign's submitted responses above counted_to_id not
-    marked yet with the run's number (parameters: run, campaign, counted_to_id), returning
-    their ids. It must read a range of the partial index response_untallied_idx, not every
-    response of the campaign (230 ms at 100,000 on SQLite)."""
-    return _statement(
-        "UPDATE {table} SET tally_run = %s WHERE campaign_id = %s "
-        "AND status = {submitted} AND tally_run IS NULL AND {pk} > %s RETURNING {pk}",
-        "response_untallied_idx",
-    )
-
-
-def mark_pending_statement() -> str:
-    """The UPDATE that marks the campaign's PENDING responses submitted since with the
-    run's number (parameters: run, campaign), returning their ids, through the partial
-    index response_pending_idx."""
-    return _statement(
-        "UPDATE {table} SET tally_run = %s WHERE campaign_id = %s "
-        "AND status = {submitted} AND tally_run = {pending} RETURNING {pk}",
-        "response_pending_idx",
-    )
-
-
-def _mark(run: int, campaign_id: int, counted_to_id: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(mark_new_statement(), [run, campaign_id, counted_to_id])
-        ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute(mark_pending_statement(), [run, campaign_id])
-        return ids + [row[0] for row in cursor.fetchall()]
-
-
-def _mark_all(run: int, campaign_id: int) -> None:
-    """Mark every submitted response of the campaign not marked yet (counted_to_id 0)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _statement(
-                "UPDATE {table} SET tally_run = %s WHERE campaign_id = %s "
-                "AND status = {submitted} AND (tally_run IS NULL OR tally_run = {pending})"
-            ),
-            [run, campaign_id],
-        )
-
-
-def _mark_drafts_pending(campaign_id: int, upto: int) -> None:
-    """Mark the campaign's drafts up to `upto` PENDING (and only them: any other mark a
-    draft might carry, after a repair by hand, is replaced too)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _statement(
-                "UPDATE {table} SET tally_run = {pending} WHERE campaign_id = %s "
-                "AND status = %s AND {pk} <= %s "
-                "AND (tally_run IS NULL OR tally_run <> {pending})",
-                "response_campaign_idx",  # the drafts: not a range of ids over every response
-            ),
-            [campaign_id, Response.Status.DRAFT.value, upto],
-        )
+    return submitted_at_least(campaign_id=campaign_id, count=SCRATCH_UNMARKED_FROM)
 
 
 def tally_total(*, campaign_id: int) -> int:
@@ -370,11 +278,8 @@ def tally_counts_agree(*, campaign_id: int) -> bool:
     """Whether the tally equals a full count of the submitted responses' answers."""
     cells = _sums(TallyCell.objects.filter(campaign_id=campaign_id), _CELL_FIELDS)
     groups = _sums(TallyGroup.objects.filter(campaign_id=campaign_id), DIMENSION_COLUMNS)
-    counted = _group(Answer.objects.filter(campaign_id=campaign_id), _CELL_FIELDS)
-    sizes = _group(
-        Response.objects.filter(campaign_id=campaign_id, status=Response.Status.SUBMITTED),
-        DIMENSION_COLUMNS,
-    )
+    counted = _group(submitted_answers(campaign_id=campaign_id), _CELL_FIELDS)
+    sizes = _group(submitted_responses(campaign_id=campaign_id), DIMENSION_COLUMNS)
     return {tuple(row[:-1]): row[-1] for row in cells} == dict(counted) and {
         tuple(row[:-1]): row[-1] for row in groups
     } == dict(sizes)

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 RISK_SIGNAL_PREFIX = "_risk."
 RISK_SIGNAL_OPTION = "any"
 
+# Response.tally_run of a draft when its campaign was counted from scratch: to be counted by
+# the report tally once submitted (reports.tally). NULL: not marked; above: the run's number.
+TALLY_PENDING = 0
+
 
 class Response(models.Model):
     """One supplier's answers to one campaign, from first save to submission.

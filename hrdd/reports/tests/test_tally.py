@@ -14,7 +14,6 @@ from hrdd.reports.models import Tally, TallyCell
 from hrdd.reports.selectors import campaign_breakdown_counts, campaign_raw_counts
 from hrdd.reports.services import report_release_if_due
 from hrdd.reports.tally import (
-    PENDING,
     tally_counts,
     tally_counts_agree,
     tally_rebuild,
@@ -22,7 +21,8 @@ from hrdd.reports.tally import (
     tally_total,
     tally_update,
 )
-from hrdd.responses.models import Response
+from hrdd.responses import services
+from hrdd.responses.models import TALLY_PENDING, Response
 from hrdd.responses.services import response_save_draft, response_start, response_submit
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def counted_by_the_marks(campaign) -> int:
     upto = Tally.objects.get(campaign=campaign).counted_to_id
     submitted = Response.objects.filter(campaign=campaign, status=Response.Status.SUBMITTED)
     return (
-        submitted.filter(tally_run__gt=PENDING).count()
+        submitted.filter(tally_run__gt=TALLY_PENDING).count()
         + submitted.filter(tally_run=None, pk__lte=upto).count()
     )
 
@@ -130,7 +130,7 @@ def test_a_count_from_scratch_marks_no_submitted_response_and_misses_no_draft(
         assert not submitted.exclude(tally_run=None).exists()  # not one UPDATE of them
     assert set(
         Response.objects.filter(status=Response.Status.DRAFT).values_list("tally_run", flat=True)
-    ) == {PENDING}
+    ) == {TALLY_PENDING}
     # A draft of that moment submitted now, and a response started and submitted later.
     response_submit(response=drafts[0])
     submit_response(campaign_a, supplier_country="VN")
@@ -313,8 +313,8 @@ def test_counts_from_scratch_racing_submissions_never_count_twice_or_miss_one(
 @pytest.mark.parametrize(
     ("statement", "params", "index"),
     [
-        ("mark_new_statement", [1, None, 0], "response_untallied_idx"),
-        ("mark_pending_statement", [1, None], "response_pending_idx"),
+        ("tally_mark_new_statement", [1, None, 0], "response_untallied_idx"),
+        ("tally_mark_pending_statement", [1, None], "response_pending_idx"),
     ],
 )
 def test_a_run_finds_the_responses_to_count_through_the_partial_index(
@@ -323,7 +323,7 @@ def test_a_run_finds_the_responses_to_count_through_the_partial_index(
     """A refresh runs after nearly every submission: it must not read every response of a
     large campaign to find the few new ones."""
     generate(campaign_a, 20, seed=10)
-    sql = getattr(tally, statement)()
+    sql = getattr(services, statement)()
     params = [campaign_a.pk if p is None else p for p in params]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
