@@ -9,8 +9,8 @@ run of a campaign, and a rebuild, count every submitted response without marking
 (`_count_all`). A release then reads the counts added since the previous release, summed by
 the database, whatever the number of answers (bench/README.md).
 
-The responses are read, marked and locked through responses' public selectors and services
-(which hold the SQL on their tables); the tally writes only its own.
+The responses are read, marked and locked through responses.counting (which holds the SQL
+on their tables); the tally writes only its own.
 
 These are raw counts, like those of reports.selectors: only the policy module may turn them
 into output, and nothing shows them as they are.
@@ -39,19 +39,17 @@ from django.db.models import Count, F, Sum
 from hrdd.reports.models import Tally, TallyCell, TallyGroup
 from hrdd.reports.policy import group_code
 from hrdd.reports.selectors import DIMENSION_FIELDS, breakdown_query_settings, split_answered
-from hrdd.responses.selectors import (
+from hrdd.responses.counting import (
     answers_of_responses,
     highest_response_id,
     responses_by_id,
+    responses_mark_all_tallied,
+    responses_mark_drafts_pending,
+    responses_mark_tallied,
     settled_highest_response_id,
     submitted_answers,
     submitted_at_least,
     submitted_responses,
-)
-from hrdd.responses.services import (
-    responses_mark_all_tallied,
-    responses_mark_drafts_pending,
-    responses_mark_tallied,
 )
 
 DIMENSION_COLUMNS = ["supplier_country", "supplier_industry", "supplier_size"]

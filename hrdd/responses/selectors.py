@@ -1,5 +1,3 @@
-from django.db import OperationalError, connection, transaction
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_countries.fields import Country
 
@@ -7,7 +5,7 @@ from hrdd.campaigns.models import Campaign
 from hrdd.core.tokens import hash_code
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.definition import COUNTRY, DATE, PERCENTAGE, Definition
-from hrdd.responses.models import Answer, Response
+from hrdd.responses.models import Response
 from hrdd.responses.services import response_for_token
 
 # What the supplier pages read with the campaign, without the questionnaire's definition
@@ -105,64 +103,3 @@ def resume_page(definition: Definition, draft: dict) -> int:
         and conditions.is_required(question, draft)
     ]
     return last if open_required else min(last + 1, len(pages))
-
-
-# What the report tally (reports.tally) reads of the responses. Only submitted responses
-# have Answer rows.
-
-
-def submitted_answers(*, campaign_id: int) -> QuerySet[Answer]:
-    """The Answer rows of the campaign's submitted responses (read in index order over
-    answer_count_idx or answer_breakdown_idx when grouped by their columns)."""
-    return Answer.objects.filter(campaign_id=campaign_id)
-
-
-def answers_of_responses(*, response_ids: list[int]) -> QuerySet[Answer]:
-    """The Answer rows of these responses (none for a draft)."""
-    return Answer.objects.filter(response_id__in=response_ids)
-
-
-def submitted_responses(*, campaign_id: int) -> QuerySet[Response]:
-    """The campaign's submitted responses."""
-    return Response.objects.filter(campaign_id=campaign_id, status=Response.Status.SUBMITTED)
-
-
-def responses_by_id(*, ids: list[int]) -> QuerySet[Response]:
-    """These responses (the tally reads the supplier fields of those it marked)."""
-    return Response.objects.filter(pk__in=ids)
-
-
-def submitted_at_least(*, campaign_id: int, count: int) -> bool:
-    """Whether the campaign has `count` submitted responses or more (reads `count` at most)."""
-    found = submitted_responses(campaign_id=campaign_id)
-    return found.order_by()[count - 1 : count].exists()
-
-
-def highest_response_id(*, campaign_id: int) -> int:
-    """The id of the campaign's latest response, draft or submitted (0: none)."""
-    found = Response.objects.filter(campaign_id=campaign_id).order_by("-pk").first()
-    return found.pk if found else 0
-
-
-def settled_highest_response_id(*, campaign_id: int, timeout: str) -> int | None:
-    """PostgreSQL: the campaign's highest response id, read once no transaction that writes
-    responses is still running, or None if that took longer than `timeout` (a PostgreSQL
-    interval: "2s"). Every response up to that id then exists: none is still being written
-    by a transaction that could commit later (reports.tally._count_all says why that
-    matters). The SHARE lock waits for those transactions and holds new writers back while
-    it is held: a few milliseconds, outside a transaction; inside one (tests), until that
-    transaction ends. A response's id is taken by the statement that inserts it, under the
-    table's ROW EXCLUSIVE lock, so every later id is higher."""
-    table = connection.ops.quote_name(Response._meta.db_table)
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
-                [timeout],
-            )
-            before = cursor.fetchone()[0]
-            cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
-            return highest_response_id(campaign_id=campaign_id)
-    except OperationalError:
-        return None

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,13 +16,7 @@ from hrdd.invitations.selectors import invitation_for_token
 from hrdd.notifications.services import email_queue
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.definition import DATE, Definition, Question
-from hrdd.responses.models import (
-    RISK_SIGNAL_OPTION,
-    RISK_SIGNAL_PREFIX,
-    TALLY_PENDING,
-    Answer,
-    Response,
-)
+from hrdd.responses.models import RISK_SIGNAL_OPTION, RISK_SIGNAL_PREFIX, Answer, Response
 from hrdd.responses.validation import (
     AnswerValue,
     answers_valid,
@@ -367,89 +361,3 @@ def response_email_resume_link(*, response: Response, code: str, email: str, lan
         contains_secret=True,
         erase_recipient=True,
     )
-
-
-# The report tally's marks (Response.tally_run; reports.tally says when each is written).
-# Plain SQL: the marking UPDATEs must read a range of a partial index, not every response of
-# the campaign, and return the ids they mark in the same statement.
-
-
-def _tally_statement(sql: str, index: str | None = None) -> str:
-    """`sql` with {table}, {pk}, {submitted} and {pending} filled in. The status is written into the
-    statement, not passed as a parameter: SQLite uses a partial index only for a WHERE
-    clause that implies the index's own, and is told which (INDEXED BY) since without
-    ANALYZE statistics it prefers response_dimensions_idx."""
-    quote = connection.ops.quote_name
-    table = quote(Response._meta.db_table)
-    if index and connection.vendor == "sqlite":
-        table += f" INDEXED BY {index}"
-    status = Response.Status.SUBMITTED.value
-    if not status.isidentifier():  # a code of ours, never user input: checked, not escaped
-        raise ValueError(status)
-    return sql.format(
-        table=table,
-        pk=quote(Response._meta.pk.column),
-        submitted=f"'{status}'",
-        pending=int(TALLY_PENDING),
-    )
-
-
-def tally_mark_new_statement() -> str:
-    """The UPDATE that marks the campaign's submitted responses above counted_to_id not
-    marked yet with the run's number (parameters: run, campaign, counted_to_id), returning
-    their ids. It must read a range of the partial index response_untallied_idx, not every
-    response of the campaign (230 ms at 100,000 on SQLite)."""
-    return _tally_statement(
-        "UPDATE {table} SET tally_run = %s WHERE campaign_id = %s "
-        "AND status = {submitted} AND tally_run IS NULL AND {pk} > %s RETURNING {pk}",
-        "response_untallied_idx",
-    )
-
-
-def tally_mark_pending_statement() -> str:
-    """The UPDATE that marks the campaign's PENDING responses submitted since with the
-    run's number (parameters: run, campaign), returning their ids, through the partial
-    index response_pending_idx."""
-    return _tally_statement(
-        "UPDATE {table} SET tally_run = %s WHERE campaign_id = %s "
-        "AND status = {submitted} AND tally_run = {pending} RETURNING {pk}",
-        "response_pending_idx",
-    )
-
-
-def responses_mark_tallied(*, run: int, campaign_id: int, counted_to_id: int) -> list[int]:
-    """Mark with the tally run's number the campaign's submitted responses it has not
-    counted yet: those above `counted_to_id` without a mark, and the PENDING ones (drafts
-    when the campaign was counted from scratch, submitted since). Returns their ids."""
-    with connection.cursor() as cursor:
-        cursor.execute(tally_mark_new_statement(), [run, campaign_id, counted_to_id])
-        ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute(tally_mark_pending_statement(), [run, campaign_id])
-        return ids + [row[0] for row in cursor.fetchall()]
-
-
-def responses_mark_all_tallied(*, run: int, campaign_id: int) -> None:
-    """Mark every submitted response of the campaign not marked yet (counted_to_id 0)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _tally_statement(
-                "UPDATE {table} SET tally_run = %s WHERE campaign_id = %s "
-                "AND status = {submitted} AND (tally_run IS NULL OR tally_run = {pending})"
-            ),
-            [run, campaign_id],
-        )
-
-
-def responses_mark_drafts_pending(*, campaign_id: int, upto: int) -> None:
-    """Mark the campaign's drafts up to `upto` PENDING (and only them: any other mark a
-    draft might carry, after a repair by hand, is replaced too)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _tally_statement(
-                "UPDATE {table} SET tally_run = {pending} WHERE campaign_id = %s "
-                "AND status = %s AND {pk} <= %s "
-                "AND (tally_run IS NULL OR tally_run <> {pending})",
-                "response_campaign_idx",  # the drafts: not a range of ids over every response
-            ),
-            [campaign_id, Response.Status.DRAFT.value, upto],
-        )

@@ -21,7 +21,7 @@ from hrdd.reports.tally import (
     tally_total,
     tally_update,
 )
-from hrdd.responses import services
+from hrdd.responses import counting
 from hrdd.responses.models import TALLY_PENDING, Response
 from hrdd.responses.services import response_save_draft, response_start, response_submit
 
@@ -323,7 +323,7 @@ def test_a_run_finds_the_responses_to_count_through_the_partial_index(
     """A refresh runs after nearly every submission: it must not read every response of a
     large campaign to find the few new ones."""
     generate(campaign_a, 20, seed=10)
-    sql = getattr(services, statement)()
+    sql = getattr(counting, statement)()
     params = [campaign_a.pk if p is None else p for p in params]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
