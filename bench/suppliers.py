@@ -188,7 +188,7 @@ def answer_pages(campaign) -> list[dict]:
 
 def expected_rows(campaign) -> set[tuple[str, str]]:
     """The (question, option) rows a submission of ANSWERS must have, as the app writes them."""
-    from hrdd.responses.services import _answer_rows
+    from hrdd.responses.services import question_answer_rows
 
     definition = campaign.questionnaire_version.parsed
     rows = set()
@@ -196,7 +196,7 @@ def expected_rows(campaign) -> set[tuple[str, str]]:
         if question.code in ANSWERS:
             rows |= {
                 (r.question_code, r.option_code)
-                for r in _answer_rows(question, ANSWERS[question.code])
+                for r in question_answer_rows(question, ANSWERS[question.code])
             }
     return rows
 

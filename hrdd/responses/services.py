@@ -312,7 +312,7 @@ def answer_rows(*, definition: Definition, answers: dict) -> list[Answer]:
     for question in definition.questions:
         value = answers.get(question.code)
         if value:
-            rows += _answer_rows(question, value)
+            rows += question_answer_rows(question, value)
     topics = definition.signalled_topics((row.question_code, row.option_code) for row in rows)
     rows += [
         Answer(question_code=RISK_SIGNAL_PREFIX + topic, option_code=RISK_SIGNAL_OPTION)
@@ -321,8 +321,9 @@ def answer_rows(*, definition: Definition, answers: dict) -> list[Answer]:
     return rows
 
 
-def _answer_rows(question: Question, value) -> list[Answer]:
-    """Submitted answers as rows of language-neutral codes (one per chosen option)."""
+def question_answer_rows(question: Question, value) -> list[Answer]:
+    """The rows of one question's submitted answer, in language-neutral codes (one per chosen
+    option); `answer_rows` adds the risk-signal rows of the whole response."""
     code = question.code
     if question.is_text:
         return [Answer(question_code=code, text=value)]
