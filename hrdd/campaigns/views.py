@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hrdd import policy
 from hrdd.campaigns.forms import CampaignCreateForm, CampaignDatesForm
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.selectors import campaigns_for_organisation
@@ -16,7 +17,6 @@ from hrdd.core.access import (
     is_operator,
 )
 from hrdd.organisations.models import Membership
-from hrdd.reports import policy
 from hrdd.reports.selectors import (
     first_release_size,
     latest_release,

@@ -39,9 +39,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery, Sum
 
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireVersion
-from hrdd.reports import policy
 from hrdd.reports.models import ReportRelease, TallyGroup
 from hrdd.reports.selectors import DIMENSION_FIELDS
 from hrdd.reports.tally import snapshot_isolation

@@ -4,9 +4,9 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.organisations.models import Organisation
-from hrdd.reports import policy
 from hrdd.reports.models import PrivacyReservation, ReportRelease
 from hrdd.reports.selectors import declared_dimensions, privacy_budget_left
 from hrdd.reports.tally import (
@@ -38,7 +38,7 @@ def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
     release: PRIVACY_FIRST_RELEASE; then doubling); at close, when k or more are new (up to
     k - 1 late responses stay out of the final release: a report of fewer than k responses is
     never made, and adding them would add noise to every figure for almost nothing).
-    The release measures only those new responses, with noise (policy.measure_batch), and
+    The release measures only those new responses, with noise (policy.measure_release), and
     adds them to the previous release's noisy counts: each response is measured once.
     With breakdowns declared, the same release holds the tables by group.
     Safe to run twice or concurrently: release numbers are unique per campaign, so of two
@@ -163,19 +163,14 @@ def _release_if_due(campaign_id: int) -> ReportRelease | None:
         definition = campaign.questionnaire_version.parsed
         design = policy.design_of(definition)
         epsilon = privacy_reserve(campaign=campaign)
-        previous_noisy = (previous.content.get("noisy") if previous else None) or None
-        if epsilon > 0:
-            plan = policy.plan_batch(
-                epsilon=epsilon, batch=batch[0], dimensions=len(dimensions), design=design
-            )
-            measured = policy.measure_batch(design=design, plan=plan, batch=batch, groups=groups)
-            cumulative = policy.accumulate(previous_noisy, measured)
-            spent = policy.loss_per_answer(design, plan, len(dimensions))
-            if spent > epsilon + 1e-9:  # the accounting is the guarantee: never release past it
-                raise RuntimeError(f"Release would spend {spent} of {epsilon}")
-        else:
-            cumulative = previous_noisy or policy.NOTHING_MEASURED
-            spent = 0.0
+        cumulative, spent = policy.measure_release(
+            design=design,
+            epsilon=epsilon,
+            batch=batch,
+            groups=groups,
+            dimensions=len(dimensions),
+            previous=(previous.content.get("noisy") if previous else None) or None,
+        )
         content = policy.summarise(
             design=design, total=total, k=k, cumulative=cumulative, epsilon=epsilon
         )

@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from conftest import PASSWORD, VALID_ANSWERS, run_tasks, submit_response
+from hrdd import policy
 from hrdd.reports.models import ReportRelease
-from hrdd.reports.policy import response_band
 from hrdd.reports.selectors import campaign_raw_counts
 from hrdd.reports.services import report_release_if_due
 
@@ -186,7 +186,7 @@ def test_the_report_is_rendered_in_the_readers_language(client, alice, campaign_
     ],
 )
 def test_response_bands(count, k, band):
-    assert response_band(count, k) == band
+    assert policy.response_band(count, k) == band
 
 
 def test_measures_follow_the_released_figures_only(client, alice, campaign_a):
