@@ -76,7 +76,7 @@ def _render_detail(request, campaign, form, status=200):
             "first_release": first_release_size(campaign=campaign),
             "no_budget_since": (
                 privacy_budget_holder(campaign=campaign)
-                if privacy_budget_left(campaign=campaign) < 0.01
+                if policy.budget_spent(privacy_budget_left(campaign=campaign))
                 else None
             ),
             "can_edit": campaign.membership.can_edit,

@@ -9,7 +9,8 @@ each:
   guarantee's arithmetic);
 - `design`: what a questionnaire's release measures, and the families of conditional
   questions that are accounted together;
-- `budget`: how a batch spends a campaign's budget, and the check against it;
+- `budget`: a buyer's yearly budget, what a campaign reserves of it, how a batch spends it;
+- `schedule`: when a release is due;
 - `measure`: measuring a batch with noise, adding batches up;
 - `summary`: from noisy counts to shares, margins and statuses;
 - `breakdowns`: figures by group, small groups merged;
@@ -35,7 +36,7 @@ of follow-ups give nothing more away. The bound holds across everything the buye
 - within a batch the budget is split between the question figures, the per-topic risk
   indicators and each declared breakdown (sequential composition);
 - across campaigns, a buyer's campaigns on one questionnaire share one budget per
-  accounting year (reports.services reserves it in the PrivacyReservation ledger);
+  accounting year (`reservation`; the reports app keeps the PrivacyReservation ledger);
 - operator insights are sums of released figures (post-processing): they cost nothing.
 
 What is shown: shares with their margin of error ("about 30 % (±6)"), computed from the
@@ -68,11 +69,16 @@ from hrdd.policy.breakdowns import (
 from hrdd.policy.budget import (
     BREAKDOWN_SHARE,
     INDICATOR_SHARE,
+    MIN_RESERVATION,
     Plan,
+    budget_left,
+    budget_spent,
     check_within_budget,
     loss_per_answer,
     max_margin,
     plan_batch,
+    reservation,
+    yearly_budget,
 )
 from hrdd.policy.design import (
     NO_ANSWER,
@@ -93,6 +99,7 @@ from hrdd.policy.measure import (
     scales_of,
 )
 from hrdd.policy.mechanism import CONFIDENCE, add_noise, epsilon_of
+from hrdd.policy.schedule import batch_size, first_release, release_due
 from hrdd.policy.summary import (
     FREE_TEXT,
     GRID,
@@ -123,11 +130,20 @@ __all__ = [
     # budget
     "BREAKDOWN_SHARE",
     "INDICATOR_SHARE",
+    "MIN_RESERVATION",
     "Plan",
+    "budget_left",
+    "budget_spent",
     "check_within_budget",
     "loss_per_answer",
     "max_margin",
     "plan_batch",
+    "reservation",
+    "yearly_budget",
+    # schedule
+    "batch_size",
+    "first_release",
+    "release_due",
     # measure
     "NOTHING_MEASURED",
     "accumulate",

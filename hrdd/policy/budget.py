@@ -11,6 +11,7 @@ batches (parallel composition), so each batch may spend the whole reservation.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,8 +23,33 @@ from hrdd.policy.mechanism import CONFIDENCE, epsilon_of, scale
 BREAKDOWN_SHARE = 0.5
 # Bounds of the share of the overall budget spent on the per-topic risk indicators.
 INDICATOR_SHARE = (0.15, 0.5)
+# Below this a budget is spent: a campaign reserves nothing rather than a sliver whose
+# noise would hide every figure.
+MIN_RESERVATION = 0.01
 # Rounding slack when the accounted loss is compared with the budget.
 _TOLERANCE = 1e-9
+
+
+def yearly_budget() -> float:
+    """A buyer's budget (epsilon) per questionnaire and accounting year."""
+    return settings.PRIVACY_EPSILON
+
+
+def budget_left(reserved: Iterable[float]) -> float:
+    """What a buyer's yearly budget leaves after the reservations already made from it."""
+    return max(0.0, yearly_budget() - sum(reserved))
+
+
+def budget_spent(left: float) -> bool:
+    """Whether a budget left is too small for a campaign to reserve anything."""
+    return left < MIN_RESERVATION
+
+
+def reservation(left: float) -> float:
+    """How much a campaign reserves on its first release, from what its buyer's budget for
+    the questionnaire and year has left: all of it (a second campaign that year gets what
+    the first left, nothing by default, and its report says so)."""
+    return 0.0 if budget_spent(left) else left
 
 
 def max_margin() -> int:

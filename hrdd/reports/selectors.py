@@ -7,7 +7,6 @@ bench/report.py compare the tally with.
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
@@ -168,7 +167,7 @@ def latest_release(*, campaign: Campaign) -> ReportRelease | None:
 
 def first_release_size(*, campaign: Campaign) -> int:
     """How many responses a campaign's first release waits for before close."""
-    return max(campaign.min_responses, settings.PRIVACY_FIRST_RELEASE)
+    return policy.first_release(campaign.min_responses)
 
 
 def privacy_budget_left(*, campaign: Campaign) -> float:
@@ -182,14 +181,13 @@ def privacy_budget_left(*, campaign: Campaign) -> float:
     )
     if reserved is not None:
         return reserved
-    used = sum(
+    return policy.budget_left(
         PrivacyReservation.objects.filter(
             organisation_id=campaign.organisation_id,
             questionnaire_code=campaign.questionnaire_version.questionnaire.code,
             year=campaign.opens_at.year,
         ).values_list("epsilon", flat=True)
     )
-    return max(0.0, settings.PRIVACY_EPSILON - used)
 
 
 def privacy_budget_holder(*, campaign: Campaign) -> Campaign | None:

@@ -219,9 +219,8 @@ def test_no_measures_when_nothing_risky_is_released(client, alice, campaign_a):
 
 
 def test_the_first_release_waits_for_a_hundred_responses_by_default(settings):
-    from hrdd.reports.services import batch_size
-
     settings.PRIVACY_FIRST_RELEASE = 100
+    batch_size = policy.batch_size
     assert batch_size(5, 0) == 100 and batch_size(120, 0) == 120
     assert batch_size(5, 100) == 100 and batch_size(5, 1000) == 1000 and batch_size(8, 3) == 8
 
