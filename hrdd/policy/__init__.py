@@ -14,6 +14,7 @@ each:
 - `measure`: measuring a batch with noise, adding batches up;
 - `summary`: from noisy counts to shares, margins and statuses;
 - `breakdowns`: figures by group, small groups merged;
+- `pooling`: operator insights across buyers (the minimum of buyers);
 - `access`: per-supplier data and statuses, and the progress bands of the response count.
 
 The threat model is in docs/privacy.md: the buyer chooses the supplier list, its addresses
@@ -99,6 +100,12 @@ from hrdd.policy.measure import (
     scales_of,
 )
 from hrdd.policy.mechanism import CONFIDENCE, add_noise, epsilon_of
+from hrdd.policy.pooling import (
+    TOO_FEW_BUYERS,
+    min_buyers_default,
+    pooled_big_enough,
+    pooled_enough,
+)
 from hrdd.policy.schedule import batch_size, first_release, release_due
 from hrdd.policy.summary import (
     FREE_TEXT,
@@ -169,6 +176,11 @@ __all__ = [
     "breakdown_groups",
     "group_code",
     "summarise_breakdown",
+    # pooling: operator insights
+    "TOO_FEW_BUYERS",
+    "min_buyers_default",
+    "pooled_big_enough",
+    "pooled_enough",
     # access
     "DETAILED_CONFIDENTIAL",
     "DETAILED_NEEDS_PLAN",
