@@ -423,8 +423,8 @@ def measure_release(cid: int, runs: int, *, dimensions, history: int, details: b
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from hrdd import policy
     from hrdd.campaigns.models import Campaign
-    from hrdd.reports import policy
     from hrdd.reports.models import PrivacyReservation, ReportRelease
     from hrdd.reports.services import report_release_if_due
     from hrdd.reports.tally import tally_batch, tally_total

@@ -84,7 +84,7 @@ def setup(var_dir: Path) -> None:
 
 def true_shares(drafts: list[dict], question) -> dict[str, float]:
     """Share (0-100) of each released cell of a single-choice question, from the answers."""
-    from hrdd.reports import policy
+    from hrdd import policy
 
     n = len(drafts)
     counts: dict[str, int] = defaultdict(int)
@@ -97,10 +97,10 @@ def one_world(version, size: int, seed: int) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from hrdd import policy
     from hrdd.campaigns.models import Campaign
     from hrdd.campaigns.services import campaign_create
     from hrdd.organisations.models import Organisation
-    from hrdd.reports import policy
     from hrdd.reports.models import ReportRelease
     from hrdd.reports.services import report_release_if_due
     from hrdd.responses.models import Response

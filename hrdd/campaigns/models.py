@@ -12,7 +12,7 @@ class Campaign(models.Model):
     """A buyer's round of asking its suppliers one pinned questionnaire version.
 
     Confidential (the default): the buyer only ever sees aggregates released by the
-    confidentiality policy (hrdd.reports.policy), never one supplier's answers or who answered.
+    confidentiality policy (hrdd.policy), never one supplier's answers or who answered.
     Disclosed: each supplier is told before answering which buyer will see its answers, under
     its company name, and agrees or declines; a buyer on the paid plan then sees per-supplier
     reports, every access to which is audited. The mode cannot change once anyone answered.

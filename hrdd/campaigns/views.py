@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hrdd import policy
 from hrdd.campaigns.forms import CampaignCreateForm, CampaignDatesForm
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.selectors import campaigns_for_organisation
@@ -16,7 +17,6 @@ from hrdd.core.access import (
     is_operator,
 )
 from hrdd.organisations.models import Membership
-from hrdd.reports import policy
 from hrdd.reports.selectors import (
     first_release_size,
     latest_release,
@@ -76,7 +76,7 @@ def _render_detail(request, campaign, form, status=200):
             "first_release": first_release_size(campaign=campaign),
             "no_budget_since": (
                 privacy_budget_holder(campaign=campaign)
-                if privacy_budget_left(campaign=campaign) < 0.01
+                if policy.budget_spent(privacy_budget_left(campaign=campaign))
                 else None
             ),
             "can_edit": campaign.membership.can_edit,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.organisations.models import Application, Membership, Organisation
 
@@ -91,8 +92,6 @@ def get_campaign_for_detailed_report(user, campaign_id) -> Campaign:
     Outsiders and confidential campaigns get 404 (in a confidential campaign there is no
     per-supplier report to find). The plan check is left to the view, which explains it.
     """
-    from hrdd.reports import policy
-
     campaign = get_campaign_for_member(user, campaign_id)
     if policy.detailed_report_access(campaign) == policy.DETAILED_CONFIDENTIAL:
         raise Http404

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
+from hrdd import policy
 from hrdd.core.access import (
     get_campaign_for_detailed_report,
     get_campaign_for_member,
@@ -17,7 +18,6 @@ from hrdd.detailed import exports, selectors, services
 from hrdd.detailed.models import AuditEntry
 from hrdd.detailed.pdf import render_supplier_pdf, supplier_pdf_filename
 from hrdd.organisations.models import Organisation
-from hrdd.reports import policy
 from hrdd.responses.selectors import answers_for_receipt
 
 

@@ -39,22 +39,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery, Sum
 
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireVersion
-from hrdd.reports import policy
 from hrdd.reports.models import ReportRelease, TallyGroup
 from hrdd.reports.selectors import DIMENSION_FIELDS
 from hrdd.reports.tally import snapshot_isolation
 
 # The supplier dimensions insights can be broken down by.
 INSIGHT_BREAKDOWNS = ("country", "industry")
-# A question whose figures come from the campaigns of fewer than the minimum of buyers (or
-# from fewer than the minimum of responses): not shown.
-TOO_FEW_BUYERS = "too_few_buyers"
-
-
-def min_buyers_default() -> int:
-    return getattr(settings, "INSIGHTS_MIN_BUYERS", 3)
 
 
 @dataclass(frozen=True)
@@ -179,7 +172,7 @@ def insights(
     releases it adds up.
     """
     k = min_responses or settings.CONFIDENTIALITY_DEFAULT_MIN_RESPONSES
-    min_buyers = min_buyers or min_buyers_default()
+    min_buyers = min_buyers or policy.min_buyers_default()
     design = policy.design_of(questionnaire.latest_version().parsed)
     outer = connection.in_atomic_block
     with transaction.atomic():
@@ -208,7 +201,7 @@ def insights(
     used = frozenset().union(*behind.values()) if behind else frozenset()
     total = sum(sources[i].responses for i in used)
     buyers = {sources[i].buyer for i in used}
-    if len(buyers) < min_buyers or total < k:
+    if not policy.pooled_enough(buyers=buyers, responses=total, k=k, min_buyers=min_buyers):
         return _empty(k, min_buyers)
 
     # One summary per set of sources: the shares of a question are against its own base.
@@ -219,7 +212,8 @@ def insights(
         by_set[members].append(code)
     for members, codes in by_set.items():
         base = sum(sources[i].responses for i in members)
-        if len({sources[i].buyer for i in members}) < min_buyers or base < k:
+        backers = [sources[i].buyer for i in members]
+        if not policy.pooled_enough(buyers=backers, responses=base, k=k, min_buyers=min_buyers):
             continue
         vectors: dict = {}
         variance: dict = {}
@@ -245,7 +239,7 @@ def insights(
     for question in design.definition.questions:
         item = items.get(question.code)
         if item is None:
-            status = policy.FREE_TEXT if question.is_text else TOO_FEW_BUYERS
+            status = policy.FREE_TEXT if question.is_text else policy.TOO_FEW_BUYERS
             item = {
                 "code": question.code,
                 "type": question.type,
@@ -348,10 +342,6 @@ def _breakdown(
                     measured["group_variance"][group][key],
                 )
 
-    def big_enough(members) -> bool:
-        backed = set().union(*(group_buyers[m] for m in members))
-        return sum(group_sizes[m] for m in members) >= k and len(backed) >= min_buyers
-
     cumulative = {
         "groups": {dimension: {"vectors": dict(vectors), "group_variance": dict(variance)}}
     }
@@ -361,7 +351,9 @@ def _breakdown(
         sizes=dict(group_sizes),
         k=k,
         cumulative=cumulative if declaring and keys else None,
-        big_enough=big_enough,
+        big_enough=policy.pooled_big_enough(
+            sizes=group_sizes, buyers=group_buyers, k=k, min_buyers=min_buyers
+        ),
     )
     shown = {q.code for q in questions}
     result["questions"] = [q for q in result["questions"] if q["code"] in shown]

@@ -11,9 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hrdd import policy
 from hrdd.core.access import operator_required
 from hrdd.insights.models import InsightPublication
-from hrdd.insights.selectors import INSIGHT_BREAKDOWNS, TOO_FEW_BUYERS, insights
+from hrdd.insights.selectors import INSIGHT_BREAKDOWNS, insights
 from hrdd.organisations.models import Industry
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports.presenters import DIMENSION_TITLES, present_summary
@@ -26,7 +27,7 @@ def present_insight(*, content: dict, definition) -> dict | None:
     noisy releases (its content has no "epsilon"): it is not shown any more."""
     if "epsilon" not in content:
         return None
-    withheld = {q["code"] for q in content["questions"] if q["status"] == TOO_FEW_BUYERS}
+    withheld = {q["code"] for q in content["questions"] if q["status"] == policy.TOO_FEW_BUYERS}
     shown = {**content, "questions": [q for q in content["questions"] if q["code"] not in withheld]}
     report = present_summary(content=shown, definition=definition)
     if not withheld:
@@ -43,7 +44,7 @@ def present_insight(*, content: dict, definition) -> dict | None:
                 by_code[question.code] = {
                     "code": question.code,
                     "text": question.text.get(language),
-                    "status": TOO_FEW_BUYERS,
+                    "status": policy.TOO_FEW_BUYERS,
                     "multiple": question.is_multiple,
                     "rows": [],
                     "grid": [],

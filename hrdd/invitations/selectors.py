@@ -5,11 +5,12 @@ whether or when a supplier answered, nor anything about reminders, whose recipie
 definition the suppliers who have not answered. Only each supplier's current invitation (the
 one for its present address) is shown: one superseded by an address change belongs to the
 old address and is not the buyer's to act on. Disclosed campaign: per-supplier status too
-(decided by hrdd.reports.policy.response_status_access, audited by the page that shows it).
+(decided by hrdd.policy.response_status_access, audited by the page that shows it).
 """
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.core.tokens import hash_code
 from hrdd.invitations.models import Invitation, InvitationToken, ReminderRun
@@ -17,7 +18,6 @@ from hrdd.invitations.reminders import manual_reminder_key
 from hrdd.invitations.sending import INVITATION, LINK_TEMPLATES
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.services import delivery_counts
-from hrdd.reports import policy
 from hrdd.responses.models import Response
 from hrdd.suppliers.models import Supplier
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from hrdd import policy
 from hrdd.core.access import get_campaign_for_member
 from hrdd.detailed import services as detailed_services
 from hrdd.detailed.models import AuditEntry
@@ -16,7 +17,6 @@ from hrdd.invitations import selectors
 from hrdd.invitations import services as invitations
 from hrdd.invitations.forms import ReminderScheduleForm
 from hrdd.invitations.models import Invitation
-from hrdd.reports import policy
 
 
 def _back(campaign):

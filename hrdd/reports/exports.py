@@ -18,8 +18,8 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from hrdd import policy
 from hrdd.questionnaires.definition import Definition
-from hrdd.reports import policy
 from hrdd.reports.presenters import answer_label, group_label
 
 # The columns: (code, header in the reader's language). The codes name the columns in code

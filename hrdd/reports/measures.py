@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from hrdd import policy
 from hrdd.questionnaires.definition import Definition, Question
-from hrdd.reports import policy
 
 MEASURES_FILE = Path(__file__).parent / "measures.yaml"
 RISKY = {"medium": 1, "high": 2}

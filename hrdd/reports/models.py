@@ -39,7 +39,7 @@ class ReportRelease(models.Model):
 class Tally(models.Model):
     """How far the counts of a campaign's submitted answers go (see reports.tally).
 
-    Raw counts: only the policy module may turn them into output.
+    Raw counts: only hrdd.policy may turn them into output.
     """
 
     campaign = models.OneToOneField(

@@ -1,7 +1,7 @@
 """Turn a stored release (shares and margins the policy released) into what a page shows.
 
 Nothing here computes or reveals a figure: it only attaches labels in the reader's language
-to what hrdd.reports.policy already released, and says how precise each figure is in words.
+to what hrdd.policy already released, and says how precise each figure is in words.
 """
 
 from django.utils.html import format_html, format_html_join
@@ -9,9 +9,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.questionnaires.definition import COUNTRY, Question
-from hrdd.reports import policy
 from hrdd.reports.charts import Bar, bar_chart
 from hrdd.reports.measures import measures_for_release
 from hrdd.reports.models import ReportRelease

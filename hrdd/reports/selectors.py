@@ -1,4 +1,4 @@
-"""Raw aggregates, computed by the database. Only the policy module may turn them into output.
+"""Raw aggregates, computed by the database. Only hrdd.policy may turn them into output.
 
 Releases read the counts the worker keeps (reports.tally); campaign_raw_counts and
 campaign_breakdown_counts count the same from the answers, as the reference that tests and
@@ -7,13 +7,12 @@ bench/report.py compare the tally with.
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.reports.models import PrivacyReservation, ReportRelease
-from hrdd.reports.policy import group_code
 from hrdd.responses.models import Answer, Response
 
 
@@ -135,7 +134,7 @@ def campaign_breakdown_counts(
     for *values, n in sizes.order_by():
         total += n
         for dimension, value in zip(dimensions, values, strict=True):
-            sizes_of[dimension][group_code(value)] += n
+            sizes_of[dimension][policy.group_code(value)] += n
     overall: dict[tuple[str, str], int] = defaultdict(int)
     tallies: dict[str, dict[tuple, int]] = {d: defaultdict(int) for d in dimensions}
     # (tally, column of the dimension in a row): question, option, fields..., n.
@@ -150,7 +149,7 @@ def campaign_breakdown_counts(
     for dimension in dimensions:
         group_rows: dict[str, list] = {code: [] for code in sizes_of[dimension]}
         for (value, question, option), n in tallies[dimension].items():
-            group_rows.setdefault(group_code(value), []).append((question, option, n))
+            group_rows.setdefault(policy.group_code(value), []).append((question, option, n))
         out[dimension] = {
             code: (sizes_of[dimension].get(code, 0), *split_answered(found))
             for code, found in group_rows.items()
@@ -168,7 +167,7 @@ def latest_release(*, campaign: Campaign) -> ReportRelease | None:
 
 def first_release_size(*, campaign: Campaign) -> int:
     """How many responses a campaign's first release waits for before close."""
-    return max(campaign.min_responses, settings.PRIVACY_FIRST_RELEASE)
+    return policy.first_release(campaign.min_responses)
 
 
 def privacy_budget_left(*, campaign: Campaign) -> float:
@@ -182,14 +181,13 @@ def privacy_budget_left(*, campaign: Campaign) -> float:
     )
     if reserved is not None:
         return reserved
-    used = sum(
+    return policy.budget_left(
         PrivacyReservation.objects.filter(
             organisation_id=campaign.organisation_id,
             questionnaire_code=campaign.questionnaire_version.questionnaire.code,
             year=campaign.opens_at.year,
         ).values_list("epsilon", flat=True)
     )
-    return max(0.0, settings.PRIVACY_EPSILON - used)
 
 
 def privacy_budget_holder(*, campaign: Campaign) -> Campaign | None:

@@ -1,12 +1,11 @@
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.organisations.models import Organisation
-from hrdd.reports import policy
 from hrdd.reports.models import PrivacyReservation, ReportRelease
 from hrdd.reports.selectors import declared_dimensions, privacy_budget_left
 from hrdd.reports.tally import (
@@ -20,25 +19,13 @@ from hrdd.reports.tally import (
 )
 
 
-def batch_size(k: int, already: int) -> int:
-    """How many new responses the next release waits for before close (docs/privacy.md,
-    "Release schedule"): the first release waits for PRIVACY_FIRST_RELEASE responses, each
-    later one until the responses have doubled. Every batch is measured once and its noise
-    stays in every later figure, so a few large batches keep the reports precise: a campaign
-    of 100,000 responses has about 10 releases."""
-    if already == 0:
-        return max(k, settings.PRIVACY_FIRST_RELEASE)
-    return max(k, already)
-
-
 def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
     """Make a new Summary Report release when the schedule allows it; else do nothing.
 
-    Due when the responses counted since the previous release reach batch_size (the first
-    release: PRIVACY_FIRST_RELEASE; then doubling); at close, when k or more are new (up to
-    k - 1 late responses stay out of the final release: a report of fewer than k responses is
-    never made, and adding them would add noise to every figure for almost nothing).
-    The release measures only those new responses, with noise (policy.measure_batch), and
+    Due when policy.release_due says so (docs/privacy.md, "Release schedule": the first
+    release at PRIVACY_FIRST_RELEASE responses, then whenever they have doubled; at close,
+    when k or more are new).
+    The release measures only those new responses, with noise (policy.measure_release), and
     adds them to the previous release's noisy counts: each response is measured once.
     With breakdowns declared, the same release holds the tables by group.
     Safe to run twice or concurrently: release numbers are unique per campaign, so of two
@@ -122,8 +109,7 @@ def privacy_reserve(*, campaign: Campaign) -> float:
     # this transaction fail and the release is tried again on the next run).
     Organisation.objects.select_for_update().filter(pk=campaign.organisation_id).first()
     code = campaign.questionnaire_version.questionnaire.code
-    left = privacy_budget_left(campaign=campaign)
-    epsilon = left if left >= 0.01 else 0.0
+    epsilon = policy.reservation(privacy_budget_left(campaign=campaign))
     PrivacyReservation.objects.create(
         campaign=campaign,
         organisation_id=campaign.organisation_id,
@@ -155,27 +141,21 @@ def _release_if_due(campaign_id: int) -> ReportRelease | None:
         already = tally_released_total(campaign_id=campaign_id)
         closed = campaign.state() == Campaign.State.CLOSED
         k = campaign.min_responses
-        needed = k if closed else batch_size(k, already)
-        if total < k or total - already < needed:
+        if not policy.release_due(k=k, total=total, already=already, closed=closed):
             return None
         dimensions = declared_dimensions(campaign=campaign)
         batch, groups, sizes = tally_batch(campaign_id=campaign_id, dimensions=dimensions)
         definition = campaign.questionnaire_version.parsed
         design = policy.design_of(definition)
         epsilon = privacy_reserve(campaign=campaign)
-        previous_noisy = (previous.content.get("noisy") if previous else None) or None
-        if epsilon > 0:
-            plan = policy.plan_batch(
-                epsilon=epsilon, batch=batch[0], dimensions=len(dimensions), design=design
-            )
-            measured = policy.measure_batch(design=design, plan=plan, batch=batch, groups=groups)
-            cumulative = policy.accumulate(previous_noisy, measured)
-            spent = policy.loss_per_answer(design, plan, len(dimensions))
-            if spent > epsilon + 1e-9:  # the accounting is the guarantee: never release past it
-                raise RuntimeError(f"Release would spend {spent} of {epsilon}")
-        else:
-            cumulative = previous_noisy or policy.NOTHING_MEASURED
-            spent = 0.0
+        cumulative, spent = policy.measure_release(
+            design=design,
+            epsilon=epsilon,
+            batch=batch,
+            groups=groups,
+            dimensions=len(dimensions),
+            previous=(previous.content.get("noisy") if previous else None) or None,
+        )
         content = policy.summarise(
             design=design, total=total, k=k, cumulative=cumulative, epsilon=epsilon
         )

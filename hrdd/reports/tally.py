@@ -12,7 +12,7 @@ the database, whatever the number of answers (bench/README.md).
 The responses are read, marked and locked through responses.counting (which holds the SQL
 on their tables); the tally writes only its own.
 
-These are raw counts, like those of reports.selectors: only the policy module may turn them
+These are raw counts, like those of reports.selectors: only hrdd.policy may turn them
 into output, and nothing shows them as they are.
 
 Consistency: submitted responses never change, and their answers are written in the same
@@ -36,8 +36,8 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
+from hrdd import policy
 from hrdd.reports.models import Tally, TallyCell, TallyGroup
-from hrdd.reports.policy import group_code
 from hrdd.reports.selectors import DIMENSION_FIELDS, breakdown_query_settings, split_answered
 from hrdd.responses.counting import (
     answers_of_responses,
@@ -209,10 +209,10 @@ def tally_counts(
         field = DIMENSION_FIELDS[dimension]
         sizes: dict[str, int] = defaultdict(int)
         for value, n in _sums(groups, [field]):
-            sizes[group_code(value)] += n
+            sizes[policy.group_code(value)] += n
         rows: dict[str, list] = defaultdict(list)
         for value, question, option, n in _sums(cells, [field, "question_code", "option_code"]):
-            rows[group_code(value)].append((question, option, n))
+            rows[policy.group_code(value)].append((question, option, n))
         out[dimension] = {
             code: (sizes.get(code, 0), *split_answered(rows.get(code, ())))
             for code in [*sizes, *(code for code in rows if code not in sizes)]
@@ -245,15 +245,15 @@ def tally_batch(
         field = DIMENSION_FIELDS[dimension]
         size: dict[str, int] = defaultdict(int)
         for value, n in _sums(groups, [field]):
-            size[group_code(value)] += n
+            size[policy.group_code(value)] += n
         batch_sizes: dict[str, int] = defaultdict(int)
         for value, n in _grouped(groups, [field], new):
-            batch_sizes[group_code(value)] += n
+            batch_sizes[policy.group_code(value)] += n
         rows: dict[str, list] = defaultdict(list)
         for value, question, option, n in _grouped(
             cells, [field, "question_code", "option_code"], new
         ):
-            rows[group_code(value)].append((question, option, n))
+            rows[policy.group_code(value)].append((question, option, n))
         by_dimension[dimension] = {
             code: (batch_sizes.get(code, 0), *split_answered(rows.get(code, ()))) for code in size
         }

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from conftest import VALID_ANSWERS
+from hrdd import policy
 from hrdd.detailed.models import AuditEntry
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
@@ -20,7 +21,6 @@ from hrdd.invitations.tests.test_invitations import (
 )
 from hrdd.notifications.models import OutboundEmail
 from hrdd.organisations.models import Organisation
-from hrdd.reports import policy
 from hrdd.responses.models import Response
 from hrdd.responses.services import response_save_draft, response_submit
 from hrdd.suppliers.models import Supplier

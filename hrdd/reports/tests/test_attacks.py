@@ -19,8 +19,8 @@ import time_machine
 from django.urls import reverse
 
 from conftest import PASSWORD, VALID_ANSWERS, answer_as_supplier, submit_response
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
-from hrdd.reports import policy
 from hrdd.reports.models import ReportRelease
 from hrdd.reports.services import report_release_if_due
 
@@ -60,7 +60,7 @@ def repeated_guesses(release: ReportRelease, campaign, question_code, target, ot
     epsilon = release.content["privacy"]["epsilon"]
     total = release.response_count
     plan = policy.plan_batch(epsilon=epsilon, batch=total, dimensions=0, design=design)
-    scales = policy._scales(design, plan, plan.questions)
+    scales = policy.scales_of(design, plan, plan.questions)
     rng = random.Random(11)
     right = 0
     for _ in range(trials):
@@ -68,7 +68,7 @@ def repeated_guesses(release: ReportRelease, campaign, question_code, target, ot
         counts = {target: 1 if secret else 0, other: (total - 1) + (0 if secret else 1)}
         # The release's own measurement of this question, drawn again.
         raw = policy.raw_vectors(design, total, {question_code: counts}, {})
-        vectors = policy._noisy({question_code: raw[question_code]}, scales)
+        vectors = policy.add_noise({question_code: raw[question_code]}, scales)
         noisy = dict(zip(cells, vectors[question_code], strict=True))
         guess = (noisy[target] - 0.5) - (noisy[other] - (total - 0.5)) > 0
         right += guess == secret
@@ -185,8 +185,8 @@ def test_route_6_two_dimensions_differenced_stay_within_the_bound(campaign_a):
     question = definition.question(WAGES)
     cells = policy.vectors_of(question)[WAGES]
     plan = policy.plan_batch(epsilon=1.0, batch=41, dimensions=2, design=design)
-    overall_scale = policy._scales(design, plan, plan.questions)[WAGES]
-    group_scale = policy._scales(design, plan, plan.breakdown)[WAGES]
+    overall_scale = policy.scales_of(design, plan, plan.questions)[WAGES]
+    group_scale = policy.scales_of(design, plan, plan.breakdown)[WAGES]
     rng = random.Random(5)
     right, trials = 0, 2000
     for _ in range(trials):
@@ -198,9 +198,9 @@ def test_route_6_two_dimensions_differenced_stay_within_the_bound(campaign_a):
         # country group and its industry group (each at its own share of the budget).
         whole = policy.raw_vectors(design, 41, {WAGES: overall}, {})[WAGES]
         alone = policy.raw_vectors(design, 1, {WAGES: target}, {})[WAGES]
-        noisy_whole = policy._noisy({WAGES: whole}, {WAGES: overall_scale})[WAGES]
-        noisy_country = policy._noisy({WAGES: alone}, {WAGES: group_scale})[WAGES]
-        noisy_industry = policy._noisy({WAGES: alone}, {WAGES: group_scale})[WAGES]
+        noisy_whole = policy.add_noise({WAGES: whole}, {WAGES: overall_scale})[WAGES]
+        noisy_country = policy.add_noise({WAGES: alone}, {WAGES: group_scale})[WAGES]
+        noisy_industry = policy.add_noise({WAGES: alone}, {WAGES: group_scale})[WAGES]
         evidence = 0.0
         for vector, known_full, weight in (
             (noisy_whole, 40, plan.questions),

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PASSWORD, VALID_ANSWERS, submit_response
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
-from hrdd.reports import policy
 from hrdd.reports.services import report_release_if_due
 
 BUSINESS = "q01_business_impact"

@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from conftest import PASSWORD, VALID_ANSWERS, run_tasks, submit_response
+from hrdd import policy
 from hrdd.reports.models import ReportRelease
-from hrdd.reports.policy import response_band
 from hrdd.reports.selectors import campaign_raw_counts
 from hrdd.reports.services import report_release_if_due
 
@@ -186,7 +186,7 @@ def test_the_report_is_rendered_in_the_readers_language(client, alice, campaign_
     ],
 )
 def test_response_bands(count, k, band):
-    assert response_band(count, k) == band
+    assert policy.response_band(count, k) == band
 
 
 def test_measures_follow_the_released_figures_only(client, alice, campaign_a):
@@ -219,9 +219,8 @@ def test_no_measures_when_nothing_risky_is_released(client, alice, campaign_a):
 
 
 def test_the_first_release_waits_for_a_hundred_responses_by_default(settings):
-    from hrdd.reports.services import batch_size
-
     settings.PRIVACY_FIRST_RELEASE = 100
+    batch_size = policy.batch_size
     assert batch_size(5, 0) == 100 and batch_size(120, 0) == 120
     assert batch_size(5, 100) == 100 and batch_size(5, 1000) == 1000 and batch_size(8, 3) == 8
 

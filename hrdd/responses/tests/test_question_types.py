@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import submit_response
+from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
 from hrdd.questionnaires.services import questionnaire_publish
-from hrdd.reports import policy
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.models import Answer, Response
 from hrdd.responses.services import response_save_draft, response_start

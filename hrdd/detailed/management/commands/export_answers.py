@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from hrdd import policy
 from hrdd.accounts.models import User
 from hrdd.campaigns.models import Campaign
 from hrdd.detailed import exports, services
 from hrdd.detailed.models import AuditEntry
 from hrdd.organisations.models import Membership
-from hrdd.reports import policy
 
 
 class Command(BaseCommand):

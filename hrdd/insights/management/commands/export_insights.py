@@ -3,10 +3,10 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from hrdd import policy
 from hrdd.insights.selectors import INSIGHT_BREAKDOWNS, insights
 from hrdd.organisations.models import Industry
 from hrdd.questionnaires.models import Questionnaire
-from hrdd.reports import policy
 from hrdd.reports.exports import summary_rows
 
 

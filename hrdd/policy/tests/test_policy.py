@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hrdd import policy
+from hrdd.policy.summary import project
 from hrdd.questionnaires.models import Questionnaire
-from hrdd.reports import policy
 
 BUILT_IN = ["crisis-impact", "forced-labour", "migrant-workers"]
 
@@ -167,7 +168,7 @@ def test_topic_indicators_show_from_thirty_responses_in_one_batch(code):
     st.integers(min_value=1, max_value=500),
 )
 def test_projection_gives_non_negative_counts_with_the_known_total(values, total):
-    projected = policy._project([float(v) for v in values], total)
+    projected = project([float(v) for v in values], total)
     assert all(v >= 0 for v in projected)
     assert math.isclose(sum(projected), total, rel_tol=1e-9, abs_tol=1e-6)
 
@@ -199,14 +200,14 @@ def test_a_buyer_who_wrote_every_other_response_guesses_no_better_than_the_bound
     plan = policy.plan_batch(epsilon=1.0, batch=5, dimensions=0, design=design)
     fakes = {risky: 2, safe: 2}
     cells = policy.vectors_of(question)[question.code]
-    scales = policy._scales(design, plan, plan.questions)
+    scales = policy.scales_of(design, plan, plan.questions)
 
     def release(secret: bool) -> dict:
         counts = dict(fakes)
         counts[risky if secret else safe] += 1
         # The release's own measurement of this question (the others are measured apart).
         raw = policy.raw_vectors(design, 5, {question.code: counts}, {})
-        noisy = policy._noisy({question.code: raw[question.code]}, scales)
+        noisy = policy.add_noise({question.code: raw[question.code]}, scales)
         return dict(zip(cells, noisy[question.code], strict=True))
 
     def decode(noisy: dict) -> bool:
@@ -235,7 +236,7 @@ def test_the_follow_up_gives_the_parent_away_no_more_than_the_bound():
     parent_cells = policy.vectors_of(parent)[parent.code]
     child_cells = policy.vectors_of(child)[child.code]
 
-    scales = policy._scales(design, plan, plan.questions)
+    scales = policy.scales_of(design, plan, plan.questions)
 
     def release(secret: bool) -> tuple[dict, dict]:
         parent_counts = {"no": 4, "yes": 1} if secret else {"no": 5}
@@ -244,7 +245,7 @@ def test_the_follow_up_gives_the_parent_away_no_more_than_the_bound():
         raw = policy.raw_vectors(
             design, 5, {parent.code: parent_counts, child.code: child_counts}, answered
         )
-        vectors = policy._noisy({k: raw[k] for k in (parent.code, child.code)}, scales)
+        vectors = policy.add_noise({k: raw[k] for k in (parent.code, child.code)}, scales)
         return (
             dict(zip(parent_cells, vectors[parent.code], strict=True)),
             dict(zip(child_cells, vectors[child.code], strict=True)),
