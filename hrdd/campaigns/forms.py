@@ -4,8 +4,10 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hrdd.campaigns.models import Campaign
+from hrdd.core.templatetags.languages import language_names
 from hrdd.questionnaires.models import QuestionnaireVersion
 
 
@@ -112,6 +114,10 @@ class CampaignCreateForm(forms.Form):
     )
     opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())
     closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput())
+    # Shown only once the buyer has picked a draft translation and been told what that means.
+    accept_draft_translations = forms.BooleanField(
+        label=_("Offer the draft translations anyway"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +129,30 @@ class CampaignCreateForm(forms.Form):
         self.fields["questionnaire_version"].queryset = QuestionnaireVersion.objects.filter(
             pk__in=latest.values()
         ).select_related("questionnaire")
+        # Translations no reviewer has checked yet, by version: said next to the languages
+        # before the buyer picks, and to be confirmed when picked.
+        choice = self.fields["questionnaire_version"]
+        self.drafts, notes = {}, []
+        for version in choice.queryset:
+            drafts = [
+                lang for lang in version.parsed.languages if version.is_draft_translation(lang)
+            ]
+            self.drafts[version.pk] = drafts
+            if drafts:
+                notes.append(
+                    _("%(questionnaire)s: %(languages)s")
+                    % {
+                        "questionnaire": choice.label_from_instance(version),
+                        "languages": language_names(drafts),
+                    }
+                )
+        if notes:
+            self.fields["languages"].help_text = _(
+                "Draft translations, not checked by a reviewer yet (suppliers who answer in "
+                "one are told so): %(drafts)s."
+            ) % {"drafts": "; ".join(notes)}
+        if not self.picked_drafts():
+            del self.fields["accept_draft_translations"]
         _set_date_fields(self, settings.TIME_ZONE)
         # Filled in, so that a new campaign never starts from two empty date boxes.
         opens = timezone.localtime().replace(minute=0, second=0, microsecond=0)
@@ -144,4 +174,28 @@ class CampaignCreateForm(forms.Form):
                     _("This questionnaire is not available in: %(languages)s")
                     % {"languages": ", ".join(missing)},
                 )
+        drafts = self.picked_drafts()
+        if drafts and not cleaned.get("accept_draft_translations"):
+            self.add_error(
+                "languages",
+                ngettext(
+                    "%(languages)s is a draft translation of this questionnaire: no reviewer "
+                    "has checked it yet, and suppliers who answer in it are told so. Tick "
+                    "“Offer the draft translations anyway” below to use it, or untick it.",
+                    "%(languages)s are draft translations of this questionnaire: no reviewer "
+                    "has checked them yet, and suppliers who answer in them are told so. Tick "
+                    "“Offer the draft translations anyway” below to use them, or untick them.",
+                    len(drafts),
+                )
+                % {"languages": language_names(drafts)},
+            )
         return cleaned
+
+    def picked_drafts(self) -> list[str]:
+        """The draft translations among the languages picked for the questionnaire picked
+        (from the submitted data, so that the confirmation box can be offered)."""
+        if not self.is_bound:
+            return []
+        version = self.data.get("questionnaire_version", "")
+        drafts = self.drafts.get(int(version), []) if version.isdigit() else []
+        return [lang for lang in self.data.getlist("languages") if lang in drafts]

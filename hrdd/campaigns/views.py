@@ -87,6 +87,11 @@ def _render_detail(request, campaign, form, status=200):
                 for b in campaign.breakdowns
                 if b in Campaign.Breakdown.values
             ],
+            "draft_translations": [
+                lang
+                for lang in campaign.languages
+                if campaign.questionnaire_version.is_draft_translation(lang)
+            ],
         },
         status=status,
     )

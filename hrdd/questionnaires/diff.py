@@ -2,14 +2,16 @@
 
 The same question code in two versions means "comparable": reports can set them side by
 side. The diff tells the operator where that no longer holds (changed options or type) and
-where only wording changed (and in which languages).
+where only wording changed (and in which languages), and which translations the English
+changes left out of date.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hrdd.questionnaires.definition import Definition, Question, Section
+from hrdd.questionnaires.definition import DEFAULT_LANGUAGE, Definition, Question, Section
+from hrdd.questionnaires.translations import out_of_date, text_slots
 
 
 @dataclass
@@ -43,6 +45,18 @@ class SectionChange:
 
 
 @dataclass
+class TextChange:
+    """An English text, the reference translators work from, that changed: the translations
+    left as they were are out of date until a translator looks at them again."""
+
+    key: str  # as in the translation files: "questions.q01_policy.options.yes"
+    old: str
+    new: str
+    out_of_date: list[str] = field(default_factory=list)  # languages left as they were
+    updated: list[str] = field(default_factory=list)  # languages translated with the change
+
+
+@dataclass
 class Diff:
     added: list[Question] = field(default_factory=list)
     removed: list[Question] = field(default_factory=list)
@@ -52,6 +66,16 @@ class Diff:
     sections_added: list[Section] = field(default_factory=list)
     sections_removed: list[Section] = field(default_factory=list)
     sections_changed: list[SectionChange] = field(default_factory=list)
+    texts_changed: list[TextChange] = field(default_factory=list)
+
+    @property
+    def out_of_date_counts(self) -> dict[str, int]:
+        """Language -> how many of its translations the English changes left out of date."""
+        counts: dict[str, int] = {}
+        for change in self.texts_changed:
+            for language in change.out_of_date:
+                counts[language] = counts.get(language, 0) + 1
+        return counts
 
     @property
     def is_empty(self) -> bool:
@@ -64,6 +88,7 @@ class Diff:
             or self.sections_added
             or self.sections_removed
             or self.sections_changed
+            or self.texts_changed
         )
 
 
@@ -166,4 +191,27 @@ def diff_definitions(old: Definition, new: Definition) -> Diff:
             change.other.append("show_if")
         if change.wording or change.other:
             diff.sections_changed.append(change)
+    diff.texts_changed = _texts_changed(old, new)
     return diff
+
+
+def _texts_changed(old: Definition, new: Definition) -> list[TextChange]:
+    """Every text kept under the same key whose English changed, in reading order, with the
+    languages whose translation stayed as it was (out of date) or changed with it."""
+    old_slots = dict(text_slots(old.raw))
+    translated = [lang for lang in new.languages if lang != DEFAULT_LANGUAGE]
+    stale = {lang: out_of_date([old.raw, new.raw], lang) for lang in translated}
+    changes = []
+    for key, text in text_slots(new.raw):
+        before = old_slots.get(key, {}).get(DEFAULT_LANGUAGE)
+        after = text.get(DEFAULT_LANGUAGE)
+        if key not in old_slots or before == after:
+            continue
+        change = TextChange(key=key, old=before or "", new=after or "")
+        for lang in translated:
+            if key in stale[lang]:
+                change.out_of_date.append(lang)
+            elif text.get(lang):
+                change.updated.append(lang)
+        changes.append(change)
+    return changes

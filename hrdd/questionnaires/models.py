@@ -89,6 +89,16 @@ class QuestionnaireVersion(models.Model):
             language in self.parsed.draft_languages and language not in self.reviewed_translations
         )
 
+    def earlier_definitions(self) -> list[dict]:
+        """The definitions of the questionnaire's earlier versions, oldest first: where
+        translations.out_of_date learns which translations an English change left behind."""
+        return list(
+            type(self)
+            .objects.filter(questionnaire_id=self.questionnaire_id, version__lt=self.version)
+            .order_by("version")
+            .values_list("definition", flat=True)
+        )
+
     @cached_property
     def parsed(self) -> Definition:
         """The definition, parsed once per process. Looked up by (pk, checksum) before the

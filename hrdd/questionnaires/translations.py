@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -92,14 +93,46 @@ def is_known_language(code: str) -> bool:
     return code in LANG_INFO and "fallback" not in LANG_INFO[code]
 
 
-def export_po(data: dict, language: str) -> str:
+def out_of_date(history: Sequence[dict], language: str) -> dict[str, str]:
+    """The texts of the last definition in `history` (a questionnaire's versions, oldest
+    first) whose translation into `language` is out of date: key -> the English text it was
+    translated from.
+
+    A translation is out of date when the English text changed in a later version than the
+    translation did: whoever left it as it was never saw the new English. A translation
+    written or changed in the same version as the English counts as made from the new text.
+    """
+    made_from: dict[str, str] = {}  # key -> the English text the translation was made from
+    previous: dict[str, dict] = {}
+    for data in history:
+        slots = dict(text_slots(data))
+        for key, text in slots.items():
+            translated = text.get(language, "")
+            if not translated:
+                made_from.pop(key, None)
+            elif key not in previous or previous[key].get(language, "") != translated:
+                made_from[key] = text.get(DEFAULT_LANGUAGE, "")
+        made_from = {key: english for key, english in made_from.items() if key in slots}
+        previous = slots
+    return {
+        key: english
+        for key, english in made_from.items()
+        if english != previous[key].get(DEFAULT_LANGUAGE, "")
+    }
+
+
+def export_po(data: dict, language: str, *, earlier: Sequence[dict] = ()) -> str:
     """The texts as a PO file for a translator of `language`: msgctxt = key, msgid = English.
 
     A draft translation's entries are marked fuzzy (translator tools show them as "needs
     review", and an import skips fuzzy entries until the translator clears the flag); a
     language the questionnaire does not have yet gets every text with an empty msgstr.
+    With the questionnaire's `earlier` versions (oldest first), a translation whose English
+    changed since it was made is fuzzy too, with the English it was made from as the
+    previous msgid (`#| msgid`), which translator tools show as the change to review.
     """
     draft = language in (data.get("draft_languages") or [])
+    stale = out_of_date([*earlier, data], language) if language != DEFAULT_LANGUAGE else {}
     po = polib.POFile()
     po.metadata = {
         "Project-Id-Version": f"{data['code']} {data['version']}",
@@ -115,7 +148,8 @@ def export_po(data: dict, language: str) -> str:
                 msgctxt=key,
                 msgid=text.get(DEFAULT_LANGUAGE, ""),
                 msgstr=msgstr,
-                flags=["fuzzy"] if draft and msgstr else [],
+                flags=["fuzzy"] if msgstr and (draft or key in stale) else [],
+                previous_msgid=stale.get(key),
             )
         )
     return str(po)

@@ -262,7 +262,9 @@ def version_export(request, version_id, fmt):
         ):
             raise Http404
         body, kind = (
-            translations.export_po(version.definition, language),
+            translations.export_po(
+                version.definition, language, earlier=version.earlier_definitions()
+            ),
             "text/x-gettext-translation",
         )
         filename = f"{name}-{language}.po"

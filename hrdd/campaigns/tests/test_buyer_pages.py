@@ -1,11 +1,14 @@
 """Buyer pages: what members see, what viewers cannot change, what outsiders cannot know."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import PASSWORD, submit_response
+from hrdd.campaigns.models import Campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +155,81 @@ def test_operator_can_raise_the_minimum_for_a_questionnaire(org_a, make_campaign
     questionnaire.min_responses = 2
     with pytest.raises(ValidationError):
         questionnaire.full_clean()
+
+
+def new_campaign(client, org, version, languages, **extra):
+    now = timezone.localtime()
+    return client.post(
+        reverse("campaigns:create", args=[org.pk]),
+        {
+            "name": "Draft languages",
+            "questionnaire_version": version.pk,
+            "languages": languages,
+            "mode": "confidential",
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
+            **extra,
+        },
+    )
+
+
+def test_buyer_is_warned_before_offering_a_draft_translation(client, alice, org_a, crisis_version):
+    """Vietnamese is a draft translation of the crisis questionnaire: the form says so before
+    the buyer picks, refuses it once with the reason, and takes it when confirmed; the
+    campaign page keeps saying it."""
+    login(client, alice)
+    form = client.get(reverse("campaigns:create", args=[org_a.pk])).content.decode()
+    help_text = form[form.index('id="id_languages_helptext"') :].split("</p>")[0]
+    assert "Draft translations, not checked by a reviewer yet" in help_text
+    assert "Vietnamese" in help_text and "Japanese" not in help_text
+    assert "accept_draft_translations" not in form
+
+    refused = new_campaign(client, org_a, crisis_version, ["en", "vi"])
+
+    assert refused.status_code == 422
+    text = refused.content.decode()
+    assert "Vietnamese is a draft translation of this questionnaire" in text
+    assert 'name="accept_draft_translations"' in text
+    assert not Campaign.objects.filter(name="Draft languages").exists()
+
+    created = new_campaign(
+        client, org_a, crisis_version, ["en", "vi"], accept_draft_translations="on"
+    )
+
+    campaign = Campaign.objects.get(name="Draft languages")
+    assert created["Location"] == reverse("campaigns:detail", args=[campaign.pk])
+    assert campaign.languages == ["en", "vi"]
+    page = client.get(created["Location"]).content.decode()
+    warning = page[page.index('id="draft-translations"') :].split("</p>")[0]
+    assert "Vietnamese is a draft translation: no reviewer has checked it yet." in warning
+
+
+def test_complete_languages_need_no_confirmation_and_show_no_warning(
+    client, alice, org_a, crisis_version
+):
+    login(client, alice)
+
+    created = new_campaign(client, org_a, crisis_version, ["en", "ja"])
+
+    assert created.status_code == 302
+    assert 'id="draft-translations"' not in client.get(created["Location"]).content.decode()
+
+
+def test_campaign_page_warning_names_the_languages_in_the_readers_language_until_reviewed(
+    client, alice, org_a, make_campaign
+):
+    campaign = make_campaign(org_a, languages=["en", "vi", "th"])
+    login(client, alice)
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    url = reverse("campaigns:detail", args=[campaign.pk])
+
+    page = client.get(url).content.decode()
+    warning = page[page.index('id="draft-translations"') :].split("</p>")[0]
+    assert "ベトナム語" in warning and "タイ語" in warning
+
+    version = campaign.questionnaire_version
+    version.reviewed_translations = {
+        lang: {"by": "Reviewer", "at": "2026-12-01"} for lang in ("vi", "th")
+    }
+    version.save()
+    assert 'id="draft-translations"' not in client.get(url).content.decode()

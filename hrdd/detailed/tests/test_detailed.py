@@ -4,6 +4,7 @@ surface, the audit log, and exports that stream."""
 import csv
 import io
 import tracemalloc
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -229,3 +230,83 @@ def test_csv_export_streams_in_constant_memory_and_queries(
     tracemalloc.stop()
     assert lines == 3002  # header + template + 3,000
     assert peak < 20 * 1024 * 1024, peak
+
+
+def typed_campaign(organisation):
+    """A disclosed campaign whose questions are answered with a number, a percentage, a date
+    and free text."""
+    from conftest import campaign_on
+
+    def t(en):
+        return {"en": en, "ja": f"{en} (ja)"}
+
+    def question(code, kind, **extra):
+        return {"code": code, "type": kind, "topic": "work", "text": t(code), **extra}
+
+    dont_know = {"code": "dont_know", "text": t("Don't know")}
+    campaign = campaign_on(
+        {
+            "format": 1,
+            "code": "typed",
+            "version": 1,
+            "languages": ["en", "ja"],
+            "title": t("Typed answers"),
+            "topics": {"work": t("Work")},
+            "sections": [
+                {
+                    "code": "main",
+                    "title": t("Main"),
+                    "questions": [
+                        question("q01_hours", "number", special_answers=[dont_know]),
+                        question("q02_share", "percentage"),
+                        question("q03_started", "date"),
+                        question("q04_note", "short_text"),
+                    ],
+                }
+            ],
+        },
+        organisation,
+        name="Typed 2026",
+        languages=["en", "ja"],
+    )
+    campaign.mode = campaign.Mode.DISCLOSED
+    campaign.save()
+    return campaign
+
+
+def test_xlsx_answers_are_numbers_and_dates_and_the_header_is_in_the_readers_language(
+    client, alice, disclosed
+):
+    """Numbers sum and dates sort in the spreadsheet; "don't know" and what a supplier typed
+    stay text; the fixed columns and the questions sheet are headed in the reader's language."""
+    from conftest import submit_disclosed as submit
+
+    campaign = typed_campaign(disclosed.organisation)
+    submit(
+        campaign,
+        "Hanoi Threads",
+        {"q01_hours": "52.5", "q02_share": "30", "q03_started": "2026-03-01", "q04_note": "42"},
+    )
+    submit(campaign, "Saigon Knits", {"q01_hours": "dont_know"})
+    login(client, alice)
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    page = client.get(reverse("detailed:export_xlsx", args=[campaign.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(page.streaming_content)))
+    sheet = book["answers"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:5] == ["回答", "サプライヤー", "国", "言語", "送信日時（UTC）"]
+    hanoi, saigon = (
+        dict(zip(header, (c for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+    )
+    assert isinstance(hanoi["回答"].value, int)
+    assert hanoi["q01_hours"].value == 52.5 and hanoi["q01_hours"].data_type == "n"
+    assert hanoi["q02_share"].value == 30
+    started = hanoi["q03_started"]
+    assert started.value == datetime(2026, 3, 1) and started.number_format == "yyyy-mm-dd"
+    assert hanoi["q04_note"].value == "42" and hanoi["q04_note"].data_type == "s"
+    submitted = hanoi["送信日時（UTC）"]
+    assert submitted.is_date and submitted.number_format == "yyyy-mm-dd hh:mm:ss"
+    assert saigon["q01_hours"].value == "dont_know" and saigon["q02_share"].value is None
+    questions = book["questions"]
+    assert [c.value for c in questions[1]] == ["質問コード", "質問"]
+    assert questions["B2"].value == "q01_hours (ja)"

@@ -8,6 +8,7 @@ change the diff does not show is a change nobody reviews.
 
 import copy
 
+import polib
 import pytest
 from django.urls import reverse
 
@@ -15,6 +16,7 @@ from conftest import PASSWORD
 from hrdd.questionnaires.definition import parse_definition
 from hrdd.questionnaires.diff import diff_definitions
 from hrdd.questionnaires.services import questionnaire_publish
+from hrdd.questionnaires.translations import out_of_date
 
 
 def t(en: str, ja: str | None = None) -> dict:
@@ -353,3 +355,116 @@ def test_special_answers_given_to_a_number_question_are_reported(old, new):
 
     assert change.other == ["special_answers"]
     assert change.comparable
+
+
+def test_changed_english_lists_the_translations_left_out_of_date(old, new):
+    """The English is what translators translate: where it changed and a translation stayed
+    as it was, that translation is out of date; one changed with it is not."""
+    q(new, "q01_policy")["text"]["en"] = "Do you have a written policy?"
+    q(new, "q01_policy")["options"][0]["text"] = t("Yes, written", "はい（文書あり）")
+
+    diff = diff_of(old, new)
+
+    [question, option_yes] = diff.texts_changed
+    assert (question.key, question.old, question.new) == (
+        "questions.q01_policy.text",
+        "Do you have a policy?",
+        "Do you have a written policy?",
+    )
+    assert question.out_of_date == ["ja"] and question.updated == []
+    assert option_yes.key == "questions.q01_policy.options.yes"
+    assert option_yes.out_of_date == [] and option_yes.updated == ["ja"]
+    assert diff.out_of_date_counts == {"ja": 1}
+
+
+def test_a_translation_changed_alone_leaves_nothing_out_of_date(old, new):
+    q(new, "q01_policy")["text"]["ja"] = "方針を定めていますか？"
+    new["topics"]["work"]["ja"] = "仕事"
+
+    diff = diff_of(old, new)
+
+    assert diff.texts_changed == [] and diff.out_of_date_counts == {}
+
+
+def test_page_titles_units_and_topics_count_as_texts_too(old, new):
+    new["sections"][0]["title"]["en"] = "Policies"
+    q(new, "q02_hours")["unit"]["en"] = "hours per week"
+    new["topics"]["pay"]["en"] = "Wages"
+
+    diff = diff_of(old, new)
+
+    assert [c.key for c in diff.texts_changed] == [
+        "topics.pay",
+        "sections.first.title",
+        "questions.q02_hours.unit",
+    ]
+    assert not diff.is_empty
+    assert all(c.out_of_date == ["ja"] for c in diff.texts_changed)
+
+
+def test_out_of_date_follows_the_versions_until_a_translator_changes_the_text():
+    """Out of date stays out of date in the versions after the English change, until the
+    translation itself changes; a translation made in the same version is up to date."""
+    v1 = base()
+    v2 = copy.deepcopy(v1)
+    q(v2, "q01_policy")["text"]["en"] = "Do you have a written policy?"
+    v3 = copy.deepcopy(v2)
+    q(v3, "q03_comments")["text"]["en"] = "Anything else?"
+    q(v3, "q03_comments")["text"]["ja"] = "ほかにありますか？"
+    v4 = copy.deepcopy(v3)
+    q(v4, "q01_policy")["text"]["ja"] = "文書化された方針がありますか？"
+
+    assert out_of_date([v1, v2], "ja") == {"questions.q01_policy.text": "Do you have a policy?"}
+    assert out_of_date([v1, v2, v3], "ja") == {"questions.q01_policy.text": "Do you have a policy?"}
+    assert out_of_date([v1, v2, v3, v4], "ja") == {}
+    assert out_of_date([v3], "ja") == {}  # no history: nothing is known to be out of date
+
+
+@pytest.mark.django_db
+def test_the_operator_sees_which_translations_are_out_of_date(client, olivia, old, new):
+    new["languages"] = ["en", "ja", "vi"]
+    new["draft_languages"] = ["vi"]
+    for question in new["sections"][0]["questions"]:
+        question["text"]["vi"] = f"{question['text']['en']} (vi)"
+    q(new, "q01_policy")["text"]["en"] = "Do you have a written policy?"
+    q(new, "q02_hours")["text"]["en"] = "Usual hours in a week?"
+    q(new, "q02_hours")["text"]["ja"] = "通常の1週間の労働時間は？"
+    first = questionnaire_publish(data=old)
+    second = questionnaire_publish(data=new)
+    assert client.login(email=olivia.email, password=PASSWORD)
+
+    page = client.get(reverse("questionnaires:diff", args=[second.pk]) + f"?other={first.pk}")
+
+    text = page.content.decode()
+    assert "Changed English texts" in text
+    assert "<del>Do you have a policy?</del>" in text
+    assert "<ins>Do you have a written policy?</ins>" in text
+    rows = {row.split("</code>")[0]: row for row in text.split("<tr><td><code>")[1:]}
+    policy, hours = rows["questions.q01_policy.text"], rows["questions.q02_hours.text"]
+    # Japanese was left as it was for the policy question: flagged; translated again for
+    # the hours question: not flagged. Vietnamese is new with the change: not flagged.
+    assert '<strong class="out-of-date">Japanese</strong>' in policy
+    assert "out-of-date" not in hours and "Japanese, Vietnamese" in hours
+    assert "<strong>Japanese</strong>: 1 text out of date" in text
+    po_link = reverse("questionnaires:export", args=[second.pk, "po"]) + "?language=ja"
+    assert po_link in text
+
+
+@pytest.mark.django_db
+def test_po_export_marks_out_of_date_translations_for_review(client, olivia, old, new):
+    """A translator's tool shows the out-of-date entries as needing review, with the English
+    they were translated from; the others are not flagged."""
+    q(new, "q01_policy")["text"]["en"] = "Do you have a written policy?"
+    questionnaire_publish(data=old)
+    second = questionnaire_publish(data=new)
+    assert client.login(email=olivia.email, password=PASSWORD)
+
+    url = reverse("questionnaires:export", args=[second.pk, "po"])
+    po = polib.pofile(client.get(url, {"language": "ja"}).content.decode())
+
+    entries = {e.msgctxt: e for e in po}
+    policy = entries["questions.q01_policy.text"]
+    assert "fuzzy" in policy.flags
+    assert policy.previous_msgid == "Do you have a policy?"
+    assert policy.msgid == "Do you have a written policy?"
+    assert [e.msgctxt for e in po if "fuzzy" in e.flags] == ["questions.q01_policy.text"]

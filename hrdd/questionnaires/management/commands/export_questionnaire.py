@@ -56,7 +56,7 @@ class Command(BaseCommand):
                     f"--language must be one of {', '.join(row.parsed.languages)}, or a new "
                     f"language's code (e.g. ko, km), for a PO file; {language!r} is neither."
                 )
-            body = translations.export_po(data, language)
+            body = translations.export_po(data, language, earlier=row.earlier_definitions())
         if isinstance(body, bytes) and output is None:
             raise CommandError(f"The {format} format is a spreadsheet: give a file with -o.")
         if output is None:
