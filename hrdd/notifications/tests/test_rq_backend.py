@@ -156,7 +156,7 @@ def test_a_retry_is_scheduled_in_redis_and_delivers_once_the_server_is_back(
 def test_the_watchdog_run_in_redis_puts_back_what_a_dead_worker_held(
     rq_tasks, smtp_running, campaign_a, settings
 ):
-    from hrdd.notifications import services
+    from hrdd.notifications import outbox
 
     settings.EMAIL_CLAIM_TIMEOUT = 0
     [message] = queue_many(campaign_a, 1)
@@ -167,13 +167,13 @@ def test_the_watchdog_run_in_redis_puts_back_what_a_dead_worker_held(
     def die(*args, **kwargs):
         raise Killed
 
-    original = services._record_sent
-    services._record_sent = die
+    original = outbox._record_sent
+    outbox._record_sent = die
     try:
         with pytest.raises(Killed):
-            services.outbox_deliver()  # dies at the commit point, after scheduling its watchdog
+            deliver_outbox.call()  # dies at the commit point, after scheduling its watchdog
     finally:
-        services._record_sent = original
+        outbox._record_sent = original
     assert smtp_running.received == []
 
     time.sleep(1.2)  # the watchdog is due EMAIL_CLAIM_TIMEOUT + 1 s after the claim
