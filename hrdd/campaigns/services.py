@@ -11,7 +11,7 @@ from hrdd.campaigns.models import Campaign
 from hrdd.invitations.services import reminders_schedule
 from hrdd.organisations.models import Organisation
 from hrdd.questionnaires.models import QuestionnaireVersion
-from hrdd.reports.services import report_schedule_close_release
+from hrdd.reports.tasks import report_schedule_close_release
 from hrdd.responses.models import Response
 
 DEFAULT_DURATION = timedelta(days=30)
