@@ -7,6 +7,7 @@ rather than retried forever, and a message carrying a secret link does not keep 
 
 import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -363,6 +364,17 @@ def test_bulk_mail_is_rendered_by_the_worker_and_its_secrets_erased(smtp_running
     assert message.body_text == ""
 
 
+class Killed(BaseException):
+    """The worker's process ends (a BaseException: no handler of the worker catches it)."""
+
+
+def deliver_killed_at_the_commit_point() -> None:
+    """A run of the outbox killed when it would record its first message as sent, which is
+    just before the final "." of DATA (its watchdog is already scheduled)."""
+    with mock.patch.object(outbox, "_record_sent", side_effect=Killed), pytest.raises(Killed):
+        deliver_outbox.call()
+
+
 def test_a_worker_killed_before_the_commit_point_leaves_nothing_at_the_server(
     smtp_running, campaign_a, settings
 ):
@@ -371,19 +383,7 @@ def test_a_worker_killed_before_the_commit_point_leaves_nothing_at_the_server(
     the message goes back to the queue after the claim timeout, to be sent exactly once."""
     [message] = queue_many(campaign_a, 1)
 
-    class Killed(BaseException):
-        pass
-
-    def die(*args, **kwargs):
-        raise Killed
-
-    original = outbox._record_sent
-    outbox._record_sent = die
-    try:
-        with pytest.raises(Killed):
-            deliver_outbox.call()
-    finally:
-        outbox._record_sent = original
+    deliver_killed_at_the_commit_point()
 
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.SENDING
