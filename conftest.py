@@ -211,25 +211,31 @@ def submit_disclosed(campaign, name, answers=None):
 def answer_as_supplier(path: str, answers: dict, language: str = "en") -> None:
     """A respondent answers through a public response URL (its path), page by page as a
     browser would: Next until the last page, then Submit, landing on the receipt."""
-    import re
-
     from django.test import Client
 
     supplier = Client()
     supplier.post("/i18n/setlang/", {"language": language, "next": "/"})
     started = supplier.post(path, {"action": "start"})
     assert started.status_code == 302, started.content.decode()[:500]
-    page_url = started["Location"].split("?")[0]
+    answer_pages(supplier, started["Location"].split("?")[0], answers)
+
+
+def answer_pages(client, page_url: str, answers: dict):
+    """From the answer page `page_url` on, as a browser would: each page posted with its
+    revision and `answers`, Next until the last page, then Submit. Returns Submit's redirect
+    to the receipt."""
+    import re
+
     while True:
-        text = supplier.get(page_url).content.decode()
+        text = client.get(page_url).content.decode()
         revision = re.search(r'name="revision" value="(\d+)"', text).group(1)
         action = "submit" if 'value="submit"' in text else "next"
-        done = supplier.post(page_url, {"revision": revision, "action": action, **answers})
+        done = client.post(page_url, {"revision": revision, "action": action, **answers})
         assert done.status_code == 302, done.content.decode()[:2000]
         if action == "submit":
-            break
+            assert done["Location"].endswith("/receipt/"), done
+            return done
         page_url = done["Location"]
-    assert done["Location"].endswith("/receipt/"), done
 
 
 def run_tasks() -> None:

@@ -428,7 +428,7 @@ def check_delivery(campaign, sink: SMTPSink) -> dict:
     from django.db.models import Sum
 
     from hrdd.notifications.models import OutboundEmail
-    from hrdd.notifications.services import _mail_domain
+    from hrdd.notifications.outbox import _mail_domain
 
     rows = OutboundEmail.objects.filter(campaign=campaign)
     expected = {f"outbox-{pk}@{_mail_domain()}" for pk in rows.values_list("pk", flat=True)}

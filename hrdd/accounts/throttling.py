@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from hrdd.accounts.models import User
+from hrdd.core.ratelimit import address_behind_proxies
 
 
 def login_username(request: HttpRequest, credentials: dict | None) -> str:
@@ -29,16 +30,8 @@ def login_username(request: HttpRequest, credentials: dict | None) -> str:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The visitor's address. Behind TRUSTED_PROXY_COUNT proxies it is the address the
-    outermost one saw (X-Forwarded-For read from the right): a client can prepend anything it
-    likes to that header, but not change what our own proxies appended."""
-    count = settings.TRUSTED_PROXY_COUNT
-    if count > 0:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
+    """The visitor's address behind TRUSTED_PROXY_COUNT proxies (see address_behind_proxies)."""
+    return address_behind_proxies(request, settings.TRUSTED_PROXY_COUNT)
 
 
 def lockout_ends_at(request: HttpRequest, credentials: dict | None) -> datetime:

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -9,6 +10,7 @@ from django.utils.translation import ngettext
 from hrdd.campaigns.models import Campaign
 from hrdd.core.templatetags.languages import language_names
 from hrdd.questionnaires.models import QuestionnaireVersion
+from hrdd.questionnaires.services import languages_check
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -167,13 +169,10 @@ class CampaignCreateForm(forms.Form):
             self.add_error("closes_at", _("The close date must be after the open date."))
         version, languages = cleaned.get("questionnaire_version"), cleaned.get("languages")
         if version and languages:
-            missing = [lang for lang in languages if lang not in version.parsed.languages]
-            if missing:
-                self.add_error(
-                    "languages",
-                    _("This questionnaire is not available in: %(languages)s")
-                    % {"languages": ", ".join(missing)},
-                )
+            try:
+                languages_check(offered=version.parsed.languages, languages=languages)
+            except ValidationError as error:
+                self.add_error(None, error)
         drafts = self.picked_drafts()
         if drafts and not cleaned.get("accept_draft_translations"):
             self.add_error(

@@ -11,7 +11,8 @@ from hrdd.campaigns.models import Campaign
 from hrdd.invitations.services import reminders_schedule
 from hrdd.organisations.models import Organisation
 from hrdd.questionnaires.models import QuestionnaireVersion
-from hrdd.reports.services import report_schedule_close_release
+from hrdd.questionnaires.services import languages_check
+from hrdd.reports.tasks import report_schedule_close_release
 from hrdd.responses.models import Response
 
 DEFAULT_DURATION = timedelta(days=30)
@@ -24,14 +25,7 @@ def _check_dates(opens_at: datetime, closes_at: datetime) -> None:
 
 def _check_languages(version: QuestionnaireVersion, languages: list[str]) -> list[str]:
     available = version.parsed.languages
-    unknown = [lang for lang in languages if lang not in available]
-    if unknown:
-        raise ValidationError(
-            {
-                "languages": _("This questionnaire is not available in: %(languages)s")
-                % {"languages": ", ".join(unknown)}
-            }
-        )
+    languages_check(offered=available, languages=languages)
     return [lang for lang in available if lang in languages] or list(available)
 
 

@@ -36,19 +36,23 @@ LIMITED_VIEWS = {
 }
 
 
-def client_address(request) -> str:
-    """The visitor's address: the proxy's X-Forwarded-For entry when behind a proxy.
-
-    Only the entry written by our own proxies is trusted (RATE_LIMIT_PROXY_COUNT from the
-    right); what a visitor puts further left is its own invention.
-    """
-    count = settings.RATE_LIMIT_PROXY_COUNT
-    if count:
+def address_behind_proxies(request, proxies: int) -> str | None:
+    """The visitor's address behind `proxies` proxies of our own that append to
+    X-Forwarded-For: the entry that many from the right, which the outermost of them wrote
+    (a visitor can prepend anything it likes to the header, but not change what our proxies
+    appended). With no proxy, or too short a header, the connection's own address."""
+    if proxies > 0:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - a value, not a bind
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+def client_address(request) -> str:
+    """The visitor's address for the rate limits (RATE_LIMIT_PROXY_COUNT proxies)."""
+    address = address_behind_proxies(request, settings.RATE_LIMIT_PROXY_COUNT)
+    return address or "0.0.0.0"  # noqa: S104 - a value, not a bind
 
 
 def _campaign(group, request) -> str:

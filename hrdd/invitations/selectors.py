@@ -17,7 +17,7 @@ from hrdd.invitations.models import Invitation, InvitationToken, ReminderRun
 from hrdd.invitations.reminders import manual_reminder_key
 from hrdd.invitations.sending import INVITATION, LINK_TEMPLATES
 from hrdd.notifications.models import OutboundEmail
-from hrdd.notifications.services import delivery_counts
+from hrdd.notifications.selectors import delivery_counts
 from hrdd.responses.models import Response
 from hrdd.suppliers.models import Supplier
 

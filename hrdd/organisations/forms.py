@@ -1,11 +1,13 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from hrdd.organisations.models import Industry, SupplierCountBand
 from hrdd.questionnaires.models import Questionnaire
+from hrdd.questionnaires.services import languages_check
 
 
 class QuestionnaireChoiceField(forms.ModelChoiceField):
@@ -57,14 +59,12 @@ class ApplicationForm(forms.Form):
         questionnaire, languages = cleaned.get("questionnaire"), cleaned.get("languages")
         if questionnaire and languages:
             version = questionnaire.latest_version()
-            offered = version.parsed.languages if version else ()
-            missing = [lang for lang in languages if lang not in offered]
-            if missing:
-                self.add_error(
-                    "languages",
-                    _("This questionnaire is not available in: %(languages)s")
-                    % {"languages": ", ".join(missing)},
+            try:
+                languages_check(
+                    offered=version.parsed.languages if version else (), languages=languages
                 )
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

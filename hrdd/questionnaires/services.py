@@ -1,4 +1,5 @@
 import copy
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -19,6 +20,19 @@ from hrdd.questionnaires.definition import (
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 
 BUILTIN_DIR = Path(__file__).parent / "definitions"
+
+
+def languages_check(*, offered: Iterable[str], languages: Iterable[str]) -> None:
+    """Refuse languages the questionnaire is not offered in, naming them: a ValidationError
+    on the "languages" field (of a campaign, or of an application to the program)."""
+    missing = [lang for lang in languages if lang not in offered]
+    if missing:
+        raise ValidationError(
+            {
+                "languages": _("This questionnaire is not available in: %(languages)s")
+                % {"languages": ", ".join(missing)}
+            }
+        )
 
 
 @transaction.atomic

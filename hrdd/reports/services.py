@@ -17,6 +17,7 @@ from hrdd.reports.tally import (
     tally_total,
     tally_update,
 )
+from hrdd.responses.models import Response
 
 
 def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
@@ -38,29 +39,9 @@ def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
         return None
 
 
-def report_schedule_close_release(*, campaign: Campaign) -> None:
-    """Have the worker make the final release when the campaign closes (on commit).
-
-    Called when a campaign is created and whenever its close date changes. The run carries
-    the close date it was scheduled for: a run for a date that has since moved does nothing
-    (the new date has its own run), and two runs for the same date make one release (see
-    report_release_if_due). Campaigns that missed their run are caught by `release_reports`.
-    """
-    from hrdd.reports.tasks import release_at_close
-
-    campaign_id, closes_at = campaign.pk, campaign.closes_at
-    transaction.on_commit(
-        lambda: release_at_close.using(run_after=closes_at).enqueue(
-            campaign_id=campaign_id, closes_at=closes_at.isoformat()
-        )
-    )
-
-
 def campaigns_missing_final_release(*, now=None) -> QuerySet[Campaign]:
     """Closed campaigns that hold at least `min_responses` submitted responses not yet in a
     release: their final release is due (at close the batch rule needs only k new ones)."""
-    from hrdd.responses.models import Response
-
     submitted = (
         Response.objects.filter(campaign=OuterRef("pk"), status=Response.Status.SUBMITTED)
         .order_by()

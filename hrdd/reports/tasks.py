@@ -1,5 +1,12 @@
+"""The Summary Report's tasks, and the function that schedules the final release.
+
+The tasks call reports.services for the work; the scheduling is here, beside the task whose
+arguments it builds, so that services never import tasks (no import cycle).
+"""
+
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -19,8 +26,8 @@ def release_at_close(*, campaign_id: int, closes_at: str) -> int | None:
     """The final Summary Report release, run at the close date it was scheduled for.
 
     A run for a close date that has since changed does nothing: the new date was scheduled
-    when it was set (reports.services.report_schedule_close_release). A run that starts
-    before its date (a clock a little behind) waits for it. Running twice makes one release.
+    when it was set (report_schedule_close_release). A run that starts before its date (a
+    clock a little behind) waits for it. Running twice makes one release.
     """
     campaign = Campaign.objects.filter(pk=campaign_id).only("closes_at").first()
     if campaign is None or campaign.closes_at != datetime.fromisoformat(closes_at):
@@ -32,3 +39,19 @@ def release_at_close(*, campaign_id: int, closes_at: str) -> int | None:
         return None
     release = report_release_if_due(campaign_id=campaign_id)
     return release.number if release else None
+
+
+def report_schedule_close_release(*, campaign: Campaign) -> None:
+    """Have the worker make the final release when the campaign closes (on commit).
+
+    Called when a campaign is created and whenever its close date changes. The run carries
+    the close date it was scheduled for: a run for a date that has since moved does nothing
+    (the new date has its own run), and two runs for the same date make one release (see
+    report_release_if_due). Campaigns that missed their run are caught by `release_reports`.
+    """
+    campaign_id, closes_at = campaign.pk, campaign.closes_at
+    transaction.on_commit(
+        lambda: release_at_close.using(run_after=closes_at).enqueue(
+            campaign_id=campaign_id, closes_at=closes_at.isoformat()
+        )
+    )

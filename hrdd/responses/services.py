@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hrdd.campaigns.models import Campaign
 from hrdd.core.bulk import insert_instances
+from hrdd.core.task_queue import task_waiting
 from hrdd.core.tokens import hash_code, new_code
 from hrdd.invitations.selectors import invitation_for_token
 from hrdd.notifications.services import email_queue
@@ -253,56 +254,12 @@ def _refresh_report_soon(campaign_id: int) -> None:
     (queued and due, not started) will read the responses after this commit, so it counts
     this one too: no second run is queued. A refresh that has started may have read before
     this commit: it does not count as waiting, and this submission queues its own.
-    Checked in the database backend's table; other backends queue one run per submission.
+    Checked with the database backend; other backends queue one run per submission.
     """
-    from django_tasks_db import DatabaseBackend
-
     from hrdd.reports.tasks import refresh_report
 
-    backend = refresh_report.get_backend()
-    if isinstance(backend, DatabaseBackend) and _refresh_waiting(
-        backend.alias, refresh_report.module_path, campaign_id
-    ):
-        return
-    refresh_report.enqueue(campaign_id=campaign_id)
-
-
-def _refresh_waiting(backend_alias: str, task_path: str, campaign_id: int) -> bool:
-    """Whether a run of the task for this campaign is queued, due and not started: the
-    queryset `DBTaskResult.objects.ready()` with this task's rows, as plain SQL (the ORM
-    took 0.6 ms of CPU to build it, a tenth of a submission; this takes 0.02 ms). Few rows
-    match: at most one waiting run per campaign, and runs scheduled for later."""
-    from django.db import connection
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    meta, quote = DBTaskResult._meta, connection.ops.quote_name
-    column = {name: quote(meta.get_field(name).column) for name in _TASK_COLUMNS}
-    run_after, args_kwargs = meta.get_field("run_after"), meta.get_field("args_kwargs")
-    sql = (
-        f"SELECT {column['args_kwargs']} FROM {quote(meta.db_table)} "  # noqa: S608
-        f"WHERE {column['status']} = %s AND {column['task_path']} = %s "
-        f"AND {column['backend_name']} = %s "
-        f"AND ({column['run_after']} = %s OR {column['run_after']} <= %s)"
-    )
-    params = [
-        TaskResultStatus.READY,
-        task_path,
-        backend_alias,
-        run_after.get_db_prep_value(get_date_max(), connection),
-        run_after.get_db_prep_value(timezone.now(), connection),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return any(
-        args_kwargs.from_db_value(value, None, connection).get("kwargs", {}).get("campaign_id")
-        == campaign_id
-        for (value,) in rows
-    )
-
-
-_TASK_COLUMNS = ["status", "task_path", "backend_name", "run_after", "args_kwargs"]
+    if not task_waiting(refresh_report, campaign_id=campaign_id):
+        refresh_report.enqueue(campaign_id=campaign_id)
 
 
 def answer_rows(*, definition: Definition, answers: dict) -> list[Answer]:

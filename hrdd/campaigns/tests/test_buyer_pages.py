@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from conftest import PASSWORD, submit_response
 from hrdd.campaigns.models import Campaign
+from hrdd.questionnaires.services import questionnaire_publish
+from hrdd.questionnaires.tests.test_operator_screens import small_definition
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +100,27 @@ def test_close_before_open_is_refused_next_to_the_field(client, alice, campaign_
     assert 'id="field-closes_at"' in text
     campaign_a.refresh_from_db()
     assert campaign_a.closes_at == before
+
+
+def test_a_language_the_questionnaire_lacks_is_refused_next_to_the_field(client, alice, org_a):
+    basics = questionnaire_publish(data=small_definition())  # English, Japanese, Vietnamese
+    login(client, alice)
+    page = client.post(
+        reverse("campaigns:create", args=[org_a.pk]),
+        {
+            "name": "Basics 2026",
+            "questionnaire_version": basics.pk,
+            "languages": ["en", "th", "pt"],
+            "mode": "confidential",
+            "opens_at": "2026-12-01T09:00",
+            "closes_at": "2026-12-31T09:00",
+        },
+    )
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "This questionnaire is not available in: th, pt" in text
+    assert 'id="field-languages"' in text
+    assert not Campaign.objects.filter(name="Basics 2026").exists()
 
 
 def test_garbage_date_is_refused(client, alice, campaign_a):

@@ -5,15 +5,20 @@ is down only delays it (with a retry on record), a recipient the server refuses 
 rather than retried forever, and a message carrying a secret link does not keep it once sent.
 """
 
+import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import run_tasks
+from hrdd.notifications import outbox
 from hrdd.notifications.models import OutboundEmail
-from hrdd.notifications.services import email_deliver, email_queue
+from hrdd.notifications.selectors import delivery_counts
+from hrdd.notifications.services import email_build, email_deliver, email_queue, email_queue_many
+from hrdd.notifications.tasks import deliver_outbox
 from hrdd.notifications.testing import BUSY, REFUSED
 
 pytestmark = pytest.mark.django_db
@@ -148,8 +153,6 @@ def test_delivering_twice_sends_once(smtp_running, campaign_a):
 def test_task_enqueued_twice_sends_once(
     smtp_running, campaign_a, django_capture_on_commit_callbacks
 ):
-    from hrdd.notifications.tasks import deliver_outbox
-
     queue_and_commit(django_capture_on_commit_callbacks, campaign_a)
     deliver_outbox.enqueue()
 
@@ -326,8 +329,6 @@ def test_gives_up_after_the_maximum_number_of_attempts(
 
 
 def queue_many(campaign, n: int) -> list[OutboundEmail]:
-    from hrdd.notifications.services import email_build, email_queue_many
-
     return email_queue_many(
         [
             email_build(
@@ -349,12 +350,10 @@ def queue_many(campaign, n: int) -> list[OutboundEmail]:
 
 
 def test_bulk_mail_is_rendered_by_the_worker_and_its_secrets_erased(smtp_running, campaign_a):
-    from hrdd.notifications.services import outbox_deliver
-
     [message] = queue_many(campaign_a, 1)
     assert message.body_text == ""
 
-    assert outbox_deliver() == {"sent": 1}
+    assert deliver_outbox.call() == {"sent": 1}
 
     [received] = smtp_running.received
     assert "C0" in received.message.get_body(preferencelist=("plain",)).get_content()
@@ -365,38 +364,35 @@ def test_bulk_mail_is_rendered_by_the_worker_and_its_secrets_erased(smtp_running
     assert message.body_text == ""
 
 
+class Killed(BaseException):
+    """The worker's process ends (a BaseException: no handler of the worker catches it)."""
+
+
+def deliver_killed_at_the_commit_point() -> None:
+    """A run of the outbox killed when it would record its first message as sent, which is
+    just before the final "." of DATA (its watchdog is already scheduled)."""
+    with mock.patch.object(outbox, "_record_sent", side_effect=Killed), pytest.raises(Killed):
+        deliver_outbox.call()
+
+
 def test_a_worker_killed_before_the_commit_point_leaves_nothing_at_the_server(
     smtp_running, campaign_a, settings
 ):
     """The SMTP commit point: the message is recorded as sent before the final "." of DATA;
     a worker dying before that record leaves an unfinished message the server discards, and
     the message goes back to the queue after the claim timeout, to be sent exactly once."""
-    from hrdd.notifications import services
-
     [message] = queue_many(campaign_a, 1)
 
-    class Killed(BaseException):
-        pass
-
-    def die(*args, **kwargs):
-        raise Killed
-
-    original = services._record_sent
-    services._record_sent = die
-    try:
-        with pytest.raises(Killed):
-            services.outbox_deliver()
-    finally:
-        services._record_sent = original
+    deliver_killed_at_the_commit_point()
 
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.SENDING
     assert smtp_running.received == []  # the server dropped the unfinished message
 
     # Too early: the claim is still fresh, nobody takes the message over.
-    assert services.outbox_deliver() == {}
+    assert deliver_outbox.call() == {}
     settings.EMAIL_CLAIM_TIMEOUT = 0
-    assert services.outbox_deliver() == {"sent": 1}
+    assert deliver_outbox.call() == {"sent": 1}
 
     assert len(smtp_running.received) == 1
     message.refresh_from_db()
@@ -405,13 +401,11 @@ def test_a_worker_killed_before_the_commit_point_leaves_nothing_at_the_server(
 
 
 def test_two_workers_claim_disjoint_batches(campaign_a, settings):
-    from hrdd.notifications.services import outbox_claim
-
     queue_many(campaign_a, 10)
 
-    _first, mine = outbox_claim(limit=6)
-    _second, theirs = outbox_claim(limit=6)
-    _third, nothing = outbox_claim(limit=6)
+    _first, mine = outbox.outbox_claim(limit=6)
+    _second, theirs = outbox.outbox_claim(limit=6)
+    _third, nothing = outbox.outbox_claim(limit=6)
 
     assert len(mine) == 6
     assert len(theirs) == 4
@@ -422,38 +416,30 @@ def test_two_workers_claim_disjoint_batches(campaign_a, settings):
 def test_a_batch_taken_over_after_the_timeout_is_not_sent_by_its_first_worker(
     smtp_running, campaign_a, settings
 ):
-    from hrdd.notifications import services
-
     queue_many(campaign_a, 3)
-    token, batch = services.outbox_claim(limit=10)
+    token, batch = outbox.outbox_claim(limit=10)
     # The first worker stalls; its claim expires and another worker sends the batch.
     settings.EMAIL_CLAIM_TIMEOUT = 0
-    assert services.outbox_deliver() == {"sent": 3}
+    assert deliver_outbox.call() == {"sent": 3}
     # The first worker wakes up and goes on with its (stale) batch: nothing is sent twice.
-    backend = services.get_connection()
-    assert [services._deliver_one(backend, m) for m in batch] == ["skipped"] * 3
+    backend = outbox.get_connection()
+    assert [outbox._deliver_one(backend, m) for m in batch] == ["skipped"] * 3
     backend.close()
     assert len(smtp_running.received) == 3
 
 
 def test_delivery_keeps_to_the_rate_limit(smtp_running, campaign_a, settings):
-    import time
-
-    from hrdd.notifications.services import outbox_deliver
-
     settings.EMAIL_RATE_LIMIT = 20
     queue_many(campaign_a, 11)
 
     started = time.monotonic()
-    assert outbox_deliver() == {"sent": 11}
+    assert deliver_outbox.call() == {"sent": 11}
     elapsed = time.monotonic() - started
 
     assert elapsed >= 0.5  # 11 messages at 20 per second: 10 intervals of 50 ms
 
 
 def test_campaign_delivery_counts(smtp_running, campaign_a):
-    from hrdd.notifications.services import delivery_counts, outbox_deliver
-
     queue_many(campaign_a, 2)
     for address in (REFUSED, BUSY):
         email_queue(
@@ -465,7 +451,7 @@ def test_campaign_delivery_counts(smtp_running, campaign_a):
         )
     queue_resume_link(campaign_a, to="elsewhere@factory.example")  # not campaign mail
 
-    outbox_deliver()
+    deliver_outbox.call()
 
     assert delivery_counts(campaign=campaign_a) == {
         "queued": 0,

@@ -14,8 +14,9 @@ from django.core.mail import get_connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from hrdd.notifications import services, smtp
+from hrdd.notifications import outbox, smtp
 from hrdd.notifications.models import OutboundEmail
+from hrdd.notifications.tasks import deliver_outbox
 from hrdd.notifications.tests.test_delivery import queue_many
 
 pytestmark = pytest.mark.django_db
@@ -23,15 +24,15 @@ pytestmark = pytest.mark.django_db
 
 def test_retry_delay_is_the_base_doubled_at_each_attempt(settings):
     assert settings.EMAIL_RETRY_BASE_SECONDS == 60  # default: 1, 2, 4... minutes, as before
-    assert [services._retry_delay(n) for n in (1, 2, 3)] == [
+    assert [outbox._retry_delay(n) for n in (1, 2, 3)] == [
         timedelta(minutes=1),
         timedelta(minutes=2),
         timedelta(minutes=4),
     ]
-    assert services._retry_delay(20) == timedelta(hours=1)
+    assert outbox._retry_delay(20) == timedelta(hours=1)
 
     settings.EMAIL_RETRY_BASE_SECONDS = 1
-    assert [services._retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 20)] == [
+    assert [outbox._retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 20)] == [
         1,
         2,
         4,
@@ -46,7 +47,7 @@ def test_a_failed_attempt_is_retried_after_the_configured_base(smtp, campaign_a,
     [message] = queue_many(campaign_a, 1)
     before = timezone.now()
 
-    assert services.outbox_deliver() == {"retrying": 1}
+    assert deliver_outbox.call() == {"retrying": 1}
 
     message.refresh_from_db()
     delay = (message.next_attempt_at - before).total_seconds()
@@ -67,7 +68,7 @@ def test_a_server_that_stays_down_never_fails_a_message_for_good(smtp, campaign_
 
     for _ in range(4):
         make_due()
-        assert services.outbox_deliver() == {"retrying": 1}
+        assert deliver_outbox.call() == {"retrying": 1}
 
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.RETRYING
@@ -76,7 +77,7 @@ def test_a_server_that_stays_down_never_fails_a_message_for_good(smtp, campaign_
 
     smtp.start()
     make_due()
-    assert services.outbox_deliver() == {"sent": 1}
+    assert deliver_outbox.call() == {"sent": 1}
 
 
 def test_when_the_server_is_down_the_rest_of_the_batch_waits(smtp, campaign_a, caplog):
@@ -84,8 +85,8 @@ def test_when_the_server_is_down_the_rest_of_the_batch_waits(smtp, campaign_a, c
     of 100 took 100 times EMAIL_TIMEOUT (33 minutes with 20 s)."""
     messages = queue_many(campaign_a, 5)
 
-    with caplog.at_level(logging.WARNING, logger="hrdd.notifications.services"):
-        assert services.outbox_deliver() == {"retrying": 5}
+    with caplog.at_level(logging.WARNING, logger="hrdd.notifications.outbox"):
+        assert deliver_outbox.call() == {"retrying": 5}
 
     assert caplog.text.count("failed: ConnectionRefusedError") == 1
     rows = OutboundEmail.objects.order_by("pk")
@@ -97,7 +98,7 @@ def test_when_the_server_is_down_the_rest_of_the_batch_waits(smtp, campaign_a, c
 
     smtp.start()
     make_due()
-    assert services.outbox_deliver() == {"sent": 5}
+    assert deliver_outbox.call() == {"sent": 5}
     assert sorted(r.message["Message-ID"] for r in smtp.received) == sorted(
         f"<outbox-{m.pk}@localhost>" for m in messages
     )
@@ -110,7 +111,7 @@ def test_when_the_server_is_down_every_due_message_waits_for_one_retry(smtp, cam
     settings.EMAIL_CLAIM_TIMEOUT = 7200
     queue_many(campaign_a, 5)
 
-    assert services.outbox_deliver() == {"retrying": 2}  # one batch: tried 1, put back 1
+    assert deliver_outbox.call() == {"retrying": 2}  # one batch: tried 1, put back 1
 
     rows = list(OutboundEmail.objects.order_by("pk"))
     assert [r.status for r in rows] == ["retrying"] * 2 + ["queued"] * 3
@@ -120,13 +121,13 @@ def test_when_the_server_is_down_every_due_message_waits_for_one_retry(smtp, cam
     )
     assert retry.count() == 1
     runs = DBTaskResult.objects.count()
-    assert services.outbox_deliver() == {}  # meanwhile: nothing due, nothing scheduled
+    assert deliver_outbox.call() == {}  # meanwhile: nothing due, nothing scheduled
     assert DBTaskResult.objects.count() == runs
 
     # The retry tries the same message first, so its backoff grows.
     make_due()
     OutboundEmail.objects.filter(status="queued").update(next_attempt_at=timezone.now())
-    assert services.outbox_deliver() == {"retrying": 2}
+    assert deliver_outbox.call() == {"retrying": 2}
     first = OutboundEmail.objects.order_by("pk").first()
     assert first.attempts == 2
 
@@ -145,7 +146,7 @@ def test_when_the_server_is_down_every_due_message_waits_for_one_retry(smtp, cam
     ],
 )
 def test_what_counts_as_the_server_being_unavailable(exc, unavailable):
-    assert services._is_unavailable(exc) is unavailable
+    assert outbox._is_unavailable(exc) is unavailable
 
 
 def test_a_claim_is_never_committed_without_its_watchdog(campaign_a, monkeypatch):
@@ -161,7 +162,7 @@ def test_a_claim_is_never_committed_without_its_watchdog(campaign_a, monkeypatch
 
     monkeypatch.setattr(DBTaskResult.objects, "create", enqueue)
     with pytest.raises(Broken):
-        services.outbox_deliver()
+        deliver_outbox.call()
 
     statuses = set(OutboundEmail.objects.values_list("status", "claim_token"))
     assert statuses == {(OutboundEmail.Status.QUEUED, "")}
@@ -172,7 +173,7 @@ def test_every_batch_schedules_one_watchdog_with_its_claim(smtp_running, campaig
     settings.EMAIL_CLAIM_TIMEOUT = 7200
     queue_many(campaign_a, 5)
 
-    assert services.outbox_deliver() == {"sent": 5}
+    assert deliver_outbox.call() == {"sent": 5}
 
     watchdogs = DBTaskResult.objects.filter(
         task_path="hrdd.notifications.tasks.deliver_outbox",
@@ -183,11 +184,11 @@ def test_every_batch_schedules_one_watchdog_with_its_claim(smtp_running, campaig
 
 def test_messages_put_back_by_the_watchdog_are_logged(campaign_a, settings, caplog):
     queue_many(campaign_a, 2)
-    services.outbox_claim(limit=10)  # a worker claims them, then dies
+    outbox.outbox_claim(limit=10)  # a worker claims them, then dies
     settings.EMAIL_CLAIM_TIMEOUT = 0
 
-    with caplog.at_level(logging.WARNING, logger="hrdd.notifications.services"):
-        assert services.outbox_release_stale(now=timezone.now() + timedelta(seconds=1)) == 2
+    with caplog.at_level(logging.WARNING, logger="hrdd.notifications.outbox"):
+        assert outbox.outbox_release_stale(now=timezone.now() + timedelta(seconds=1)) == 2
 
     assert "2 e-mails held by a stopped worker were put back in the queue" in caplog.text
 
@@ -199,7 +200,7 @@ def test_the_smtp_connection_sends_small_packets_at_once(smtp_running, campaign_
     [message] = queue_many(campaign_a, 1)
     backend = get_connection(fail_silently=False)
     try:
-        mail = services._as_email(message)
+        mail = outbox._as_email(message)
         smtp.send_with_commit_point(backend, mail, lambda: None)
         sock = backend.connection.sock
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
@@ -214,7 +215,7 @@ def test_a_message_that_cannot_be_rendered_fails_alone(smtp_running, campaign_a)
     first, broken, last = queue_many(campaign_a, 3)
     OutboundEmail.objects.filter(pk=broken.pk).update(template="no_such_template")
 
-    assert services.outbox_deliver() == {"sent": 2, "failed": 1}
+    assert deliver_outbox.call() == {"sent": 2, "failed": 1}
 
     broken.refresh_from_db()
     assert broken.status == OutboundEmail.Status.FAILED
@@ -228,7 +229,7 @@ def test_a_message_that_cannot_be_rendered_fails_alone(smtp_running, campaign_a)
 
 def test_an_envelope_is_what_the_message_would_send(campaign_a):
     [message] = queue_many(campaign_a, 1)
-    mail = services._as_email(message)
+    mail = outbox._as_email(message)
 
     sender, recipients, data = smtp.envelope(mail)
 
@@ -248,7 +249,7 @@ def test_the_sending_mark_does_not_wait_for_the_disk_on_postgresql(smtp_running,
     [message] = queue_many(campaign_a, 1)
 
     with CaptureQueriesContext(connection) as queries:
-        assert services.outbox_deliver() == {"sent": 1}
+        assert deliver_outbox.call() == {"sent": 1}
 
     asynchronous = [q["sql"] for q in queries if "synchronous_commit" in q["sql"]]
     assert len(asynchronous) == (1 if connection.vendor == "postgresql" else 0)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.tasks import deliver_outbox
-from hrdd.notifications.tests.test_delivery import queue_many
+from hrdd.notifications.tests.test_delivery import deliver_killed_at_the_commit_point, queue_many
 
 rq = pytest.importorskip("rq")
 django_tasks_rq = pytest.importorskip("django_tasks_rq")
@@ -156,24 +156,10 @@ def test_a_retry_is_scheduled_in_redis_and_delivers_once_the_server_is_back(
 def test_the_watchdog_run_in_redis_puts_back_what_a_dead_worker_held(
     rq_tasks, smtp_running, campaign_a, settings
 ):
-    from hrdd.notifications import services
-
     settings.EMAIL_CLAIM_TIMEOUT = 0
     [message] = queue_many(campaign_a, 1)
 
-    class Killed(BaseException):
-        pass
-
-    def die(*args, **kwargs):
-        raise Killed
-
-    original = services._record_sent
-    services._record_sent = die
-    try:
-        with pytest.raises(Killed):
-            services.outbox_deliver()  # dies at the commit point, after scheduling its watchdog
-    finally:
-        services._record_sent = original
+    deliver_killed_at_the_commit_point()
     assert smtp_running.received == []
 
     time.sleep(1.2)  # the watchdog is due EMAIL_CLAIM_TIMEOUT + 1 s after the claim

@@ -9,6 +9,8 @@ from hrdd.accounts.models import User
 from hrdd.campaigns.models import Campaign
 from hrdd.organisations.models import Application, Membership, Organisation
 from hrdd.questionnaires.models import Questionnaire
+from hrdd.questionnaires.services import questionnaire_publish
+from hrdd.questionnaires.tests.test_operator_screens import small_definition
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +86,17 @@ def test_bad_application_input_is_explained_next_to_the_field(client, form, fiel
         assert 'value="Mekong Garments"' in text
     assert not Application.objects.exists()
     assert not mail.outbox
+
+
+def test_a_language_the_questionnaire_lacks_is_refused_next_to_the_field(client, form):
+    basics = questionnaire_publish(data=small_definition())  # English, Japanese, Vietnamese
+    data = dict(form, questionnaire=basics.questionnaire_id, languages=["en", "th", "vi"])
+    page = client.post(reverse("organisations:apply"), data)
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "This questionnaire is not available in: th" in text
+    assert 'id="field-languages"' in text
+    assert not Application.objects.exists()
 
 
 def test_operator_sees_new_applications(client, olivia, application):

@@ -16,8 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from conftest import run_tasks, submit_response
 from hrdd.campaigns.services import campaign_set_dates
 from hrdd.reports.models import ReportRelease
-from hrdd.reports.services import report_schedule_close_release
-from hrdd.reports.tasks import release_at_close
+from hrdd.reports.tasks import release_at_close, report_schedule_close_release
 
 pytestmark = pytest.mark.django_db
 
