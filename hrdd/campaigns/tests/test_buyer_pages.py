@@ -7,15 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, submit_response
 from hrdd.campaigns.models import Campaign
+from hrdd.testing.world import login, submit_response
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def buyer_urls(campaign) -> list[str]:

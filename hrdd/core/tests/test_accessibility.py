@@ -16,22 +16,19 @@ keyboard traps): these tests keep regressions out; they do not certify a page.
 
 import re
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
-from hrdd.invitations import sending
 from hrdd.invitations import services as invitations
 from hrdd.questionnaires.models import Questionnaire
-from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_find, response_save_draft
 from hrdd.suppliers.models import Supplier
+from hrdd.testing.world import PASSWORD, VALID_ANSWERS, invite_with_known_tokens, release_sixty
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -273,11 +270,7 @@ def test_personal_link_pages(browser, live_server, org_a, disclosed):
     supplier = Supplier.objects.create(
         organisation=org_a, name="Hanoi Garments", country="VN", email="lan@hanoi.example"
     )
-    tokens = []
-    with mock.patch.object(
-        sending, "new_token", side_effect=lambda: tokens.append(f"T{len(tokens)}") or tokens[-1]
-    ):
-        invitations.campaign_invite(campaign=disclosed)
+    tokens = invite_with_known_tokens(disclosed)
     opt_out = reverse("links:opt_out", args=[invitations.opt_out_token(supplier.pk)])
     for language in ["en", "ja"]:
         page = new_page(browser, live_server, language=language, viewport=PHONE)
@@ -301,15 +294,7 @@ def test_personal_link_pages(browser, live_server, org_a, disclosed):
 def released(campaign_a):
     """Sixty responses, released, so that the Summary Report shows charts, margins, topic
     indicators and questions still too uncertain to show."""
-    for i in range(60):
-        answers = dict(VALID_ANSWERS)
-        answers["q01_business_impact"] = "down_10_to_29" if i < 30 else "about_same"
-        answers["q03_health_safety_measures"] = ["risk_assessment"] + (
-            ["free_masks_hygiene"] if i < 12 else []
-        )
-        submit_response(campaign_a, answers)
-    assert report_release_if_due(campaign_id=campaign_a.pk) is not None
-    return campaign_a
+    return release_sixty(campaign_a)
 
 
 def test_buyer_pages(browser, live_server, alice, released, language):

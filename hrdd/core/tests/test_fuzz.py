@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from conftest import submit_disclosed
 from hrdd.core.tests.test_isolation import _patterns
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
@@ -28,6 +27,7 @@ from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_start
 from hrdd.suppliers.models import SupplierImport
 from hrdd.suppliers.services import supplier_create
+from hrdd.testing.world import submit_disclosed
 
 pytestmark = pytest.mark.django_db
 

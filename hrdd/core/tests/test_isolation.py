@@ -8,12 +8,12 @@ makes it fail until the test learns it.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import submit_disclosed
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
 from hrdd.reports.services import report_release_if_due
 from hrdd.suppliers.models import SupplierImport
 from hrdd.suppliers.services import supplier_create
+from hrdd.testing.world import submit_disclosed
 
 pytestmark = pytest.mark.django_db
 

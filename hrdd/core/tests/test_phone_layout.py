@@ -4,8 +4,8 @@ to a word per line; each row a block whose cells carry their column's name."""
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
 from hrdd.suppliers.services import supplier_create
+from hrdd.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,12 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import campaign_on, run_tasks
 from hrdd.invitations.models import Invitation
 from hrdd.invitations.services import campaign_invite
 from hrdd.responses.models import Answer, Response
 from hrdd.responses.tests.test_browser import DEFINITION, PHONE
 from hrdd.suppliers.models import Supplier
+from hrdd.testing.world import campaign_on, run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from conftest import run_tasks
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.services import email_deliver, email_queue
 from hrdd.notifications.testing import BUSY, REFUSED
+from hrdd.testing.world import queue_many, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -323,29 +323,6 @@ def test_gives_up_after_the_maximum_number_of_attempts(
 
 
 # --- Batches, workers that die, workers that race -------------------------------------------
-
-
-def queue_many(campaign, n: int) -> list[OutboundEmail]:
-    from hrdd.notifications.services import email_build, email_queue_many
-
-    return email_queue_many(
-        [
-            email_build(
-                to=f"supplier{i}@factory.example",
-                template="resume_link",
-                context={
-                    "campaign": {
-                        "organisation": {"name": "Northwind"},
-                        "public_slug": campaign.public_slug,
-                    },
-                    "code": f"C{i}",
-                },
-                language="en",
-                campaign=campaign,
-            )
-            for i in range(n)
-        ]
-    )
 
 
 def test_bulk_mail_is_rendered_by_the_worker_and_its_secrets_erased(smtp_running, campaign_a):

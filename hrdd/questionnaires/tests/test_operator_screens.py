@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from conftest import PASSWORD
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from hrdd.questionnaires.services import BUILTIN_DIR, questionnaire_publish
+from hrdd.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from conftest import PASSWORD
 from hrdd.questionnaires.definition import parse_definition
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from hrdd.questionnaires.services import questionnaire_publish
@@ -30,6 +29,7 @@ from hrdd.questionnaires.tests.test_xlsform import (
     workbook,
 )
 from hrdd.questionnaires.xlsform import xlsform_to_definition
+from hrdd.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_response
-from hrdd.reports.services import report_release_if_due
+from hrdd.testing.world import PASSWORD, release_sixty
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,16 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def released(campaign_a):
     """Sixty responses, released: single-choice questions shown with their margins, the
     multiple-choice ones still too uncertain."""
-    for i in range(60):
-        answers = dict(VALID_ANSWERS)
-        answers["q01_business_impact"] = "down_10_to_29" if i < 30 else "about_same"
-        answers["q03_health_safety_measures"] = ["risk_assessment"] + (
-            ["free_masks_hygiene"] if i < 12 else []
-        )
-        submit_response(campaign_a, answers)
-    release = report_release_if_due(campaign_id=campaign_a.pk)
-    assert release is not None
-    return campaign_a
+    return release_sixty(campaign_a)
 
 
 def test_buyer_reads_the_summary_report_and_its_pdf(browser, live_server, alice, released):

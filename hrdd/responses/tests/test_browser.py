@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import campaign_on
 from hrdd.responses.models import Answer, Response
+from hrdd.testing.world import campaign_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,7 +19,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
 from hrdd.organisations.models import Membership
 from hrdd.questionnaires.models import QuestionnaireVersion
 from hrdd.suppliers import imports
@@ -30,6 +29,7 @@ from hrdd.suppliers.services import (
     supplier_import_confirm,
     supplier_import_preview,
 )
+from hrdd.testing.world import login, make_superuser, member
 
 pytestmark = pytest.mark.django_db
 
@@ -423,11 +423,6 @@ MIXED = [
 ]
 
 
-def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
-
-
 def upload(client, organisation, content=None, name="suppliers.csv"):
     file = SimpleUploadedFile(name, content if content is not None else csv_bytes(MIXED))
     return client.post(reverse("suppliers:import", args=[organisation.pk]), {"file": file})
@@ -650,8 +645,7 @@ def test_another_buyer_gets_404_on_every_import_page(client, carol, org_a, org_b
 
 @pytest.mark.parametrize("role", [Membership.Role.VIEWER, Membership.Role.ANALYST])
 def test_readers_cannot_import(client, org_a, preview_a, role):
-    reader = make_user(f"{role}@a.example")
-    Membership.objects.create(organisation=org_a, user=reader, role=role)
+    reader = member(org_a, f"{role}@a.example", role)
     login(client, reader)
     for url in import_urls(org_a, preview_a):
         assert client.post(url).status_code == 403, url
@@ -749,7 +743,7 @@ def test_dates_in_csv_are_plain_text():
 
 def test_operator_sees_suppliers_and_imports_in_the_admin(client, org_a, preview_a):
     supplier_import_confirm(supplier_import=preview_a)
-    operator = make_user("root@alliance.example", is_staff=True, is_superuser=True)
+    operator = make_superuser()
     login(client, operator)
     text = client.get(reverse("admin:suppliers_supplier_changelist")).content.decode()
     assert "Hanoi Garments" in text and "Northwind" in text

@@ -7,9 +7,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from hrdd.suppliers.models import Supplier, SupplierImport
 from hrdd.suppliers.services import supplier_create
+from hrdd.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
