@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from hrdd.invitations.models import Invitation
 from hrdd.invitations.services import campaign_invite
 from hrdd.responses.models import Answer, Response
-from hrdd.responses.tests.test_browser import DEFINITION, PHONE
+from hrdd.responses.tests.test_browser import DEFINITION
 from hrdd.suppliers.models import Supplier
+from hrdd.testing.browser import PHONE
 from hrdd.testing.world import campaign_on, run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from hrdd.testing.world import PASSWORD, release_sixty
+from hrdd.testing.browser import log_in
+from hrdd.testing.world import release_sixty
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,12 +21,7 @@ def released(campaign_a):
 def test_buyer_reads_the_summary_report_and_its_pdf(browser, live_server, alice, released):
     context = browser.new_context()
     page = context.new_page()
-    campaign_url = reverse("campaigns:detail", args=[released.pk])
-    page.goto(f"{live_server.url}{reverse('accounts:login')}?next={campaign_url}")
-    page.locator("#id_username").fill(alice.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}{campaign_url}")
+    log_in(page, live_server, alice, then=reverse("campaigns:detail", args=[released.pk]))
 
     page.get_by_role("link", name="Summary Report").click()
     page.wait_for_url(f"{live_server.url}{reverse('reports:summary', args=[released.pk])}")

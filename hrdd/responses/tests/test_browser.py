@@ -7,11 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from hrdd.responses.models import Answer, Response
+from hrdd.testing.browser import PHONE
 from hrdd.testing.world import campaign_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
 
 
 def yes_no(risk_yes="high"):
