@@ -3,6 +3,7 @@ by the application).
 
 - world.py: the small world of users, organisations, questionnaires, campaigns, suppliers,
   personal links and responses; the one place tests build data (like a base test case).
+- definitions.py: small questionnaire definitions that several test modules answer.
 - browser.py: Playwright helpers (pages, viewports, the accessibility check, logging in).
 
 conftest.py turns the world into fixtures (org_a, alice, campaign_a, suppliers...). A test

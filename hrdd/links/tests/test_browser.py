@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from hrdd.invitations.models import Invitation
 from hrdd.invitations.services import campaign_invite
 from hrdd.responses.models import Answer, Response
-from hrdd.responses.tests.test_browser import DEFINITION
 from hrdd.suppliers.models import Supplier
 from hrdd.testing.browser import PHONE
+from hrdd.testing.definitions import RECRUITMENT
 from hrdd.testing.world import campaign_on, run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def campaign(org_a):
-    return campaign_on(DEFINITION, org_a, name="Recruitment 2026", languages=["en", "vi"])
+    return campaign_on(RECRUITMENT, org_a, name="Recruitment 2026", languages=["en", "vi"])
 
 
 def phone(browser):

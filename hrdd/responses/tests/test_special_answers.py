@@ -7,11 +7,10 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from hrdd.questionnaires.tests.test_special_answers import definition
 from hrdd.responses.models import Answer, Response
 from hrdd.responses.services import response_save_draft, response_start
-from hrdd.responses.tests.test_question_types import make_campaign
-from hrdd.testing.world import field_html, post_page, start_answering
+from hrdd.testing.definitions import special_answers_definition
+from hrdd.testing.world import campaign_on, field_html, post_page, start_answering
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,9 @@ DONT_KNOW_ERROR = "Give either an answer or “Don&#x27;t know”, not both."
 
 @pytest.fixture
 def campaign(org_a):
-    return make_campaign(org_a, definition(), ["en"])
+    return campaign_on(
+        special_answers_definition(), org_a, name="Every type", languages=["en"], min_responses=5
+    )
 
 
 @pytest.fixture
