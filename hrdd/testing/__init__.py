@@ -5,6 +5,7 @@ by the application).
   personal links and responses; the one place tests build data (like a base test case).
 - definitions.py: small questionnaire definitions that several test modules answer.
 - browser.py: Playwright helpers (pages, viewports, the accessibility check, logging in).
+- urls.py: every named URL pattern, for the tests that cover each URL as it is added.
 
 conftest.py turns the world into fixtures (org_a, alice, campaign_a, suppliers...). A test
 module imports builders from here, never from another test module (scripts/check_imports.py).
