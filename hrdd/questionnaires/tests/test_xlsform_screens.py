@@ -19,7 +19,9 @@ from django.urls import reverse
 from hrdd.questionnaires.definition import parse_definition
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from hrdd.questionnaires.services import questionnaire_publish
-from hrdd.questionnaires.tests.test_xlsform import (
+from hrdd.questionnaires.xlsform import xlsform_to_definition
+from hrdd.testing.world import PASSWORD
+from hrdd.testing.xlsform import (
     CHOICES,
     KOBO_CHOICES,
     KOBO_SETTINGS,
@@ -28,8 +30,6 @@ from hrdd.questionnaires.tests.test_xlsform import (
     survey_with,
     workbook,
 )
-from hrdd.questionnaires.xlsform import xlsform_to_definition
-from hrdd.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
