@@ -1,24 +1,15 @@
-"""The small world every test starts from, and helpers that use the real components.
+"""Fixtures: settings every test runs with, the small world of hrdd/testing/world.py by name,
+a real SMTP server and a real browser.
 
 Organisation A (Northwind): alice (owner), bob (viewer). Organisation B (Kansai): carol.
 The operator organisation: olivia. Campaigns are pinned to the built-in crisis questionnaire.
+Builders live in hrdd.testing; test modules import them from there, not from here.
 """
 
-from datetime import timedelta
-from unittest import mock
-
 import pytest
-from django.core.management import call_command
-from django.utils import timezone
 
-from hrdd.accounts.models import User
-from hrdd.campaigns.models import Campaign
-from hrdd.campaigns.services import campaign_create
-from hrdd.organisations.models import Membership, Organisation
-from hrdd.questionnaires.models import Questionnaire
-from hrdd.responses.services import response_save_draft, response_start, response_submit
-
-PASSWORD = "a-long-test-password-1"  # noqa: S105 - test accounts only
+from hrdd.organisations.models import Membership
+from hrdd.testing import world
 
 
 @pytest.fixture(autouse=True)
@@ -68,87 +59,56 @@ def _fresh_cache(settings, request):
     }
 
 
-def make_user(email: str, **extra) -> User:
-    return User.objects.create_user(email=email, password=PASSWORD, **extra)
-
-
 @pytest.fixture
 def crisis_version(db):
-    return Questionnaire.objects.get(code="crisis-impact").latest_version()
+    return world.crisis_version()
 
 
 @pytest.fixture
 def operator_org(db):
-    return Organisation.objects.create(kind=Organisation.Kind.OPERATOR, name="Alliance")
+    return world.operator_organisation()
 
 
 @pytest.fixture
 def olivia(operator_org):
-    user = make_user("olivia@alliance.example", full_name="Olivia")
-    Membership.objects.create(organisation=operator_org, user=user, role=Membership.Role.OWNER)
-    return user
+    return world.member(
+        operator_org, "olivia@alliance.example", Membership.Role.OWNER, full_name="Olivia"
+    )
 
 
 @pytest.fixture
 def org_a(db):
-    return Organisation.objects.create(name="Northwind", country="JP", industry="apparel")
+    return world.organisation_a()
 
 
 @pytest.fixture
 def org_b(db):
-    return Organisation.objects.create(name="Kansai", country="JP", industry="food")
+    return world.organisation_b()
 
 
 @pytest.fixture
 def alice(org_a):
-    user = make_user("alice@a.example", full_name="Alice")
-    Membership.objects.create(organisation=org_a, user=user, role=Membership.Role.OWNER)
-    return user
+    return world.member(org_a, "alice@a.example", Membership.Role.OWNER, full_name="Alice")
 
 
 @pytest.fixture
 def bob(org_a):
-    user = make_user("bob@a.example", full_name="Bob")
-    Membership.objects.create(organisation=org_a, user=user, role=Membership.Role.VIEWER)
-    return user
+    return world.member(org_a, "bob@a.example", Membership.Role.VIEWER, full_name="Bob")
 
 
 @pytest.fixture
 def carol(org_b):
-    user = make_user("carol@b.example", full_name="Carol")
-    Membership.objects.create(organisation=org_b, user=user, role=Membership.Role.OWNER)
-    return user
+    return world.member(org_b, "carol@b.example", Membership.Role.OWNER, full_name="Carol")
 
 
 @pytest.fixture
 def make_campaign(crisis_version):
-    def make(organisation, *, name="Crisis 2026", opens_in_days=-1, days=30, **extra):
-        opens_at = timezone.now() + timedelta(days=opens_in_days)
-        return campaign_create(
-            organisation=organisation,
-            questionnaire_version=crisis_version,
-            name=name,
-            languages=extra.pop("languages", ["en", "ja"]),
-            by=None,
-            opens_at=opens_at,
-            closes_at=opens_at + timedelta(days=days),
-        )
+    """world.crisis_campaign: make(organisation, name=..., opens_in_days=..., days=...)."""
+
+    def make(organisation, **options):
+        return world.crisis_campaign(organisation, version=crisis_version, **options)
 
     return make
-
-
-def campaign_on(data: dict, organisation, *, name: str, languages: list[str]):
-    """Publish a questionnaire definition and open a campaign of `organisation` on it."""
-    from hrdd.questionnaires.services import questionnaire_publish
-
-    return campaign_create(
-        organisation=organisation,
-        questionnaire_version=questionnaire_publish(data=data),
-        name=name,
-        languages=languages,
-        by=None,
-        opens_at=timezone.now() - timedelta(days=1),
-    )
 
 
 @pytest.fixture
@@ -161,100 +121,16 @@ def campaign_b(org_b, make_campaign):
     return make_campaign(org_b, name="Kansai crisis")
 
 
-# A complete, valid set of answers to the crisis questionnaire.
-VALID_ANSWERS = {
-    "q01_business_impact": "down_10_to_29",
-    "q02_operational_status": "reduced",
-    "q03_health_safety_measures": ["risk_assessment", "free_masks_hygiene"],
-    "q04_wages_paid": "full_on_time",
-    "q05_working_hours": "up_to_48",
-    "q06_freedom_to_leave": "free",
-    "q07_collective_voice": "union_consulted",
-    "q08_equal_treatment": "same_rules",
-    "q09_health_data_privacy": "confidential",
-    "q10_support_needed": ["stable_orders"],
-    "q11_comments": "Mr Sato in line 3 was injured.",
-}
-
-
-def submit_response(campaign, answers=None, language="en", **start):
-    """Submit one response through the services (the web flow is tested separately).
-
-    `start`: more arguments of response_start, e.g. the supplier country, industry and size
-    a personal link brings from the buyer's supplier list."""
-    response, _code = response_start(campaign=campaign, language=language, **start)
-    response = response_save_draft(response=response, answers=dict(answers or VALID_ANSWERS))
-    response, _created = response_submit(response=response)
-    return response
+@pytest.fixture
+def disclosed(org_a, crisis_version):
+    """A disclosed campaign of organisation A, which is on the paid plan."""
+    return world.disclosed_campaign(org_a, crisis_version)
 
 
 @pytest.fixture
-def disclosed(org_a, make_campaign):
-    """A disclosed campaign of organisation A, which is on the paid plan."""
-    org_a.plan = Organisation.Plan.PAID
-    org_a.save()
-    campaign = make_campaign(org_a, name="Disclosed 2026")
-    campaign.mode = Campaign.Mode.DISCLOSED
-    campaign.save()
-    return campaign
-
-
-def submit_disclosed(campaign, name, answers=None):
-    """Submit one response to a disclosed campaign, the supplier named and consenting."""
-    response, _code = response_start(
-        campaign=campaign, language="en", supplier_name=name, supplier_country="VN", consent=True
-    )
-    response = response_save_draft(response=response, answers=dict(answers or VALID_ANSWERS))
-    return response_submit(response=response)[0]
-
-
-def answer_as_supplier(path: str, answers: dict, language: str = "en") -> None:
-    """A respondent answers through a public response URL (its path), page by page as a
-    browser would: Next until the last page, then Submit, landing on the receipt."""
-    from django.test import Client
-
-    supplier = Client()
-    supplier.post("/i18n/setlang/", {"language": language, "next": "/"})
-    started = supplier.post(path, {"action": "start"})
-    assert started.status_code == 302, started.content.decode()[:500]
-    answer_pages(supplier, started["Location"].split("?")[0], answers)
-
-
-def answer_pages(client, page_url: str, answers: dict):
-    """From the answer page `page_url` on, as a browser would: each page posted with its
-    revision and `answers`, Next until the last page, then Submit. Returns Submit's redirect
-    to the receipt."""
-    import re
-
-    while True:
-        text = client.get(page_url).content.decode()
-        revision = re.search(r'name="revision" value="(\d+)"', text).group(1)
-        action = "submit" if 'value="submit"' in text else "next"
-        done = client.post(page_url, {"revision": revision, "action": action, **answers})
-        assert done.status_code == 302, done.content.decode()[:2000]
-        if action == "submit":
-            assert done["Location"].endswith("/receipt/"), done
-            return done
-        page_url = done["Location"]
-
-
-def run_tasks() -> None:
-    """Run every queued background task with the real database worker, then return.
-
-    The worker records a failing task instead of raising; a test must not pass over one.
-    Like Django's test client does for requests, the worker is kept from closing the
-    database connection, which would end the test's transaction on PostgreSQL.
-    """
-    from django_tasks_db.models import DBTaskResult
-
-    with mock.patch(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    ):
-        call_command(
-            "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
-        )
-    failed = DBTaskResult.objects.filter(status="FAILED")
-    assert not failed.exists(), [(t.task_path, t.traceback) for t in failed]
+def suppliers(org_a):
+    """Organisation A's three suppliers (world.three_suppliers)."""
+    return world.three_suppliers(org_a)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ Nothing here is imported by the application.
 """
 
 import argparse
-import csv
 import io
 import multiprocessing
 import os
@@ -32,7 +31,13 @@ django.setup()
 import openpyxl  # noqa: E402
 
 from hrdd.suppliers import imports  # noqa: E402
-from hrdd.suppliers.tests.test_import_real_files import MAIN, bomb, header_row  # noqa: E402
+from hrdd.testing.supplier_files import (  # noqa: E402
+    MAIN,
+    bomb,
+    csv_bytes,
+    header_row,
+    xlsx_bytes,
+)
 
 HEADER = ["name", "country", "industry", "size", "contact name", "email", "language"]
 COUNTRIES = ["VN", "Japan", "Thailand", "BD", "Indonesia", "日本", "ベトナム"]
@@ -51,16 +56,6 @@ def rows(count: int) -> list[list]:
         ]
         for i in range(count)
     ]
-
-
-def xlsx(data: list[list]) -> bytes:
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("Suppliers")
-    for row in data:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _trimmed(values: list[str]) -> list[str]:
@@ -137,10 +132,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     data = rows(args.rows)
-    workbook = xlsx(data)
-    out = io.StringIO()
-    csv.writer(out).writerows(data)
-    text = out.getvalue().encode("utf-8")
+    workbook = xlsx_bytes(data, title="Suppliers")
+    text = csv_bytes(data)
     print(f"{args.rows:,} rows: XLSX {len(workbook) / 1024:.0f} KB, CSV {len(text) / 1024:.0f} KB")
 
     ours, table = timed(

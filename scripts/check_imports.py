@@ -5,6 +5,8 @@
 2. No module imports a private name (one starting with "_") of another app: not
    `from hrdd.other.module import _name`, nor `module._name` after importing it, nor a
    private module `hrdd.other._module`.
+3. No module imports a test module (`test_*.py`) or a conftest.py, in hrdd/, bench/ or the
+   root conftest.py: builders live in hrdd.testing, fixtures in conftest.py files.
 
 The import graph comes from grimp (the library import-linter is built on), which reads every
 import statement, at module level or inside a function. Prints each problem with its file and
@@ -147,6 +149,38 @@ def private_crossings(path: Path) -> list[str]:
     return problems
 
 
+def is_test_module(module: str) -> bool:
+    last = module.rsplit(".", 1)[-1]
+    return last.startswith("test_") or last == "conftest"
+
+
+def imports_of_test_modules(path: Path) -> list[str]:
+    """Test modules and conftest files that the module at `path` imports from."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    package = path.relative_to(ROOT).parent.parts
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else ()
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            targets = [module] + [
+                f"{module}.{alias.name}"
+                for alias in node.names
+                if ROOT.joinpath(*module.split("."), alias.name + ".py").exists()
+            ]
+        elif isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            continue
+        problems += [
+            f"{path.relative_to(ROOT)}:{node.lineno}: imports the test module {target} "
+            "(builders belong in hrdd.testing)"
+            for target in targets
+            if is_test_module(target)
+        ]
+    return problems
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT))
     graph = grimp.build_graph(PACKAGE, include_external_packages=False, cache_dir=None)
@@ -156,6 +190,10 @@ def main() -> int:
     for path in sorted((ROOT / PACKAGE).rglob("*.py")):
         if "migrations" not in path.parts:
             problems += private_crossings(path)
+    for path in sorted([*(ROOT / PACKAGE).rglob("*.py"), *(ROOT / "bench").rglob("*.py")]):
+        if "migrations" not in path.parts:
+            problems += imports_of_test_modules(path)
+    problems += imports_of_test_modules(ROOT / "conftest.py")
     for line in problems:
         print(line)
     if problems:
@@ -164,7 +202,10 @@ def main() -> int:
             "of the code (docs/architecture.md)."
         )
         return 1
-    print("Imports: no cycles between modules, no private names across apps.")
+    print(
+        "Imports: no cycles between modules, no private names across apps, no imports "
+        "from test modules."
+    )
     return 0
 
 

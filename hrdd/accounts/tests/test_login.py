@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, run_tasks
+from hrdd.testing.world import PASSWORD, run_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from conftest import PASSWORD, make_user
 from hrdd.accounts.tests.softkey import SoftPasskey
+from hrdd.testing.world import PASSWORD, make_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -267,7 +267,7 @@ def test_without_a_passkey_capable_site_url_nothing_offers_them(client, settings
 def test_the_operator_finds_and_removes_passkeys_in_the_administration_site(client, bob):
     client.force_login(bob)
     register(client, "Lost phone")
-    operator = make_user("root@alliance.example", is_staff=True, is_superuser=True)
+    operator = make_superuser()
     device = TOTPDevice.objects.create(user=operator, name="authenticator", confirmed=True)
     client.force_login(operator)
     session = client.session  # the operator's code given, as on the code page

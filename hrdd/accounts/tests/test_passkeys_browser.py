@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django_otp_webauthn.models import WebAuthnCredential
 
-from conftest import PASSWORD
-from hrdd.core.tests.test_accessibility import assert_accessible, close, new_page
+from hrdd.testing.browser import assert_accessible, close, new_page
+from hrdd.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,9 +8,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
 from hrdd.accounts.models import User
 from hrdd.core.management.commands import demo
+from hrdd.testing.world import PASSWORD, make_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_the_demo_password_meets_the_rules(email):
 
 @pytest.fixture
 def staff(db):
-    return make_user("root@alliance.example", is_staff=True, is_superuser=True)
+    return make_superuser()
 
 
 def test_an_operator_session_ends_after_30_idle_minutes(client, staff):

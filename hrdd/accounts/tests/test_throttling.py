@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
+from hrdd.testing.world import PASSWORD, make_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_the_operator_sees_and_unlocks_a_locked_account_in_the_administration(cl
         _log_in(client, alice.email, "guess-number-n")
     assert _log_in(client, alice.email, PASSWORD).status_code == 429
 
-    operator = make_user("root@alliance.example", is_staff=True, is_superuser=True)
+    operator = make_superuser()
     admin = type(client)()
     admin.force_login(operator)
     listing = admin.get(reverse("admin:axes_accessattempt_changelist"))

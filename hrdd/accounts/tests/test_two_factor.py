@@ -12,8 +12,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD, make_user
 from hrdd.accounts import services
+from hrdd.testing.world import PASSWORD, make_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, alice):
 
 
 def test_a_login_through_the_administration_site_still_asks_for_the_code(client):
-    staff = make_user("root@alliance.example", is_staff=True, is_superuser=True)
+    staff = make_superuser()
     device, _codes = enrol(staff)
     client.post(
         reverse("admin:login") + "?next=/admin/",

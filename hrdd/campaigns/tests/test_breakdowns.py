@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_set_breakdowns
 from hrdd.responses.services import response_start
+from hrdd.testing.world import PASSWORD, submit_response
 
 pytestmark = pytest.mark.django_db
 

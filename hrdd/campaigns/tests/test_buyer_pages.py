@@ -7,17 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.questionnaires.services import questionnaire_publish
-from hrdd.questionnaires.tests.test_operator_screens import small_definition
+from hrdd.testing.definitions import small_definition
+from hrdd.testing.world import login, submit_response
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def buyer_urls(campaign) -> list[str]:

@@ -16,116 +16,33 @@ keyboard traps): these tests keep regressions out; they do not certify a page.
 
 import re
 from datetime import timedelta
-from unittest import mock
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
-from hrdd.invitations import sending
 from hrdd.invitations import services as invitations
 from hrdd.questionnaires.models import Questionnaire
-from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_find, response_save_draft
 from hrdd.suppliers.models import Supplier
+from hrdd.testing.browser import (
+    CSP_VIOLATIONS,
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    close,
+    new_page,
+)
+from hrdd.testing.world import (
+    PASSWORD,
+    VALID_ANSWERS,
+    invite_with_known_tokens,
+    release_sixty,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-WCAG_AA = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
-# Good practice that no WCAG success criterion requires: reported, never failed on.
-ADVISORY = {"best-practice"}
-BLOCKING = {"serious", "critical"}
-# Undecided results that need a person: axe cannot measure contrast over images (SVG charts).
-REVIEW_BY_HAND = {"color-contrast"}
-
-axe = Axe()
-
-
-def describe(results: list[dict]) -> str:
-    """Each rule's id, impact, help text and link, then each offending element."""
-    lines = []
-    for rule in results:
-        lines.append(f"{rule['id']} ({rule['impact']}): {rule['help']}")
-        lines.append(f"  {rule['helpUrl']}")
-        for node in rule["nodes"]:
-            lines.append(f"  - {' '.join(map(str, node['target']))}")
-            lines.append(f"    {node['html'][:200]}")
-            if node.get("failureSummary"):
-                lines.append("    " + node["failureSummary"].replace("\n", "\n    "))
-            else:
-                messages = [c["message"] for k in ("any", "all", "none") for c in node.get(k, [])]
-                lines.extend(f"    {m}" for m in messages)
-    return "\n".join(lines)
-
-
-def is_blocking(rule: dict) -> bool:
-    return rule["impact"] in BLOCKING and bool(WCAG_AA & set(rule["tags"]))
-
-
-def assert_accessible(page, label: str) -> None:
-    """Run axe on the page as it is now; fail on serious or critical WCAG A/AA findings."""
-    options = {"runOnly": {"type": "tag", "values": sorted(WCAG_AA | ADVISORY)}}
-    results = axe.run(page, options=options).response
-    violations = [r for r in results["violations"] if is_blocking(r)]
-    undecided = [
-        r for r in results["incomplete"] if is_blocking(r) and r["id"] not in REVIEW_BY_HAND
-    ]
-    advisory = [r for r in results["violations"] if not is_blocking(r)]
-    by_hand = [r for r in results["incomplete"] if r["id"] in REVIEW_BY_HAND]
-    if advisory:
-        print(f"\n[{label}] {page.url}: other accessibility findings\n{describe(advisory)}")
-    if by_hand:
-        print(f"\n[{label}] {page.url}: to check by hand\n{describe(by_hand)}")
-    problems = [describe(violations)] if violations else []
-    if undecided:
-        problems.append("Not decided by axe, but serious:\n" + describe(undecided))
-    assert not problems, f"[{label}] {page.url}\n" + "\n".join(problems)
-
-
-def new_page(browser, live_server, *, language="en", viewport=DESKTOP, scripts=True):
-    """A fresh browser context in `language`, as the language buttons would have set it.
-
-    Without `scripts` the app's own JavaScript is not loaded, so the page is checked as a
-    supplier without JavaScript gets it (axe itself still needs the browser's JavaScript).
-    """
-    phone = viewport is PHONE
-    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    if not scripts:
-        context.route("**/static/js/**", lambda route: route.abort())
-    page = context.new_page()
-    watch_csp(page)
-    return page
-
-
-CSP_VIOLATIONS: dict[int, list[str]] = {}
-
-
-def watch_csp(page) -> None:
-    """Collect what the browser refused under the Content-Security-Policy on this page: an
-    inline script or style, a foreign source (Chromium reports each on the console)."""
-    seen = CSP_VIOLATIONS.setdefault(id(page), [])
-    page.on(
-        "console",
-        lambda message: (
-            seen.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
-
-
-def close(page) -> None:
-    """Close the page; fail if the browser refused anything under the CSP meanwhile."""
-    violations = CSP_VIOLATIONS.pop(id(page), [])
-    page.context.close()
-    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def test_the_check_fails_with_what_to_fix(browser):
@@ -273,11 +190,7 @@ def test_personal_link_pages(browser, live_server, org_a, disclosed):
     supplier = Supplier.objects.create(
         organisation=org_a, name="Hanoi Garments", country="VN", email="lan@hanoi.example"
     )
-    tokens = []
-    with mock.patch.object(
-        sending, "new_token", side_effect=lambda: tokens.append(f"T{len(tokens)}") or tokens[-1]
-    ):
-        invitations.campaign_invite(campaign=disclosed)
+    tokens = invite_with_known_tokens(disclosed)
     opt_out = reverse("links:opt_out", args=[invitations.opt_out_token(supplier.pk)])
     for language in ["en", "ja"]:
         page = new_page(browser, live_server, language=language, viewport=PHONE)
@@ -301,15 +214,7 @@ def test_personal_link_pages(browser, live_server, org_a, disclosed):
 def released(campaign_a):
     """Sixty responses, released, so that the Summary Report shows charts, margins, topic
     indicators and questions still too uncertain to show."""
-    for i in range(60):
-        answers = dict(VALID_ANSWERS)
-        answers["q01_business_impact"] = "down_10_to_29" if i < 30 else "about_same"
-        answers["q03_health_safety_measures"] = ["risk_assessment"] + (
-            ["free_masks_hygiene"] if i < 12 else []
-        )
-        submit_response(campaign_a, answers)
-    assert report_release_if_due(campaign_id=campaign_a.pk) is not None
-    return campaign_a
+    return release_sixty(campaign_a)
 
 
 def test_buyer_pages(browser, live_server, alice, released, language):

@@ -16,11 +16,11 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from conftest import PASSWORD, VALID_ANSWERS, answer_as_supplier, run_tasks
 from hrdd.campaigns.models import Campaign
 from hrdd.organisations.models import Application, Membership
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.responses.models import Response
+from hrdd.testing.world import PASSWORD, VALID_ANSWERS, answer_as_supplier, run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_countries import countries
 
-from conftest import PASSWORD
+from hrdd.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

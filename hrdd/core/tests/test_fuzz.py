@@ -16,8 +16,6 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from conftest import submit_disclosed
-from hrdd.core.tests.test_isolation import _patterns
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
 from hrdd.organisations.models import Application
@@ -28,6 +26,8 @@ from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_start
 from hrdd.suppliers.models import SupplierImport
 from hrdd.suppliers.services import supplier_create
+from hrdd.testing.urls import url_patterns
+from hrdd.testing.world import submit_disclosed
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,7 @@ def _arguments(name, arguments, world):
 
 def fuzzed_urls(world):
     urls, unknown = [], []
-    for name, arguments in sorted(_patterns()):
+    for name, arguments in sorted(url_patterns()):
         if name.startswith("admin:"):
             continue  # Django's own administration
         try:

@@ -6,14 +6,15 @@ makes it fail until the test learns it.
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from conftest import submit_disclosed
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
 from hrdd.reports.services import report_release_if_due
 from hrdd.suppliers.models import SupplierImport
 from hrdd.suppliers.services import supplier_create
+from hrdd.testing.urls import url_patterns
+from hrdd.testing.world import submit_disclosed
 
 pytestmark = pytest.mark.django_db
 
@@ -28,22 +29,11 @@ TENANT_ARGUMENTS = {
 }
 
 
-def _patterns(patterns=None, namespace="", outer=frozenset()):
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        arguments = outer | set(getattr(pattern.pattern, "converters", {}))
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(n for n in (namespace, pattern.namespace or "") if n)
-            yield from _patterns(pattern.url_patterns, inner, arguments)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield name, arguments
-
-
 def buyer_urls():
     """(name, argument names) of every URL that takes an object of a buyer."""
     return sorted(
         (name, arguments)
-        for name, arguments in _patterns()
+        for name, arguments in url_patterns()
         if arguments & TENANT_ARGUMENTS and not name.startswith("admin:")
     )
 

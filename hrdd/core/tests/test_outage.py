@@ -5,15 +5,13 @@ raises the OperationalError a restarted or unreachable database gives. bench/fau
 the same with a real PostgreSQL restart under load.
 """
 
-import re
 from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection
-from django.urls import reverse
 
-from conftest import VALID_ANSWERS
 from hrdd.responses.models import Answer, Response
+from hrdd.testing.world import VALID_ANSWERS, start_answering
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +45,6 @@ def database_down(only: str = ""):
         yield
 
 
-def start(client, campaign) -> str:
-    landing = reverse("responses:landing", args=[campaign.public_slug])
-    started = client.post(landing, {"action": "start"})
-    code = re.search(r"/a/([0-9A-Z-]+)/", started["Location"]).group(1)
-    return reverse("responses:answer", args=[campaign.public_slug, code])
-
-
 def post(client, url, answers, action="next"):
     return client.post(url, {"revision": 0, "action": action, **answers})
 
@@ -69,7 +60,7 @@ def assert_try_again(page):
 
 
 def test_database_down_during_a_save_gives_try_again_and_keeps_the_draft(client, campaign_a):
-    url = start(client, campaign_a)
+    url = start_answering(client, campaign_a)
     assert post(client, url, PAGE_1).status_code == 302
 
     with database_down():
@@ -86,7 +77,7 @@ def test_database_down_during_a_save_gives_try_again_and_keeps_the_draft(client,
 
 
 def test_database_down_in_the_middle_of_submitting_leaves_nothing_half_written(client, campaign_a):
-    url = start(client, campaign_a)
+    url = start_answering(client, campaign_a)
     for number, answers in enumerate((PAGE_1, PAGE_2, PAGE_3), start=1):
         page_url = url if number == 1 else f"{url}p/{number}/"
         assert post(client, page_url, answers).status_code == 302
@@ -112,7 +103,7 @@ def test_database_down_in_the_middle_of_submitting_leaves_nothing_half_written(c
 
 
 def test_database_down_when_opening_a_page(client, campaign_a):
-    url = start(client, campaign_a)
+    url = start_answering(client, campaign_a)
 
     with database_down():
         page = client.get(url)
@@ -122,7 +113,7 @@ def test_database_down_when_opening_a_page(client, campaign_a):
 
 
 def test_other_errors_are_not_disguised_as_an_outage(client, campaign_a, monkeypatch):
-    url = start(client, campaign_a)
+    url = start_answering(client, campaign_a)
 
     def broken(**kwargs):
         raise ValueError("a bug, not an outage")

@@ -4,8 +4,8 @@ to a word per line; each row a block whose cells carry their column's name."""
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
 from hrdd.suppliers.services import supplier_create
+from hrdd.testing.browser import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,11 +26,7 @@ def test_buyer_lists_fit_a_phone(browser, live_server, alice, org_a, campaign_a)
         )
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.locator("#id_username").fill(alice.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}{reverse('campaigns:dashboard')}")
+    log_in(page, live_server, alice)
     for path, label in [
         (reverse("campaigns:dashboard"), "Campaign"),
         (reverse("suppliers:list", args=[org_a.pk]), "Name"),

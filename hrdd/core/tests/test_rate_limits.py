@@ -12,6 +12,7 @@ from hrdd.core.ratelimit import LIMITED_VIEWS
 from hrdd.organisations.models import Application
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.responses.models import Response
+from hrdd.testing.world import answer_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +126,6 @@ def test_links_with_a_secret_cannot_be_tried_at_speed(client, limits):
 
 def test_a_supplier_answering_normally_is_never_limited(client, campaign_a):
     """The default limits: a whole questionnaire, saved on every page, with a resume mail."""
-    from hrdd.responses.tests.test_submission_cost import answer_everything
-
     for _ in range(3):  # three colleagues from one factory, one after another
         answer_everything(client, campaign_a)
     assert Response.objects.filter(submitted_at__isnull=False).count() == 3

@@ -14,11 +14,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from conftest import VALID_ANSWERS, answer_pages, run_tasks
 from hrdd.invitations import services as invitations
 from hrdd.notifications.models import OutboundEmail
 from hrdd.responses.models import Response
 from hrdd.suppliers.services import supplier_create
+from hrdd.testing.world import VALID_ANSWERS, answer_pages, run_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from conftest import submit_disclosed
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_start
+from hrdd.testing.world import submit_disclosed
 
 pytestmark = pytest.mark.django_db
 

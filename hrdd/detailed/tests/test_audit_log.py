@@ -4,11 +4,11 @@ the operator for every buyer (page and read-only administration), nobody else.""
 import pytest
 from django.urls import reverse
 
-from conftest import make_user, submit_disclosed
 from hrdd.campaigns.models import Campaign
 from hrdd.detailed import services as detailed_services
 from hrdd.detailed.models import AuditEntry
 from hrdd.organisations.models import Organisation
+from hrdd.testing.world import make_superuser, submit_disclosed
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_buyer_owner_reads_only_its_own_entries_and_nobody_else_reads_the_operat
 
 
 def test_administration_shows_audit_entries_read_only(client, entries):
-    admin = make_user("root@alliance.example", is_staff=True, is_superuser=True)
+    admin = make_superuser()
     client.force_login(admin)
     entry = AuditEntry.objects.get(supplier_name="Saigon Knits")
     listing = client.get(reverse("admin:detailed_auditentry_changelist")).content.decode()

@@ -11,11 +11,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_disclosed
 from hrdd.detailed.models import AuditEntry
 from hrdd.organisations.models import Organisation
 from hrdd.responses.models import Response
 from hrdd.responses.services import response_save_draft, response_start
+from hrdd.testing.world import (
+    VALID_ANSWERS,
+    campaign_on,
+    login,
+    submit_disclosed,
+    submit_response,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +33,6 @@ def surfaces(campaign, response_id=0):
         reverse("detailed:export_csv", args=[campaign.pk]),
         reverse("detailed:export_xlsx", args=[campaign.pk]),
     ]
-
-
-def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def test_supplier_must_agree_and_name_itself_before_answering(client, disclosed):
@@ -63,8 +64,6 @@ def test_consent_form_lists_countries_in_the_suppliers_language(client, disclose
 
 
 def test_confidential_campaign_has_no_detailed_report_anywhere(client, alice, campaign_a):
-    from conftest import submit_response
-
     response = submit_response(campaign_a)
     login(client, alice)
     for url in surfaces(campaign_a, response.pk):
@@ -235,7 +234,6 @@ def test_csv_export_streams_in_constant_memory_and_queries(
 def typed_campaign(organisation):
     """A disclosed campaign whose questions are answered with a number, a percentage, a date
     and free text."""
-    from conftest import campaign_on
 
     def t(en):
         return {"en": en, "ja": f"{en} (ja)"}
@@ -279,15 +277,13 @@ def test_xlsx_answers_are_numbers_and_dates_and_the_header_is_in_the_readers_lan
 ):
     """Numbers sum and dates sort in the spreadsheet; "don't know" and what a supplier typed
     stay text; the fixed columns and the questions sheet are headed in the reader's language."""
-    from conftest import submit_disclosed as submit
-
     campaign = typed_campaign(disclosed.organisation)
-    submit(
+    submit_disclosed(
         campaign,
         "Hanoi Threads",
         {"q01_hours": "52.5", "q02_share": "30", "q03_started": "2026-03-01", "q04_note": "42"},
     )
-    submit(campaign, "Saigon Knits", {"q01_hours": "dont_know"})
+    submit_disclosed(campaign, "Saigon Knits", {"q01_hours": "dont_know"})
     login(client, alice)
     client.post(reverse("set_language"), {"language": "ja", "next": "/"})
     page = client.get(reverse("detailed:export_xlsx", args=[campaign.pk]))

@@ -8,17 +8,12 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, submit_disclosed, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.detailed.models import AuditEntry
 from hrdd.organisations.models import Organisation
+from hrdd.testing.world import login, submit_disclosed, submit_response
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def pdf_url(campaign, response_id) -> str:

@@ -12,7 +12,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from conftest import PASSWORD, VALID_ANSWERS, campaign_on, submit_response
 from hrdd import policy
 from hrdd.campaigns.services import campaign_set_breakdowns
 from hrdd.insights.models import InsightPublication
@@ -22,6 +21,7 @@ from hrdd.questionnaires.definition import load_file
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.reports.models import PrivacyReservation, ReportRelease
 from hrdd.reports.services import report_release_if_due
+from hrdd.testing.world import PASSWORD, VALID_ANSWERS, campaign_on, submit_response
 
 pytestmark = pytest.mark.django_db
 

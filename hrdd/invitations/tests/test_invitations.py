@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from conftest import VALID_ANSWERS, make_user, run_tasks
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation, ReminderRun
 from hrdd.notifications.models import OutboundEmail
@@ -16,63 +15,17 @@ from hrdd.organisations.models import Membership
 from hrdd.responses.models import Response
 from hrdd.responses.services import response_save_draft, response_submit
 from hrdd.suppliers.models import Supplier
+from hrdd.testing.world import (
+    OPT_OUT,
+    VALID_ANSWERS,
+    body,
+    deliver,
+    member,
+    received_by,
+    token_of,
+)
 
 pytestmark = pytest.mark.django_db
-
-LINK = re.compile(r"/i/([0-9A-Z-]+)/")
-OPT_OUT = re.compile(r"/o/([^/\s\"]+)/")
-
-
-@pytest.fixture
-def suppliers(org_a):
-    return [
-        Supplier.objects.create(
-            organisation=org_a,
-            name="Hanoi Garments",
-            country="VN",
-            industry="apparel",
-            size_band="250-999",
-            contact_name="Ms Lan",
-            email="lan@hanoi-garments.example",
-            language="vi",
-        ),
-        Supplier.objects.create(
-            organisation=org_a,
-            name="Kansai Parts",
-            country="JP",
-            industry="automotive",
-            size_band="50-249",
-            contact_name="Sato",
-            email="sato@kansai-parts.example",
-            language="ja",
-        ),
-        Supplier.objects.create(
-            organisation=org_a,
-            name="Bangkok Seafood",
-            country="TH",
-            email="office@bkk-seafood.example",
-            language="th",
-        ),
-    ]
-
-
-def deliver(django_capture_on_commit_callbacks, action):
-    with django_capture_on_commit_callbacks(execute=True):
-        result = action()
-    run_tasks()
-    return result
-
-
-def received_by(smtp, address):
-    return [r for r in smtp.received if address in r.rcpt_tos]
-
-
-def body(received) -> str:
-    return received.message.get_body(preferencelist=("plain",)).get_content()
-
-
-def token_of(received) -> str:
-    return LINK.search(body(received)).group(1)
 
 
 def test_invitations_arrive_once_each_in_the_supplier_language_with_a_working_link(
@@ -309,8 +262,7 @@ def test_other_tenants_get_404_and_viewers_cannot_send(client, carol, org_a, cam
     assert client.get(f"/campaigns/{campaign_a.pk}/links/").status_code == 404
     assert client.post(f"/campaigns/{campaign_a.pk}/links/invite/").status_code == 404
 
-    viewer = make_user("vera@northwind.example")
-    Membership.objects.create(organisation=org_a, user=viewer, role=Membership.Role.VIEWER)
+    viewer = member(org_a, "vera@northwind.example", Membership.Role.VIEWER)
     client.force_login(viewer)
     assert client.get(f"/campaigns/{campaign_a.pk}/links/").status_code == 200
     assert client.post(f"/campaigns/{campaign_a.pk}/links/invite/").status_code == 403

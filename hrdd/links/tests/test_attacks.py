@@ -14,16 +14,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import VALID_ANSWERS
-from hrdd.invitations.tests.test_invitations import (
-    body,
-    deliver,
-    received_by,
-    suppliers,  # noqa: F401 - the fixture
-    token_of,
-)
 from hrdd.responses.models import Response
 from hrdd.suppliers.models import Supplier
+from hrdd.testing.world import VALID_ANSWERS, body, deliver, received_by, token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +123,7 @@ def buyer(client, alice):
 
 
 @pytest.fixture
-def launched(buyer, smtp_running, campaign_a, suppliers, django_capture_on_commit_callbacks):  # noqa: F811
+def launched(buyer, smtp_running, campaign_a, suppliers, django_capture_on_commit_callbacks):
     """The buyer sends personal links; Lan submits (with free text), Sato keeps a draft."""
     deliver(
         django_capture_on_commit_callbacks,
@@ -146,7 +139,7 @@ def test_link_takeover_by_changing_the_address_opens_no_answers_no_draft_no_rece
     buyer,
     smtp_running,
     launched,
-    suppliers,  # noqa: F811
+    suppliers,
     django_capture_on_commit_callbacks,
 ):
     campaign = launched
@@ -175,7 +168,7 @@ def test_link_takeover_after_closing_and_reopening_the_campaign(
     buyer,
     smtp_running,
     launched,
-    suppliers,  # noqa: F811
+    suppliers,
     django_capture_on_commit_callbacks,
 ):
     campaign = launched
@@ -200,7 +193,7 @@ def test_reminders_to_redirected_addresses_do_not_tell_who_answered(
     buyer,
     smtp_running,
     launched,
-    suppliers,  # noqa: F811
+    suppliers,
     django_capture_on_commit_callbacks,
 ):
     """Lan submitted, Sato has a draft, Bangkok did nothing: after the buyer points all three
@@ -235,7 +228,7 @@ def test_public_url_refuses_answers_in_a_personal_link_campaign(
     buyer,
     smtp_running,
     campaign_a,
-    suppliers,  # noqa: F811
+    suppliers,
     django_capture_on_commit_callbacks,
 ):
     # A supplier that had the response URL before the buyer switched to personal links.
@@ -271,7 +264,7 @@ def test_previous_address_is_told_in_its_language_and_the_change_is_audited(
     buyer,
     smtp_running,
     launched,
-    suppliers,  # noqa: F811
+    suppliers,
     olivia,
     django_capture_on_commit_callbacks,
 ):

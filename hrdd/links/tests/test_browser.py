@@ -7,19 +7,20 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import campaign_on, run_tasks
 from hrdd.invitations.models import Invitation
 from hrdd.invitations.services import campaign_invite
 from hrdd.responses.models import Answer, Response
-from hrdd.responses.tests.test_browser import DEFINITION, PHONE
 from hrdd.suppliers.models import Supplier
+from hrdd.testing.browser import PHONE
+from hrdd.testing.definitions import RECRUITMENT
+from hrdd.testing.world import campaign_on, run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def campaign(org_a):
-    return campaign_on(DEFINITION, org_a, name="Recruitment 2026", languages=["en", "vi"])
+    return campaign_on(RECRUITMENT, org_a, name="Recruitment 2026", languages=["en", "vi"])
 
 
 def phone(browser):

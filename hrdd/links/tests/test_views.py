@@ -6,24 +6,16 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from conftest import VALID_ANSWERS
 from hrdd import policy
 from hrdd.detailed.models import AuditEntry
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
-from hrdd.invitations.tests.test_invitations import (
-    OPT_OUT,
-    body,
-    deliver,
-    received_by,
-    suppliers,  # noqa: F401 - the fixture
-    token_of,
-)
 from hrdd.notifications.models import OutboundEmail
 from hrdd.organisations.models import Organisation
 from hrdd.responses.models import Response
 from hrdd.responses.services import response_save_draft, response_submit
 from hrdd.suppliers.models import Supplier
+from hrdd.testing.world import OPT_OUT, VALID_ANSWERS, body, deliver, received_by, token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +41,7 @@ def submit_through_link(received) -> Response:
 
 
 @pytest.fixture
-def invited(smtp_running, campaign_a, suppliers, django_capture_on_commit_callbacks):  # noqa: F811
+def invited(smtp_running, campaign_a, suppliers, django_capture_on_commit_callbacks):
     deliver(
         django_capture_on_commit_callbacks,
         lambda: invitations.campaign_invite(campaign=campaign_a),
@@ -142,7 +134,7 @@ def test_disclosed_status_is_shown_and_every_showing_is_audited(
     bob,
     smtp_running,
     disclosed,
-    suppliers,  # noqa: F811
+    suppliers,
     django_capture_on_commit_callbacks,
     plan,
 ):

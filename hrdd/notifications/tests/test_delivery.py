@@ -7,19 +7,18 @@ rather than retried forever, and a message carrying a secret link does not keep 
 
 import time
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from conftest import run_tasks
 from hrdd.notifications import outbox
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.selectors import delivery_counts
-from hrdd.notifications.services import email_build, email_deliver, email_queue, email_queue_many
+from hrdd.notifications.services import email_deliver, email_queue
 from hrdd.notifications.tasks import deliver_outbox
 from hrdd.notifications.testing import BUSY, REFUSED
+from hrdd.testing.world import deliver_killed_at_the_commit_point, queue_many, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -328,27 +327,6 @@ def test_gives_up_after_the_maximum_number_of_attempts(
 # --- Batches, workers that die, workers that race -------------------------------------------
 
 
-def queue_many(campaign, n: int) -> list[OutboundEmail]:
-    return email_queue_many(
-        [
-            email_build(
-                to=f"supplier{i}@factory.example",
-                template="resume_link",
-                context={
-                    "campaign": {
-                        "organisation": {"name": "Northwind"},
-                        "public_slug": campaign.public_slug,
-                    },
-                    "code": f"C{i}",
-                },
-                language="en",
-                campaign=campaign,
-            )
-            for i in range(n)
-        ]
-    )
-
-
 def test_bulk_mail_is_rendered_by_the_worker_and_its_secrets_erased(smtp_running, campaign_a):
     [message] = queue_many(campaign_a, 1)
     assert message.body_text == ""
@@ -362,17 +340,6 @@ def test_bulk_mail_is_rendered_by_the_worker_and_its_secrets_erased(smtp_running
     assert "Northwind" in message.subject
     assert message.context == {}
     assert message.body_text == ""
-
-
-class Killed(BaseException):
-    """The worker's process ends (a BaseException: no handler of the worker catches it)."""
-
-
-def deliver_killed_at_the_commit_point() -> None:
-    """A run of the outbox killed when it would record its first message as sent, which is
-    just before the final "." of DATA (its watchdog is already scheduled)."""
-    with mock.patch.object(outbox, "_record_sent", side_effect=Killed), pytest.raises(Killed):
-        deliver_outbox.call()
 
 
 def test_a_worker_killed_before_the_commit_point_leaves_nothing_at_the_server(

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from hrdd.notifications import outbox, smtp
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.tasks import deliver_outbox
-from hrdd.notifications.tests.test_delivery import queue_many
+from hrdd.testing.world import queue_many
 
 pytestmark = pytest.mark.django_db
 

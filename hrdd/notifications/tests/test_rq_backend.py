@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.tasks import deliver_outbox
-from hrdd.notifications.tests.test_delivery import deliver_killed_at_the_commit_point, queue_many
+from hrdd.testing.world import deliver_killed_at_the_commit_point, queue_many, submit_response
 
 rq = pytest.importorskip("rq")
 django_tasks_rq = pytest.importorskip("django_tasks_rq")
@@ -177,7 +177,6 @@ def test_the_final_report_release_is_scheduled_in_redis_for_the_close_date(
     and a worker with its scheduler runs it once the date has passed, making one release."""
     from datetime import timedelta
 
-    from conftest import submit_response
     from hrdd.campaigns.services import campaign_create
     from hrdd.reports.models import ReportRelease
 

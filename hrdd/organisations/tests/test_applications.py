@@ -4,13 +4,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user, run_tasks
 from hrdd.accounts.models import User
 from hrdd.campaigns.models import Campaign
 from hrdd.organisations.models import Application, Membership, Organisation
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.questionnaires.services import questionnaire_publish
-from hrdd.questionnaires.tests.test_operator_screens import small_definition
+from hrdd.testing.definitions import small_definition
+from hrdd.testing.world import PASSWORD, make_user, run_tasks
 
 pytestmark = pytest.mark.django_db
 

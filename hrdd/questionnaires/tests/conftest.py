@@ -2,14 +2,13 @@
 
 import pytest
 
-from conftest import PASSWORD
+from hrdd.testing.world import login
 
 
 @pytest.fixture
 def operator(client, olivia):
     """The test client, logged in as the operator's olivia."""
-    assert client.login(email=olivia.email, password=PASSWORD)
-    return client
+    return login(client, olivia)
 
 
 @pytest.fixture

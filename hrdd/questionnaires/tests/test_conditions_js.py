@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import campaign_on
 from hrdd.campaigns.services import campaign_create
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.services import questionnaire_publish
 from hrdd.responses.services import response_save_draft, response_start
+from hrdd.testing.world import campaign_on
 
 SCRIPT = Path(settings.BASE_DIR) / "static" / "js" / "conditions.js"
 

@@ -12,11 +12,11 @@ import polib
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
 from hrdd.questionnaires.definition import parse_definition
 from hrdd.questionnaires.diff import diff_definitions
 from hrdd.questionnaires.services import questionnaire_publish
 from hrdd.questionnaires.translations import out_of_date
+from hrdd.testing.world import PASSWORD
 
 
 def t(en: str, ja: str | None = None) -> dict:

@@ -1,7 +1,6 @@
 """The operator's questionnaire screens and commands: upload, check, preview, publish,
 compare, translate. Nobody else can see them."""
 
-import copy
 import io
 from pathlib import Path
 
@@ -16,9 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from conftest import PASSWORD
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from hrdd.questionnaires.services import BUILTIN_DIR, questionnaire_publish
+from hrdd.testing.definitions import small_definition
+from hrdd.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -27,46 +27,6 @@ DRAFT_NOTICE = (
     "This translation is a draft: it has not been checked by a reviewer yet. If a question is "
     "unclear, switch to English with the language buttons above."
 )
-
-
-def small_definition(code="supplier-basics", version=1) -> dict:
-    yes_no = [
-        {"code": "yes", "text": {"en": "Yes", "ja": "はい"}, "risk": "none"},
-        {"code": "no", "text": {"en": "No", "ja": "いいえ"}, "risk": "high"},
-    ]
-    return {
-        "format": 1,
-        "code": code,
-        "version": version,
-        "languages": ["en", "ja", "vi"],
-        "draft_languages": ["vi"],
-        "title": {"en": "Basics", "ja": "基本", "vi": "Cơ bản"},
-        "topics": {"general": {"en": "General", "ja": "一般"}},
-        "sections": [
-            {
-                "code": "main",
-                "title": {"en": "Main", "ja": "主要"},
-                "questions": [
-                    {
-                        "code": "q01_policy",
-                        "type": "yes_no",
-                        "required": True,
-                        "topic": "general",
-                        "text": {"en": "Do you have a policy?", "ja": "方針はありますか？"},
-                        "options": copy.deepcopy(yes_no),  # YAML without aliases
-                    },
-                    {
-                        "code": "q02_published",
-                        "type": "yes_no",
-                        "topic": "general",
-                        "show_if": {"question": "q01_policy", "equals": "yes"},
-                        "text": {"en": "Is it published?", "ja": "公開していますか？"},
-                        "options": copy.deepcopy(yes_no),  # YAML without aliases
-                    },
-                ],
-            }
-        ],
-    }
 
 
 def upload(client, name: str, content: bytes):

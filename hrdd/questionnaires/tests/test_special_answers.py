@@ -13,67 +13,11 @@ import pytest
 from hrdd.questionnaires.definition import DefinitionError, load_file, parse_definition
 from hrdd.questionnaires.services import BUILTIN_DIR
 from hrdd.questionnaires.xlsform import XLSFormError, definition_to_xlsform, xlsform_to_definition
-
-DONT_KNOW = {"code": "dont_know", "text": {"en": "Don't know", "vi": "Không biết"}}
-PREFER_NOT = {"code": "prefer_not_to_say", "text": {"en": "Prefer not to say", "vi": "Không nói"}}
+from hrdd.testing.definitions import DONT_KNOW, PREFER_NOT, special_answers_definition
 
 
 def t(en: str) -> dict:
     return {"en": en, "vi": f"{en} (vi)"}
-
-
-def definition() -> dict:
-    return {
-        "format": 1,
-        "code": "specials",
-        "version": 1,
-        "languages": ["en", "vi"],
-        "title": t("Special answers"),
-        "topics": {"work": t("Work")},
-        "sections": [
-            {
-                "code": "main",
-                "title": t("Main"),
-                "questions": [
-                    {
-                        "code": "q01_hours",
-                        "type": "number",
-                        "required": True,
-                        "integer": True,
-                        "topic": "work",
-                        "text": t("Weekly hours?"),
-                        "bands": [
-                            {"code": "normal", "text": t("Up to 48"), "max": 48, "risk": "none"},
-                            {"code": "long", "text": t("Over 48"), "min": 49, "risk": "high"},
-                        ],
-                        "special_answers": [DONT_KNOW, PREFER_NOT],
-                    },
-                    {
-                        "code": "q02_started",
-                        "type": "date",
-                        "topic": "work",
-                        "text": t("Since when?"),
-                        "special_answers": [DONT_KNOW],
-                    },
-                    {
-                        "code": "q03_origin",
-                        "type": "country",
-                        "topic": "work",
-                        "text": t("From where?"),
-                        "special_answers": [DONT_KNOW, PREFER_NOT],
-                    },
-                    {
-                        "code": "q04_share",
-                        "type": "percentage",
-                        "topic": "work",
-                        "text": t("What share?"),
-                        "show_if": {"question": "q01_hours", "equals": "dont_know"},
-                        "special_answers": [PREFER_NOT],
-                    },
-                ],
-            }
-        ],
-    }
 
 
 def errors_of(data: dict) -> list[str]:
@@ -88,7 +32,7 @@ def question(data: dict, code: str) -> dict:
 
 
 def test_declared_special_answers_are_parsed_with_their_codes_and_texts():
-    parsed = parse_definition(definition())
+    parsed = parse_definition(special_answers_definition())
 
     hours = parsed.question("q01_hours")
     assert [a.code for a in hours.special_answers] == ["dont_know", "prefer_not_to_say"]
@@ -99,7 +43,7 @@ def test_declared_special_answers_are_parsed_with_their_codes_and_texts():
 
 
 def test_special_answers_on_a_choice_question_are_refused_naming_the_question_and_field():
-    data = definition()
+    data = special_answers_definition()
     data["sections"][0]["questions"].append(
         {
             "code": "q05_agency",
@@ -121,7 +65,7 @@ def test_special_answers_on_a_choice_question_are_refused_naming_the_question_an
 
 
 def test_an_unknown_special_code_is_refused_by_the_schema_with_its_place():
-    data = definition()
+    data = special_answers_definition()
     question(data, "q02_started")["special_answers"] = [
         {"code": "not_applicable", "text": t("N/A")}
     ]
@@ -132,7 +76,7 @@ def test_an_unknown_special_code_is_refused_by_the_schema_with_its_place():
 
 
 def test_duplicate_and_untranslated_special_answers_are_each_reported():
-    data = definition()
+    data = special_answers_definition()
     question(data, "q03_origin")["special_answers"] = [
         DONT_KNOW,
         {"code": "dont_know", "text": {"en": "Not known"}},
@@ -146,7 +90,7 @@ def test_duplicate_and_untranslated_special_answers_are_each_reported():
 
 
 def test_a_band_cannot_take_a_special_answers_code():
-    data = definition()
+    data = special_answers_definition()
     question(data, "q01_hours")["bands"][0]["code"] = "dont_know"
 
     assert errors_of(data) == [
@@ -155,7 +99,7 @@ def test_a_band_cannot_take_a_special_answers_code():
 
 
 def test_a_condition_on_a_special_answer_the_question_does_not_accept_is_refused():
-    data = definition()
+    data = special_answers_definition()
     question(data, "q04_share")["show_if"] = {"question": "q02_started", "equals": "dont_know"}
     parse_definition(data)  # declared: fine
 
@@ -194,7 +138,7 @@ def test_builtin_numbers_and_countries_accept_dont_know_in_every_language(code, 
 
 
 def test_xlsform_round_trip_keeps_special_answers_and_their_translations():
-    data = definition()
+    data = special_answers_definition()
 
     back = xlsform_to_definition(definition_to_xlsform(data))
 
@@ -209,7 +153,8 @@ def sheet(content: bytes, name: str) -> list[list]:
 
 def test_xlsform_export_puts_special_answers_in_a_choices_list_named_by_the_question():
     survey, choices = (
-        sheet(definition_to_xlsform(definition()), name) for name in ("survey", "choices")
+        sheet(definition_to_xlsform(special_answers_definition()), name)
+        for name in ("survey", "choices")
     )
 
     header = survey[0]
@@ -221,7 +166,7 @@ def test_xlsform_export_puts_special_answers_in_a_choices_list_named_by_the_ques
 
 
 def test_xlsform_special_answers_list_with_an_ordinary_choice_is_refused_on_its_row():
-    content = definition_to_xlsform(definition())
+    content = definition_to_xlsform(special_answers_definition())
     book = openpyxl.load_workbook(io.BytesIO(content))
     choices = book["choices"]
     header = [c.value for c in choices[1]]
@@ -244,7 +189,7 @@ def test_xlsform_special_answers_list_with_an_ordinary_choice_is_refused_on_its_
 
 
 def test_xlsform_special_answers_on_a_text_question_is_refused():
-    content = definition_to_xlsform(definition())
+    content = definition_to_xlsform(special_answers_definition())
     book = openpyxl.load_workbook(io.BytesIO(content))
     survey = book["survey"]
     row = next(r for r in survey.iter_rows(min_row=2) if r[1].value == "q02_started")

@@ -25,6 +25,16 @@ from hrdd.questionnaires.xlsform import (
     definition_to_xlsform,
     xlsform_to_definition,
 )
+from hrdd.testing.xlsform import (
+    CHOICES,
+    HEADER,
+    KOBO_CHOICES,
+    KOBO_SETTINGS,
+    KOBO_SURVEY,
+    SETTINGS,
+    survey_with,
+    workbook,
+)
 
 BUILTIN_DIR = Path(definition_module.__file__).parent / "definitions"
 
@@ -72,21 +82,6 @@ def assert_same_definition(expected: Definition, actual: Definition) -> None:
             for name in q_want.__dataclass_fields__:
                 assert getattr(q_got, name) == getattr(q_want, name), f"{q_want.code} > {name}"
     assert actual == expected  # and nothing else differs (Definition ignores raw)
-
-
-def workbook(survey: list[list], choices: list[list] | None = None, settings=None) -> bytes:
-    """An .xlsx built by hand, as someone would in Excel or KoboToolbox (first row: header)."""
-    book = openpyxl.Workbook()
-    sheets = [("survey", survey), ("choices", choices), ("settings", settings)]
-    book.remove(book.active)
-    for title, rows in sheets:
-        if rows is not None:
-            sheet = book.create_sheet(title)
-            for row in rows:
-                sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def import_errors(content: bytes) -> list[str]:
@@ -434,74 +429,6 @@ def test_export_of_grids_numbers_and_conditions(small):
 
 # --- Import of forms made elsewhere --------------------------------------------------------
 
-KOBO_SURVEY = [
-    [
-        "type",
-        "name",
-        "label::English",
-        "hint::English",
-        "required",
-        "relevant",
-        "constraint",
-        "appearance",
-        "$kuid",
-    ],
-    ["begin_group", "about", "About you", None, None, None, None, "field-list", "k1"],
-    ["select_one yn", "consent", "Do you agree to answer?", None, "true", None, None, None, "k2"],
-    [
-        "integer",
-        "age",
-        "Age",
-        "In years",
-        "yes",
-        "${consent} = 'yes'",
-        ".>=16 and .<=80",
-        None,
-        "k3",
-    ],
-    [
-        "select_multiple benefits",
-        "benefits",
-        "Which benefits do you receive?",
-        None,
-        None,
-        "selected(${consent}, 'yes') and (${age} >= 18 or ${age} < 16)",
-        None,
-        None,
-        "k4",
-    ],
-    ["end_group", None, None, None, None, None, None, None, None],
-    ["begin group", "work", "Your work", None, None, "${consent} != 'no'", None, None, None],
-    ["text", "employer", "Employer", None, None, None, None, None, None],
-    [
-        "text",
-        "story",
-        "Anything else?",
-        None,
-        None,
-        "not(selected(${benefits}, 'none')) or ${age} = ''",
-        None,
-        "multiline",
-        None,
-    ],
-    ["end group", None, None, None, None, None, None, None, None],
-    ["decimal", "wage", "Monthly wage", None, "${age} > 17", None, ". >= 0", None, None],
-]
-KOBO_CHOICES = [
-    ["list_name", "name", "label::English"],
-    ["yn", "yes", "Yes"],
-    ["yn", "no", "No"],
-    ["yn", "dont_know", "Don't know"],
-    ["benefits", "housing", "Housing"],
-    ["benefits", "food", "Food"],
-    ["benefits", "none", "None"],
-    ["benefits", "pnts", "Prefer not to say"],
-]
-KOBO_SETTINGS = [
-    ["form_title", "form_id", "version", "default_language"],
-    ["Worker survey", "Worker_Survey 2024", "2024-03 (1)", "English"],
-]
-
 
 def test_import_of_a_kobo_form():
     data = xlsform_to_definition(workbook(KOBO_SURVEY, KOBO_CHOICES, KOBO_SETTINGS))
@@ -571,21 +498,6 @@ def test_import_with_a_bare_label_column_in_the_default_language():
 
 
 # --- Refusals ------------------------------------------------------------------------------
-
-SETTINGS = [["form_title", "form_id"], ["Test", "test"]]
-CHOICES = [["list_name", "name", "label::English (en)"], ["yn", "yes", "Yes"], ["yn", "no", "No"]]
-HEADER = ["type", "name", "label::English (en)", "relevant", "constraint"]
-
-
-def survey_with(*rows: list) -> list[list]:
-    """A valid group with one question, then `rows` (from spreadsheet row 5 on)."""
-    return [
-        HEADER,
-        ["begin_group", "g1", "Group"],
-        ["select_one yn", "q1", "First?"],
-        ["end_group"],
-        *rows,
-    ]
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from conftest import PASSWORD
 from hrdd.questionnaires.definition import parse_definition
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from hrdd.questionnaires.services import questionnaire_publish
-from hrdd.questionnaires.tests.test_xlsform import (
+from hrdd.questionnaires.xlsform import xlsform_to_definition
+from hrdd.testing.world import PASSWORD
+from hrdd.testing.xlsform import (
     CHOICES,
     KOBO_CHOICES,
     KOBO_SETTINGS,
@@ -29,7 +30,6 @@ from hrdd.questionnaires.tests.test_xlsform import (
     survey_with,
     workbook,
 )
-from hrdd.questionnaires.xlsform import xlsform_to_definition
 
 pytestmark = pytest.mark.django_db
 

@@ -18,11 +18,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from conftest import PASSWORD, VALID_ANSWERS, answer_as_supplier, submit_response
 from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.reports.models import ReportRelease
 from hrdd.reports.services import report_release_if_due
+from hrdd.testing.world import PASSWORD, VALID_ANSWERS, answer_as_supplier, submit_response
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
-from conftest import VALID_ANSWERS
 from hrdd import policy
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
@@ -26,6 +25,7 @@ from hrdd.reports.selectors import (
 from hrdd.responses.models import Answer, Response
 from hrdd.responses.services import response_save_draft, response_submit
 from hrdd.suppliers.models import Supplier
+from hrdd.testing.world import VALID_ANSWERS
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django_countries.fields import Country
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_response
 from hrdd import policy
 from hrdd.campaigns.models import Campaign
 from hrdd.reports.services import report_release_if_due
+from hrdd.testing.world import PASSWORD, VALID_ANSWERS, submit_response
 
 BUSINESS = "q01_business_impact"
 

@@ -13,10 +13,10 @@ import time_machine
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from conftest import run_tasks, submit_response
 from hrdd.campaigns.services import campaign_set_dates
 from hrdd.reports.models import ReportRelease
 from hrdd.reports.tasks import release_at_close, report_schedule_close_release
+from hrdd.testing.world import run_tasks, submit_response
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_response
 from hrdd.campaigns.models import Campaign
 from hrdd.detailed.models import AuditEntry
 from hrdd.organisations.models import Organisation
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_save_draft, response_start, response_submit
+from hrdd.testing.world import PASSWORD, VALID_ANSWERS, submit_response
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_response
 from hrdd.reports.pdf import no_fetching, page_footer_content
 from hrdd.reports.services import report_release_if_due
+from hrdd.testing.world import PASSWORD, VALID_ANSWERS, submit_response
 
 pytestmark = pytest.mark.django_db
 

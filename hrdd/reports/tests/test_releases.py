@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from conftest import PASSWORD, VALID_ANSWERS, run_tasks, submit_response
 from hrdd import policy
 from hrdd.reports.models import ReportRelease
 from hrdd.reports.selectors import campaign_raw_counts
 from hrdd.reports.services import report_release_if_due
+from hrdd.testing.world import PASSWORD, VALID_ANSWERS, run_tasks, submit_response
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, VALID_ANSWERS, submit_response
-from hrdd.reports.services import report_release_if_due
+from hrdd.testing.browser import log_in
+from hrdd.testing.world import release_sixty
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,27 +15,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def released(campaign_a):
     """Sixty responses, released: single-choice questions shown with their margins, the
     multiple-choice ones still too uncertain."""
-    for i in range(60):
-        answers = dict(VALID_ANSWERS)
-        answers["q01_business_impact"] = "down_10_to_29" if i < 30 else "about_same"
-        answers["q03_health_safety_measures"] = ["risk_assessment"] + (
-            ["free_masks_hygiene"] if i < 12 else []
-        )
-        submit_response(campaign_a, answers)
-    release = report_release_if_due(campaign_id=campaign_a.pk)
-    assert release is not None
-    return campaign_a
+    return release_sixty(campaign_a)
 
 
 def test_buyer_reads_the_summary_report_and_its_pdf(browser, live_server, alice, released):
     context = browser.new_context()
     page = context.new_page()
-    campaign_url = reverse("campaigns:detail", args=[released.pk])
-    page.goto(f"{live_server.url}{reverse('accounts:login')}?next={campaign_url}")
-    page.locator("#id_username").fill(alice.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}{campaign_url}")
+    log_in(page, live_server, alice, then=reverse("campaigns:detail", args=[released.pk]))
 
     page.get_by_role("link", name="Summary Report").click()
     page.wait_for_url(f"{live_server.url}{reverse('reports:summary', args=[released.pk])}")

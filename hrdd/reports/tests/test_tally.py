@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from conftest import VALID_ANSWERS, submit_response
 from hrdd.reports import tally
 from hrdd.reports.models import Tally, TallyCell
 from hrdd.reports.selectors import campaign_breakdown_counts, campaign_raw_counts
@@ -24,6 +23,7 @@ from hrdd.reports.tally import (
 from hrdd.responses import counting
 from hrdd.responses.models import TALLY_PENDING, Response
 from hrdd.responses.services import response_save_draft, response_start, response_submit
+from hrdd.testing.world import VALID_ANSWERS, submit_response
 
 pytestmark = pytest.mark.django_db
 

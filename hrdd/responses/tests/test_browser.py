@@ -6,99 +6,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import campaign_on
 from hrdd.responses.models import Answer, Response
+from hrdd.testing.browser import PHONE
+from hrdd.testing.definitions import RECRUITMENT
+from hrdd.testing.world import campaign_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
-
-
-def yes_no(risk_yes="high"):
-    return [
-        {"code": "yes", "text": {"en": "Yes", "vi": "Có"}, "risk": risk_yes},
-        {"code": "no", "text": {"en": "No", "vi": "Không"}, "risk": "none"},
-        {
-            "code": "dont_know",
-            "special": "dont_know",
-            "text": {"en": "Don't know", "vi": "Không biết"},
-        },
-    ]
-
-
-DEFINITION = {
-    "format": 1,
-    "code": "recruitment-check",
-    "version": 1,
-    "languages": ["en", "vi"],
-    "draft_languages": ["vi"],
-    "title": {"en": "Recruitment check", "vi": "Kiểm tra tuyển dụng"},
-    "topics": {"recruitment": {"en": "Recruitment", "vi": "Tuyển dụng"}},
-    "sections": [
-        {
-            "code": "fees",
-            "title": {"en": "Fees", "vi": "Phí tuyển dụng"},
-            "questions": [
-                {
-                    "code": "q01_fees",
-                    "type": "yes_no",
-                    "required": True,
-                    "topic": "recruitment",
-                    "text": {
-                        "en": "Did workers pay recruitment fees?",
-                        "vi": "Người lao động có phải trả phí tuyển dụng không?",
-                    },
-                    "options": yes_no(),
-                },
-                {
-                    "code": "q02_months",
-                    "type": "number",
-                    "integer": True,
-                    "min": 0,
-                    "max": 36,
-                    "topic": "recruitment",
-                    "show_if": {"question": "q01_fees", "equals": "yes"},
-                    "required_if": {"question": "q01_fees", "equals": "yes"},
-                    "unit": {"en": "months of wages", "vi": "tháng lương"},
-                    "text": {"en": "How much, in months of wages?", "vi": "Bao nhiêu tháng lương?"},
-                },
-            ],
-        },
-        {
-            "code": "documents",
-            "title": {"en": "Documents", "vi": "Giấy tờ"},
-            "questions": [
-                {
-                    "code": "q03_passports",
-                    "type": "yes_no",
-                    "required": True,
-                    "topic": "recruitment",
-                    "text": {
-                        "en": "Does the company keep passports?",
-                        "vi": "Công ty có giữ hộ chiếu của người lao động không?",
-                    },
-                    "options": yes_no(),
-                },
-                {
-                    "code": "q04_repaid",
-                    "type": "yes_no",
-                    "topic": "recruitment",
-                    "show_if": {"question": "q01_fees", "equals": "yes"},
-                    "text": {
-                        "en": "Were the fees repaid to workers?",
-                        "vi": "Phí đã được hoàn trả cho người lao động chưa?",
-                    },
-                    "options": yes_no(risk_yes="none"),
-                },
-            ],
-        },
-    ],
-}
 
 
 @pytest.fixture
 def campaign(org_a):
-    return campaign_on(DEFINITION, org_a, name="Recruitment 2026", languages=["en", "vi"])
+    return campaign_on(RECRUITMENT, org_a, name="Recruitment 2026", languages=["en", "vi"])
 
 
 def open_in_vietnamese(browser, live_server, campaign):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from hrdd.responses.models import Response
+from hrdd.testing.world import start_answering
 
 pytestmark = pytest.mark.django_db
 
@@ -47,17 +48,9 @@ def test_the_notice_in_japanese(client, campaign_a):
     assert "このアンケートは日本語では提供されていないため、英語で表示しています。" in text
 
 
-def start(client, campaign):
-    page = client.post(
-        reverse("responses:landing", args=[campaign.public_slug]), {"action": "start"}
-    )
-    code = re.search(r"/a/([0-9A-Z-]+)/", page["Location"]).group(1)
-    return reverse("responses:answer", args=[campaign.public_slug, code])
-
-
 def test_free_text_says_its_limit_and_a_longer_text_is_refused_and_kept(client, campaign_a):
     """The browser used to cut a pasted text at 2,000 characters without a word."""
-    url = start(client, campaign_a)
+    url = start_answering(client, campaign_a)
     last_page = f"{url}p/4/"
     html = client.get(last_page).content.decode()
     comment = re.search(r'<textarea[^>]*name="q11_comments"[^>]*>', html).group(0)

@@ -9,22 +9,23 @@ and what a report may show all depend on the server alone.
 import copy
 import json
 import re
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils import timezone
 
-from conftest import submit_response
 from hrdd import policy
 from hrdd.campaigns.models import Campaign
-from hrdd.campaigns.services import campaign_create
-from hrdd.questionnaires.services import questionnaire_publish
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.models import Answer, Response
 from hrdd.responses.services import response_save_draft, response_start
+from hrdd.testing.world import (
+    campaign_on,
+    field_html,
+    post_page,
+    start_answering,
+    submit_response,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,20 +175,7 @@ PAGE_2 = {
 
 
 def make_campaign(org, data: dict, languages: list[str]) -> Campaign:
-    version = questionnaire_publish(data=data, source="test.yaml")
-    opens_at = timezone.now() - timedelta(days=1)
-    campaign = campaign_create(
-        organisation=org,
-        questionnaire_version=version,
-        name="Every type",
-        languages=languages,
-        by=None,
-        opens_at=opens_at,
-        closes_at=opens_at + timedelta(days=30),
-    )
-    campaign.min_responses = 5
-    campaign.save(update_fields=["min_responses"])
-    return campaign
+    return campaign_on(data, org, name="Every type", languages=languages, min_responses=5)
 
 
 @pytest.fixture
@@ -195,20 +183,9 @@ def campaign(org_a) -> Campaign:
     return make_campaign(org_a, EVERY_TYPE, ["en"])
 
 
-def start(client, campaign: Campaign, language: str = "en") -> str:
-    """Press Start on the landing page; return the first page's URL."""
-    client.post(reverse("set_language"), {"language": language, "next": "/"})
-    started = client.post(f"/r/{campaign.public_slug}/", {"action": "start"})
-    assert started.status_code == 302
-    code = re.search(r"/a/([0-9A-Z-]+)/", started["Location"]).group(1)
-    url = f"/r/{campaign.public_slug}/a/{code}/"
-    assert started["Location"].startswith(url)
-    return url
-
-
 @pytest.fixture
 def url(client, campaign) -> str:
-    return start(client, campaign)
+    return start_answering(client, campaign)
 
 
 def page2(url: str) -> str:
@@ -220,22 +197,8 @@ def page1(url: str) -> str:
     return f"{url}p/1/"
 
 
-def post(client, page_url: str, answers: dict, action: str = "save"):
-    """Post a page as the browser does: with the revision read from the page's hidden input."""
-    html = client.get(page1(page_url) if "/p/" not in page_url else page_url).content.decode()
-    revision = re.search(r'name="revision" value="(\d+)"', html).group(1)
-    return client.post(page_url, {"revision": revision, "action": action, **answers})
-
-
 def draft() -> dict:
     return Response.objects.get().draft
-
-
-def field_html(html: str, name: str) -> str:
-    """The HTML of one field: its label, input and errors."""
-    start_at = html.index(f'id="field-{name}"')
-    end = html.find('<div class="field', start_at)
-    return html[start_at : end if end > 0 else None]
 
 
 # --- Rendering ------------------------------------------------------------------------------
@@ -294,7 +257,7 @@ def test_invalid_value_on_page_one_is_refused_next_to_its_field_and_the_rest_kep
     answers = dict(PAGE_1, q04_start_date="2024-03-01", q05_origin="VN")
     answers[name] = value
 
-    page = post(client, url, answers)
+    page = post_page(client, url, answers)
 
     assert page.status_code == 422
     html = page.content.decode()
@@ -310,25 +273,25 @@ def test_invalid_value_on_page_one_is_refused_next_to_its_field_and_the_rest_kep
 
 
 def test_invalid_value_keeps_the_previous_valid_answer(client, url):
-    post(client, url, PAGE_1)
+    post_page(client, url, PAGE_1)
 
-    page = post(client, url, dict(PAGE_1, q02_fee_amount="99999"))
+    page = post_page(client, url, dict(PAGE_1, q02_fee_amount="99999"))
 
     assert page.status_code == 422
     assert draft()["q02_fee_amount"] == "120"
 
 
 def test_next_is_refused_with_an_invalid_value(client, url):
-    page = post(client, url, dict(PAGE_1, q03_fee_share="101"), action="next")
+    page = post_page(client, url, dict(PAGE_1, q03_fee_share="101"), action="next")
 
     assert page.status_code == 422
     assert "Ensure this value is less than or equal to 100." in page.content.decode()
 
 
 def test_short_text_over_its_maximum_length_is_refused(client, url):
-    post(client, url, PAGE_1, action="next")
+    post_page(client, url, PAGE_1, action="next")
 
-    page = post(client, page2(url), dict(PAGE_2, q08_agency_name="x" * 51))
+    page = post_page(client, page2(url), dict(PAGE_2, q08_agency_name="x" * 51))
 
     assert page.status_code == 422
     assert "This answer has 51 characters; at most 50 fit." in field_html(
@@ -340,16 +303,16 @@ def test_short_text_over_its_maximum_length_is_refused(client, url):
 
 
 def test_short_text_at_its_maximum_length_is_stored(client, url):
-    post(client, url, PAGE_1, action="next")
+    post_page(client, url, PAGE_1, action="next")
 
-    page = post(client, page2(url), dict(PAGE_2, q08_agency_name="x" * 50))
+    page = post_page(client, page2(url), dict(PAGE_2, q08_agency_name="x" * 50))
 
     assert page.status_code == 302
     assert draft()["q08_agency_name"] == "x" * 50
 
 
 def test_grid_row_with_an_option_the_grid_does_not_have_is_refused(client, url):
-    page = post(client, page2(url), {"q09_conditions.r_housing": "excellent"})
+    page = post_page(client, page2(url), {"q09_conditions.r_housing": "excellent"})
 
     assert page.status_code == 422
     assert "Select a valid choice." in field_html(page.content.decode(), "q09_conditions.r_housing")
@@ -357,9 +320,9 @@ def test_grid_row_with_an_option_the_grid_does_not_have_is_refused(client, url):
 
 
 def test_grid_row_refused_keeps_the_rows_previous_answer(client, url):
-    post(client, page2(url), PAGE_2)
+    post_page(client, page2(url), PAGE_2)
 
-    page = post(client, page2(url), dict(PAGE_2, **{"q09_conditions.r_food": "excellent"}))
+    page = post_page(client, page2(url), dict(PAGE_2, **{"q09_conditions.r_food": "excellent"}))
 
     assert page.status_code == 422
     assert draft()["q09_conditions"] == {"r_housing": "poor", "r_food": "good"}
@@ -369,7 +332,7 @@ def test_grid_row_refused_keeps_the_rows_previous_answer(client, url):
 
 
 def test_valid_answers_are_stored_in_the_draft_in_the_documented_formats(client, url):
-    first = post(
+    first = post_page(
         client,
         url,
         {
@@ -385,7 +348,7 @@ def test_valid_answers_are_stored_in_the_draft_in_the_documented_formats(client,
     )
     assert first.status_code == 302
     assert first["Location"] == page2(url)
-    second = post(
+    second = post_page(
         client,
         page2(url),
         dict(PAGE_2, q08_agency_name="  Sunrise Manpower  ", q10_comments="Line one.\nLine two."),
@@ -407,8 +370,8 @@ def test_valid_answers_are_stored_in_the_draft_in_the_documented_formats(client,
 
 
 def test_stored_answers_are_shown_again_on_the_page(client, url):
-    post(client, url, dict(PAGE_1, q04_start_date="2024-03-01", q05_origin="VN"))
-    post(client, page2(url), PAGE_2)
+    post_page(client, url, dict(PAGE_1, q04_start_date="2024-03-01", q05_origin="VN"))
+    post_page(client, page2(url), PAGE_2)
 
     html = client.get(page1(url)).content.decode()
     assert 'value="120"' in field_html(html, "q02_fee_amount")
@@ -419,7 +382,9 @@ def test_stored_answers_are_shown_again_on_the_page(client, url):
 
 
 def test_zero_is_an_answer(client, url):
-    page = post(client, url, dict(PAGE_1, q02_fee_amount="0", q03_fee_share="0"), action="next")
+    page = post_page(
+        client, url, dict(PAGE_1, q02_fee_amount="0", q03_fee_share="0"), action="next"
+    )
 
     assert page.status_code == 302
     assert draft()["q02_fee_amount"] == "0"
@@ -430,7 +395,7 @@ def test_zero_is_an_answer(client, url):
 
 
 def test_answer_to_a_question_hidden_by_an_answer_on_the_same_page_is_not_stored(client, url):
-    page = post(client, url, dict(PAGE_1, q01_agency="no"))
+    page = post_page(client, url, dict(PAGE_1, q01_agency="no"))
 
     assert page.status_code == 302
     assert "q02_fee_amount" not in draft()
@@ -440,7 +405,7 @@ def test_answer_to_a_question_hidden_by_an_answer_on_the_same_page_is_not_stored
 def test_question_hidden_by_an_earlier_page_is_not_rendered_and_a_posted_value_not_stored(
     client, url
 ):
-    post(client, url, dict(PAGE_1, q01_agency="no"), action="next")
+    post_page(client, url, dict(PAGE_1, q01_agency="no"), action="next")
 
     html = client.get(page2(url)).content.decode()
     assert 'name="q08_agency_name"' not in html
@@ -448,7 +413,7 @@ def test_question_hidden_by_an_earlier_page_is_not_rendered_and_a_posted_value_n
     assert 'name="q09_conditions.r_housing"' in html
 
     # A tampered POST (or a page from before q01 was changed) still sends it.
-    page = post(client, page2(url), dict(PAGE_2, q08_agency_name="Sunrise Manpower"))
+    page = post_page(client, page2(url), dict(PAGE_2, q08_agency_name="Sunrise Manpower"))
 
     assert page.status_code == 302
     stored = draft()
@@ -457,7 +422,7 @@ def test_question_hidden_by_an_earlier_page_is_not_rendered_and_a_posted_value_n
 
 
 def test_question_shown_by_an_earlier_page_is_rendered(client, url):
-    post(client, url, PAGE_1, action="next")
+    post_page(client, url, PAGE_1, action="next")
 
     html = client.get(page2(url)).content.decode()
 
@@ -466,14 +431,14 @@ def test_question_shown_by_an_earlier_page_is_rendered(client, url):
 
 
 def test_changing_the_controlling_answer_later_removes_the_hidden_answers(client, url):
-    post(client, url, PAGE_1, action="next")
-    post(client, page2(url), dict(PAGE_2, q08_agency_name="Sunrise Manpower"), action="back")
+    post_page(client, url, PAGE_1, action="next")
+    post_page(client, page2(url), dict(PAGE_2, q08_agency_name="Sunrise Manpower"), action="back")
     assert draft()["q08_agency_name"] == "Sunrise Manpower"
     assert draft()["q02_fee_amount"] == "120"
 
     # The supplier goes back and answers "no" (the script disables the hidden fee field).
     changed = {k: v for k, v in PAGE_1.items() if k != "q02_fee_amount"}
-    page = post(client, url, dict(changed, q01_agency="no"), action="next")
+    page = post_page(client, url, dict(changed, q01_agency="no"), action="next")
 
     assert page.status_code == 302
     stored = draft()
@@ -483,14 +448,14 @@ def test_changing_the_controlling_answer_later_removes_the_hidden_answers(client
     assert stored["q03_fee_share"] == "40"  # not conditional, only no longer required
     assert stored["q09_conditions"] == {"r_housing": "poor", "r_food": "good"}
     # Answering "yes" again does not bring the dropped answers back.
-    post(client, url, PAGE_1 | {"q02_fee_amount": ""}, action="save")
+    post_page(client, url, PAGE_1 | {"q02_fee_amount": ""}, action="save")
     assert "q08_agency_name" not in draft()
 
 
 def test_required_if_question_is_required_only_when_its_condition_holds(client, url):
     answers = {k: v for k, v in PAGE_1.items() if k != "q03_fee_share"}
 
-    refused = post(client, url, answers, action="next")
+    refused = post_page(client, url, answers, action="next")
 
     assert refused.status_code == 422
     html = refused.content.decode()
@@ -500,14 +465,16 @@ def test_required_if_question_is_required_only_when_its_condition_holds(client, 
     # The valid answers were kept all the same.
     assert draft() == answers
 
-    allowed = post(client, url, dict(answers, q01_agency="no", q02_fee_amount=""), action="next")
+    allowed = post_page(
+        client, url, dict(answers, q01_agency="no", q02_fee_amount=""), action="next"
+    )
 
     assert allowed.status_code == 302
     assert allowed["Location"] == page2(url)
 
 
 def test_required_question_blocks_next(client, url):
-    page = post(client, url, {"q01_agency": "no"}, action="next")
+    page = post_page(client, url, {"q01_agency": "no"}, action="next")
 
     assert page.status_code == 422
     assert "Please answer this question." in field_html(page.content.decode(), "q06_sector")
@@ -515,9 +482,9 @@ def test_required_question_blocks_next(client, url):
 
 def test_submit_checks_required_if_of_earlier_pages(client, url):
     # Page 1 saved (not Next) without the share that "yes" makes required.
-    post(client, url, {k: v for k, v in PAGE_1.items() if k != "q03_fee_share"})
+    post_page(client, url, {k: v for k, v in PAGE_1.items() if k != "q03_fee_share"})
 
-    page = post(client, page2(url), PAGE_2, action="submit")
+    page = post_page(client, page2(url), PAGE_2, action="submit")
 
     assert page.status_code == 302
     assert page["Location"].endswith("#field-q03_fee_share")
@@ -529,7 +496,7 @@ def test_submit_checks_required_if_of_earlier_pages(client, url):
 
 
 def test_submitting_writes_answer_rows_in_codes_numbers_and_text(client, url):
-    post(
+    post_page(
         client,
         url,
         dict(
@@ -541,7 +508,7 @@ def test_submitting_writes_answer_rows_in_codes_numbers_and_text(client, url):
         ),
         action="next",
     )
-    done = post(
+    done = post_page(
         client,
         page2(url),
         dict(PAGE_2, q08_agency_name="Sunrise Manpower", q10_comments="Thank you."),
@@ -585,8 +552,8 @@ def test_submitted_number_gets_the_band_it_falls_in(campaign):
 
 
 def test_hidden_answers_in_a_draft_never_become_answer_rows(client, url):
-    post(client, url, dict(PAGE_1, q01_agency="no"), action="next")
-    post(client, page2(url), dict(PAGE_2, q08_agency_name="Sunrise Manpower"), action="submit")
+    post_page(client, url, dict(PAGE_1, q01_agency="no"), action="next")
+    post_page(client, page2(url), dict(PAGE_2, q08_agency_name="Sunrise Manpower"), action="submit")
 
     assert Response.objects.get().status == Response.Status.SUBMITTED
     codes = set(Answer.objects.values_list("question_code", flat=True))
@@ -596,13 +563,13 @@ def test_hidden_answers_in_a_draft_never_become_answer_rows(client, url):
 
 
 def test_receipt_shows_every_stored_answer(client, url):
-    post(
+    post_page(
         client,
         url,
         dict(PAGE_1, q02_fee_amount="1200", q04_start_date="2024-03-01", q05_origin="VN"),
         action="next",
     )
-    done = post(client, page2(url), dict(PAGE_2, q10_comments="Thank you."), action="submit")
+    done = post_page(client, page2(url), dict(PAGE_2, q10_comments="Thank you."), action="submit")
 
     html = client.get(done["Location"]).content.decode()
 
@@ -619,11 +586,11 @@ def test_receipt_shows_every_stored_answer(client, url):
 def test_multiple_choice_option_posted_twice_counts_once(client, url):
     # A tampered or replayed POST; whether it is refused or de-duplicated, the draft must not
     # hold the option twice, and submitting must work.
-    post(client, url, dict(PAGE_1, q07_deductions=["housing", "housing"]), action="next")
+    post_page(client, url, dict(PAGE_1, q07_deductions=["housing", "housing"]), action="next")
     deductions = draft().get("q07_deductions", [])
     assert len(deductions) == len(set(deductions))
 
-    done = post(client, page2(url), PAGE_2, action="submit")
+    done = post_page(client, page2(url), PAGE_2, action="submit")
 
     assert done.status_code == 302
     assert done["Location"].endswith("/receipt/")
@@ -641,9 +608,9 @@ def test_number_too_large_to_store_is_refused_when_saved(client, org_a):
     data = copy.deepcopy(EVERY_TYPE)
     data["code"] = "every-type-open"
     del data["sections"][0]["questions"][1]["max"]
-    url = start(client, make_campaign(org_a, data, ["en"]))
+    url = start_answering(client, make_campaign(org_a, data, ["en"]))
 
-    page = post(client, url, dict(PAGE_1, q02_fee_amount="1" + "0" * 20))
+    page = post_page(client, url, dict(PAGE_1, q02_fee_amount="1" + "0" * 20))
 
     assert page.status_code == 422
     assert "q02_fee_amount" not in draft()
@@ -759,7 +726,7 @@ DRAFT_VI = {
 
 def test_page_in_a_draft_language_says_so_and_marks_english_fallbacks(client, org_a):
     campaign = make_campaign(org_a, DRAFT_VI, ["en", "vi"])
-    url = start(client, campaign, language="vi")
+    url = start_answering(client, campaign, language="vi")
 
     page = client.get(url)
 
@@ -781,7 +748,7 @@ def test_page_in_a_draft_language_says_so_and_marks_english_fallbacks(client, or
 
 def test_page_in_english_of_a_campaign_with_a_draft_language_has_no_draft_notice(client, org_a):
     campaign = make_campaign(org_a, DRAFT_VI, ["en", "vi"])
-    url = start(client, campaign, language="en")
+    url = start_answering(client, campaign, language="en")
 
     html = client.get(url).content.decode()
 
@@ -795,7 +762,7 @@ def test_draft_notice_goes_once_the_translation_is_reviewed(client, org_a):
     version = campaign.questionnaire_version
     version.reviewed_translations = {"vi": {"by": "reviewer", "at": "2026-01-01"}}
     version.save()
-    url = start(client, campaign, language="vi")
+    url = start_answering(client, campaign, language="vi")
 
     html = client.get(url).content.decode()
 
@@ -808,9 +775,9 @@ def test_a_default_is_shown_filled_in_until_the_supplier_answers(client, org_a):
     fee = data["sections"][0]["questions"][1]
     assert fee["code"] == "q02_fee_amount"
     fee["default"] = 250
-    page = start(client, make_campaign(org_a, data, ["en"]))
+    page = start_answering(client, make_campaign(org_a, data, ["en"]))
 
     assert 'value="250"' in field_html(client.get(page1(page)).content.decode(), "q02_fee_amount")
-    post(client, page, dict(PAGE_1, q02_fee_amount="120"))
+    post_page(client, page, dict(PAGE_1, q02_fee_amount="120"))
     html = client.get(page1(page)).content.decode()
     assert 'value="120"' in field_html(html, "q02_fee_amount")

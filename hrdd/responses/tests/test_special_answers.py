@@ -7,10 +7,10 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from hrdd.questionnaires.tests.test_special_answers import definition
 from hrdd.responses.models import Answer, Response
 from hrdd.responses.services import response_save_draft, response_start
-from hrdd.responses.tests.test_question_types import field_html, make_campaign, post, start
+from hrdd.testing.definitions import special_answers_definition
+from hrdd.testing.world import campaign_on, field_html, post_page, start_answering
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +19,14 @@ DONT_KNOW_ERROR = "Give either an answer or “Don&#x27;t know”, not both."
 
 @pytest.fixture
 def campaign(org_a):
-    return make_campaign(org_a, definition(), ["en"])
+    return campaign_on(
+        special_answers_definition(), org_a, name="Every type", languages=["en"], min_responses=5
+    )
 
 
 @pytest.fixture
 def url(client, campaign) -> str:
-    return start(client, campaign)
+    return start_answering(client, campaign)
 
 
 def draft() -> dict:
@@ -52,7 +54,7 @@ def test_each_special_answer_is_a_checkbox_next_to_its_field(client, url):
 
 
 def test_a_required_number_is_answered_by_dont_know_and_stored_as_its_code(client, url):
-    done = post(
+    done = post_page(
         client,
         url,
         {
@@ -85,7 +87,7 @@ def test_a_required_number_is_answered_by_dont_know_and_stored_as_its_code(clien
 
 
 def test_a_required_number_left_empty_is_still_refused(client, url):
-    page = post(client, url, {}, action="submit")
+    page = post_page(client, url, {}, action="submit")
 
     assert page.status_code == 422
     assert "Please answer this question." in field_html(page.content.decode(), "q01_hours")
@@ -93,9 +95,11 @@ def test_a_required_number_left_empty_is_still_refused(client, url):
 
 
 def test_a_value_and_a_special_answer_together_are_refused_and_what_was_typed_is_kept(client, url):
-    post(client, url, {"q01_hours": "40"})
+    post_page(client, url, {"q01_hours": "40"})
 
-    page = post(client, url, {"q01_hours": "60", "q01_hours:special": "dont_know"}, action="submit")
+    page = post_page(
+        client, url, {"q01_hours": "60", "q01_hours:special": "dont_know"}, action="submit"
+    )
 
     assert page.status_code == 422
     html = page.content.decode()
@@ -109,7 +113,7 @@ def test_a_value_and_a_special_answer_together_are_refused_and_what_was_typed_is
 
 
 def test_two_special_answers_at_once_are_refused(client, url):
-    page = post(client, url, {"q01_hours:special": ["dont_know", "prefer_not_to_say"]})
+    page = post_page(client, url, {"q01_hours:special": ["dont_know", "prefer_not_to_say"]})
 
     assert page.status_code == 422
     assert "Choose only one of these." in field_html(page.content.decode(), "q01_hours:special")
@@ -117,7 +121,7 @@ def test_two_special_answers_at_once_are_refused(client, url):
 
 
 def test_a_saved_special_answer_comes_back_ticked_with_the_field_empty(client, url):
-    post(client, url, {"q01_hours:special": "prefer_not_to_say"})
+    post_page(client, url, {"q01_hours:special": "prefer_not_to_say"})
 
     html = client.get(url).content.decode()
 
@@ -128,20 +132,20 @@ def test_a_saved_special_answer_comes_back_ticked_with_the_field_empty(client, u
 
 
 def test_unticking_the_special_answer_clears_it_and_a_value_replaces_it(client, url):
-    post(client, url, {"q01_hours:special": "dont_know"})
-    post(client, url, {})
+    post_page(client, url, {"q01_hours:special": "dont_know"})
+    post_page(client, url, {})
     assert "q01_hours" not in draft()
 
-    post(client, url, {"q01_hours:special": "dont_know"})
-    post(client, url, {"q01_hours": "45"})
+    post_page(client, url, {"q01_hours:special": "dont_know"})
+    post_page(client, url, {"q01_hours": "45"})
     assert draft()["q01_hours"] == "45"
 
 
 def test_a_condition_on_dont_know_shows_its_question(client, url):
-    post(client, url, {"q01_hours:special": "dont_know", "q04_share": "30"})
+    post_page(client, url, {"q01_hours:special": "dont_know", "q04_share": "30"})
     assert draft()["q04_share"] == "30"
 
-    post(client, url, {"q01_hours": "45", "q04_share": "30"})
+    post_page(client, url, {"q01_hours": "45", "q04_share": "30"})
     assert "q04_share" not in draft()  # hidden again: its answer is dropped
 
 

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from conftest import VALID_ANSWERS, run_tasks, submit_response
 from hrdd.reports.models import ReportRelease
 from hrdd.reports.tasks import refresh_report
 from hrdd.responses.models import Response
 from hrdd.responses.selectors import get_campaign_by_slug
+from hrdd.testing.world import VALID_ANSWERS, answer_everything, run_tasks, submit_response
 
 pytestmark = pytest.mark.django_db
 
@@ -33,27 +33,6 @@ def refreshes(campaign, status="READY") -> int:
     return DBTaskResult.objects.filter(
         task_path=REFRESH, status=status, args_kwargs__kwargs__campaign_id=campaign.pk
     ).count()
-
-
-def answer_everything(client, campaign) -> None:
-    """Landing page, Start, every page with Next, then Submit, and the receipt."""
-    landing = reverse("responses:landing", args=[campaign.public_slug])
-    assert client.get(landing).status_code == 200
-    started = client.post(landing, {"action": "start"})
-    url = started["Location"].split("?")[0]
-    page = url
-    while True:
-        text = client.get(page).content.decode()
-        last = 'value="submit"' in text
-        data = {**VALID_ANSWERS, "action": "submit" if last else "next"}
-        for name, value in re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', text):
-            data.setdefault(name, value)
-        result = client.post(page, data)
-        assert result.status_code == 302, result.content.decode()[:500]
-        page = result["Location"]
-        if last:
-            break
-    assert client.get(page).status_code == 200  # the receipt
 
 
 def test_supplier_pages_do_not_read_the_questionnaire_definition(client, campaign_a):

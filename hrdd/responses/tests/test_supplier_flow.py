@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import VALID_ANSWERS
 from hrdd.responses.models import Answer, Response
 from hrdd.responses.services import response_save_draft, response_start
+from hrdd.testing.world import VALID_ANSWERS, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -305,8 +305,6 @@ def test_code_of_one_campaign_does_not_open_another(client, campaign_a, campaign
 def test_resume_link_by_email_is_sent_and_address_not_kept(
     client, campaign_a, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from conftest import run_tasks
-
     code, url = start(client, campaign_a)
     email_url = reverse("responses:email_link", args=[campaign_a.public_slug, code])
     assert client.post(email_url, {"email": "not-an-address"}, follow=True).status_code == 200

@@ -7,7 +7,6 @@ from django.test import Client
 
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
-from hrdd.invitations.tests.test_invitations import suppliers  # noqa: F401 - the fixture
 from hrdd.notifications.models import OutboundEmail
 from hrdd.suppliers.models import Supplier, SupplierChange
 from hrdd.suppliers.services import supplier_delete, supplier_update
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_new_address_gets_a_blank_unsent_invitation_and_the_old_one_is_kept(
     campaign_a,
-    suppliers,  # noqa: F811
+    suppliers,
     alice,
 ):
     lan = suppliers[0]
@@ -45,7 +44,7 @@ def test_a_new_address_gets_a_blank_unsent_invitation_and_the_old_one_is_kept(
 
 def test_a_change_of_letter_case_only_is_not_a_new_address(
     campaign_a,
-    suppliers,  # noqa: F811
+    suppliers,
 ):
     invitations.campaign_invite(campaign=campaign_a)
     supplier_update(supplier=suppliers[0], email="LAN@hanoi-garments.example")
@@ -54,7 +53,7 @@ def test_a_change_of_letter_case_only_is_not_a_new_address(
 
 
 def test_an_address_never_written_to_is_not_told(
-    suppliers,  # noqa: F811
+    suppliers,
     alice,
 ):
     supplier_update(supplier=suppliers[0], email="new@hanoi-garments.example", by=alice)
@@ -69,7 +68,7 @@ def test_an_address_never_written_to_is_not_told(
 
 
 def test_every_attribute_change_and_removal_is_logged(
-    suppliers,  # noqa: F811
+    suppliers,
     alice,
 ):
     lan = suppliers[0]
@@ -97,7 +96,7 @@ def test_the_change_log_is_for_the_owner_and_the_operator(
     bob,
     carol,
     olivia,
-    suppliers,  # noqa: F811
+    suppliers,
 ):
     supplier_update(supplier=suppliers[0], email="new@hanoi-garments.example", by=alice)
     own, everyone = f"/suppliers/{org_a.pk}/changes/", "/suppliers/changes/"
@@ -116,7 +115,7 @@ def test_the_change_log_is_for_the_owner_and_the_operator(
 def test_the_operator_changing_an_address_in_the_admin_goes_through_the_same_rules(
     client,
     campaign_a,
-    suppliers,  # noqa: F811
+    suppliers,
     olivia,
 ):
     olivia.is_staff = olivia.is_superuser = True

@@ -19,7 +19,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
 from hrdd.organisations.models import Membership
 from hrdd.questionnaires.models import QuestionnaireVersion
 from hrdd.suppliers import imports
@@ -30,6 +29,8 @@ from hrdd.suppliers.services import (
     supplier_import_confirm,
     supplier_import_preview,
 )
+from hrdd.testing.supplier_files import MAIN, PKG, REL, csv_bytes, workbook_bytes, xlsx_bytes
+from hrdd.testing.world import login, make_superuser, member
 
 pytestmark = pytest.mark.django_db
 
@@ -56,22 +57,6 @@ GOOD = [
         "pt-BR",
     ],
 ]
-
-
-def csv_bytes(rows, *, delimiter=",", encoding="utf-8") -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter).writerows(rows)
-    return out.getvalue().encode(encoding)
-
-
-def xlsx_bytes(rows, *, title="Sheet1") -> bytes:
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def check(content, *, filename="suppliers.csv", existing=()):
@@ -181,34 +166,31 @@ def test_every_questionnaire_language_code_is_accepted(settings):
 
 def _minimal_xlsx(sheet_xml: str, *, shared: list[str] = (), styles: str = "") -> bytes:
     """An XLSX file as Excel writes it: shared strings (with furigana), styles, one sheet."""
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr(
             "xl/workbook.xml",
-            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
             '<sheet name="Notes" sheetId="1" r:id="rId1"/>'
             '<sheet name="Supplier list" sheetId="2" r:id="rId2"/></sheets></workbook>',
         )
         archive.writestr(
             "xl/_rels/workbook.xml.rels",
-            f'<Relationships xmlns="{pkg}">'
+            f'<Relationships xmlns="{PKG}">'
             '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="x"/>'
             '<Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml" Type="x"/>'
             "</Relationships>",
         )
-        archive.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"/>')
+        archive.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{MAIN}"/>')
         archive.writestr(
             "xl/worksheets/sheet2.xml",
-            f'<worksheet xmlns="{main}"><sheetData>{sheet_xml}</sheetData></worksheet>',
+            f'<worksheet xmlns="{MAIN}"><sheetData>{sheet_xml}</sheetData></worksheet>',
         )
         archive.writestr(
-            "xl/sharedStrings.xml", f'<sst xmlns="{main}">' + "".join(shared) + "</sst>"
+            "xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">' + "".join(shared) + "</sst>"
         )
         if styles:
-            archive.writestr("xl/styles.xml", f'<styleSheet xmlns="{main}">{styles}</styleSheet>')
+            archive.writestr("xl/styles.xml", f'<styleSheet xmlns="{MAIN}">{styles}</styleSheet>')
     return out.getvalue()
 
 
@@ -252,9 +234,7 @@ def test_a_cell_far_away_does_not_blow_up():
     book.active.append(["name", "country", "email"])
     book.active.append(["A", "VN", "a@a.example"])
     book.active["XFD1048576"] = "far"
-    out = io.BytesIO()
-    book.save(out)
-    table = imports.read_table(filename="far.xlsx", content=out.getvalue())
+    table = imports.read_table(filename="far.xlsx", content=workbook_bytes(book))
     assert table.rows == [(2, ["A", "VN", "a@a.example"])]
 
 
@@ -421,11 +401,6 @@ MIXED = [
     ["Kansai Parts", "JP", "", "", "", "sato@kansai.example", ""],
     ["Nowhere", "Atlantis", "", "", "", "n@x.example", "en"],
 ]
-
-
-def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def upload(client, organisation, content=None, name="suppliers.csv"):
@@ -650,8 +625,7 @@ def test_another_buyer_gets_404_on_every_import_page(client, carol, org_a, org_b
 
 @pytest.mark.parametrize("role", [Membership.Role.VIEWER, Membership.Role.ANALYST])
 def test_readers_cannot_import(client, org_a, preview_a, role):
-    reader = make_user(f"{role}@a.example")
-    Membership.objects.create(organisation=org_a, user=reader, role=role)
+    reader = member(org_a, f"{role}@a.example", role)
     login(client, reader)
     for url in import_urls(org_a, preview_a):
         assert client.post(url).status_code == 403, url
@@ -749,7 +723,7 @@ def test_dates_in_csv_are_plain_text():
 
 def test_operator_sees_suppliers_and_imports_in_the_admin(client, org_a, preview_a):
     supplier_import_confirm(supplier_import=preview_a)
-    operator = make_user("root@alliance.example", is_staff=True, is_superuser=True)
+    operator = make_superuser()
     login(client, operator)
     text = client.get(reverse("admin:suppliers_supplier_changelist")).content.decode()
     assert "Hanoi Garments" in text and "Northwind" in text

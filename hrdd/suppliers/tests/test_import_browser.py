@@ -4,12 +4,11 @@ rows after confirming; the pages pass axe's WCAG 2.1 AA checks."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from hrdd.suppliers.models import Supplier, SupplierImport
 from hrdd.suppliers.services import supplier_create
+from hrdd.testing.browser import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,11 +43,7 @@ def test_buyer_sees_the_row_report_then_confirms_the_valid_rows(browser, live_se
     supplier_create(organisation=org_a, name="Old Friend", country="ID", email="old@friend.example")
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.locator("#id_username").fill(alice.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}{reverse('campaigns:dashboard')}")
+    log_in(page, live_server, alice)
 
     page.get_by_role("link", name="Supplier list").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Suppliers")

@@ -12,10 +12,7 @@ import pytest
 from openpyxl.styles import Alignment, Font
 
 from hrdd.suppliers import imports
-
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+from hrdd.testing.supplier_files import MAIN, bomb, header_row, workbook_bytes
 
 
 def check(content: bytes, filename: str = "suppliers.csv") -> imports.CheckResult:
@@ -85,12 +82,6 @@ def test_the_delimiter_is_sniffed_even_with_commas_inside_names(delimiter):
 
 
 # --- Workbooks as buyers make them ----------------------------------------------------------
-
-
-def workbook_bytes(book) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_a_title_in_merged_cells_above_the_header_is_left_out_and_said():
@@ -219,35 +210,6 @@ def test_a_word_document_is_named():
 
 
 # --- Bombs (issue 12) -----------------------------------------------------------------------
-
-
-def bomb(sheet_xml: str, *, shared: str = "", sheets: int = 1) -> bytes:
-    """A workbook whose sheet is `sheet_xml`, compressed as tightly as zip allows."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr(
-            "xl/workbook.xml",
-            f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
-            + "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rId1"/>' for i in range(sheets))
-            + "</sheets></workbook>",
-        )
-        archive.writestr(
-            "xl/_rels/workbook.xml.rels",
-            f'<Relationships xmlns="{PKG}">'
-            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="x"/></Relationships>',
-        )
-        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-        if shared:
-            archive.writestr("xl/sharedStrings.xml", shared)
-    return out.getvalue()
-
-
-def header_row() -> str:
-    return (
-        '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c>'
-        '<c r="B1" t="inlineStr"><is><t>country</t></is></c>'
-        '<c r="C1" t="inlineStr"><is><t>email</t></is></c></row>'
-    )
 
 
 def read_measured(content: bytes) -> tuple[imports.SupplierFileError, int]:

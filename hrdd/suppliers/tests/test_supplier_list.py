@@ -8,18 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
 from hrdd.organisations.models import Membership
 from hrdd.suppliers.models import Supplier
 from hrdd.suppliers.selectors import PAGE_SIZE
 from hrdd.suppliers.services import supplier_create, supplier_delete, supplier_update
+from hrdd.testing.world import login, member
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 @pytest.fixture
@@ -141,8 +136,7 @@ def test_viewer_reads_but_cannot_change(client, bob, org_a, hanoi):
 
 
 def test_analyst_cannot_change_either(client, org_a, hanoi):
-    analyst = make_user("ann@a.example")
-    Membership.objects.create(organisation=org_a, user=analyst, role=Membership.Role.ANALYST)
+    analyst = member(org_a, "ann@a.example", Membership.Role.ANALYST)
     login(client, analyst)
     assert client.get(reverse("suppliers:list", args=[org_a.pk])).status_code == 200
     for url in supplier_urls(org_a, hanoi)[1:]:
