@@ -6,7 +6,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from hrdd.suppliers.imports import MAX_BYTES, MAX_ROWS
-from hrdd.suppliers.models import MAX_TIER, Supplier
+from hrdd.suppliers.models import MAX_TIER, MigrantShare, Supplier
 
 
 class SupplierForm(forms.ModelForm):
@@ -35,6 +35,18 @@ class SupplierForm(forms.ModelForm):
             "language",
         ]
         labels = {"industry": _("Sector"), "size_band": _("Workforce")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out, they keep their defaults: a direct supplier, migrant share unknown.
+        self.fields["tier"].required = False
+        self.fields["migrant_share"].required = False
+
+    def clean_tier(self):
+        return self.cleaned_data["tier"] or (self.instance.tier if self.instance.pk else 1)
+
+    def clean_migrant_share(self):
+        return self.cleaned_data["migrant_share"] or MigrantShare.UNKNOWN
 
 
 class SiteForm(forms.Form):
@@ -77,10 +89,6 @@ class SupplierListFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("All tiers"))] + [(n, str(n)) for n in range(1, MAX_TIER + 1)],
     )
-
-
-class SupplierSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=200)
 
 
 class SupplierFileForm(forms.Form):

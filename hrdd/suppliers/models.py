@@ -25,9 +25,9 @@ class SizeBand(models.TextChoices):
 class SpendBand(models.TextChoices):
     """What the buyer spends with the supplier in a year (or the equivalent volume share)."""
 
-    LOW = "low", _("Low (under 1% of spend)")
-    MEDIUM = "medium", _("Medium (1% to 5% of spend)")
-    HIGH = "high", _("High (over 5% of spend)")
+    LOW = "low", _("Low (a small share of spend or volume)")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High (one of the largest shares of spend or volume)")
 
 
 class MigrantShare(models.TextChoices):
