@@ -264,22 +264,68 @@ def supplier_import_confirm(*, supplier_import: SupplierImport) -> ImportOutcome
         rows = SupplierImport.objects.values_list("rows", flat=True).get(pk=supplier_import.pk)
         organisation_id = supplier_import.organisation_id
         existing = imports.existing_emails(organisation_id)
+        added = [row for row in rows if row["email"].lower() not in existing]
         new = [
             Supplier(
                 organisation_id=organisation_id,
                 **{name: row[name] for name in IMPORTED_FIELDS},
+                # Previews made before these columns existed have no such keys.
+                tier=row.get("tier", 1),
+                goods=row.get("goods", ""),
+                spend_band=row.get("spend_band", ""),
+                migrant_share=row.get("migrant_share", MigrantShare.UNKNOWN),
             )
-            for row in rows
-            if row["email"].lower() not in existing
+            for row in added
         ]
         before = Supplier.objects.filter(organisation_id=organisation_id).count()
         # ignore_conflicts: an address added by someone else after the read above is skipped
         # rather than failing the whole file; the count below tells what was really added.
         Supplier.objects.bulk_create(new, batch_size=BULK_BATCH, ignore_conflicts=True)
         imported = Supplier.objects.filter(organisation_id=organisation_id).count() - before
+        _import_sites_and_links(organisation_id=organisation_id, rows=added)
         SupplierImport.objects.filter(pk=supplier_import.pk).update(imported_count=imported)
     supplier_import.refresh_from_db(fields=_STATUS_FIELDS)
     return ImportOutcome(imported=imported, skipped=len(rows) - imported)
+
+
+def _import_sites_and_links(*, organisation_id: int, rows: list[dict]) -> None:
+    """The sites (a "site region") and links (a "supplies") of the rows just imported, then
+    the tiers. A link that closes a loop with links added since the preview raises
+    ValidationError, and the caller's transaction adds nothing."""
+    ids = {
+        email.lower(): pk
+        for email, pk in Supplier.objects.filter(organisation_id=organisation_id).values_list(
+            "email", "pk"
+        )
+    }
+    Site.objects.bulk_create(
+        [
+            Site(
+                supplier_id=ids[row["email"].lower()],
+                name=row["name"],
+                country=row["country"],
+                region=row["site_region"],
+            )
+            for row in rows
+            if row.get("site_region") and row["email"].lower() in ids
+        ],
+        batch_size=BULK_BATCH,
+    )
+    links = [
+        SupplierLink(
+            organisation_id=organisation_id,
+            supplier_id=ids[row["email"].lower()],
+            customer_id=ids[row["supplies_email"]],
+        )
+        for row in rows
+        if row.get("supplies_email")
+        and row["email"].lower() in ids
+        and row["supplies_email"] in ids
+    ]
+    if links:
+        SupplierLink.objects.bulk_create(links, batch_size=BULK_BATCH, ignore_conflicts=True)
+        new_ids = {ids[row["email"].lower()] for row in rows if row["email"].lower() in ids}
+        _tiers_recompute(organisation_id=organisation_id, by=None, skip=new_ids)
 
 
 def supplier_import_cancel(*, supplier_import: SupplierImport) -> bool:
@@ -366,8 +412,10 @@ def _tiers_recompute(
     tiers: dict[int, int] = {}
 
     def tier_of(pk: int) -> int:
-        # Iterative depth-first walk: links never loop, and chains may be long.
+        # Iterative depth-first walk (chains may be long). Links never loop when added one
+        # by one; links added in bulk (an import) are checked here.
         stack = [pk]
+        entered: set[int] = set()
         while stack:
             current = stack[-1]
             if current in tiers:
@@ -375,6 +423,18 @@ def _tiers_recompute(
                 continue
             pending = [c for c in customers.get(current, []) if c not in tiers]
             if pending:
+                if current in entered:
+                    path = [c for c in stack if c in entered]
+                    path = path[path.index(current) :]
+                    loop = [names[c] for c in dict.fromkeys(path)] + [names[current]]
+                    raise ValidationError(
+                        _(
+                            "This link would make a loop: %(loop)s. A supplier cannot supply "
+                            "itself, even through others."
+                        )
+                        % {"loop": " → ".join(loop)}
+                    )
+                entered.add(current)
                 stack.extend(pending)
                 continue
             stack.pop()

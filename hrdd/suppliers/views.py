@@ -341,7 +341,14 @@ def import_confirm(request, organisation_id, import_id):
     organisation, supplier_import = selectors.get_import_for_member(
         request.user, organisation_id, import_id, with_rows=False
     )
-    outcome = supplier_import_confirm(supplier_import=supplier_import)
+    try:
+        outcome = supplier_import_confirm(supplier_import=supplier_import)
+    except ValidationError as exc:
+        # Links added to the list since the check would close a loop: nothing was imported.
+        messages.error(request, " ".join(exc.messages))
+        return redirect(
+            "suppliers:import_preview", organisation_id=organisation.pk, import_id=import_id
+        )
     if outcome.expired:
         messages.error(
             request,
