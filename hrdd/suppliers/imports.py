@@ -19,7 +19,7 @@ import functools
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -37,7 +37,16 @@ from django_countries import countries
 from openpyxl.styles.numbers import is_date_format
 
 from hrdd.organisations.models import Industry
-from hrdd.suppliers.models import SizeBand, Supplier
+from hrdd.suppliers.models import (
+    GOODS_SEPARATOR,
+    MAX_TIER,
+    MigrantShare,
+    SizeBand,
+    SpendBand,
+    Supplier,
+    SupplierLink,
+    goods_split,
+)
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -58,8 +67,24 @@ ERROR = "error"
 WARNING = "warning"
 
 # The Supplier fields a file may fill, in the order of the template.
-FIELDS = ("name", "country", "industry", "size_band", "contact_name", "email", "language")
+FIELDS = (
+    "name",
+    "country",
+    "industry",
+    "size_band",
+    "contact_name",
+    "email",
+    "language",
+    "tier",
+    "goods",
+    "spend_band",
+    "migrant_share",
+    "site_region",
+    "supplies",
+)
 REQUIRED = ("name", "country", "email")
+# The columns of suppliers in context: optional, and left out of rows of files without them.
+CONTEXT_FIELDS = ("tier", "goods", "spend_band", "migrant_share", "site_region", "supplies")
 # The header each field has in the template (and in messages about a missing column).
 TEMPLATE_HEADERS = {
     "name": "name",
@@ -69,6 +94,12 @@ TEMPLATE_HEADERS = {
     "contact_name": "contact name",
     "email": "email",
     "language": "language",
+    "tier": "tier",
+    "goods": "goods",
+    "spend_band": "spend band",
+    "migrant_share": "migrant share",
+    "site_region": "site region",
+    "supplies": "supplies",
 }
 TEMPLATE_EXAMPLE = {
     "name": "Saigon Garments Co., Ltd.",
@@ -78,6 +109,12 @@ TEMPLATE_EXAMPLE = {
     "contact_name": "Nguyen Van An",
     "email": "an.nguyen@example.com",
     "language": "vi",
+    "tier": "1",
+    "goods": "garments; cotton fabric",
+    "spend_band": "high",
+    "migrant_share": "unknown",
+    "site_region": "Binh Duong",
+    "supplies": "",
 }
 # Column headers, compared without case, spaces or punctuation ("E-mail address" is
 # "emailaddress"). Japanese headers are accepted too: many lists come from Japanese buyers.
@@ -141,8 +178,20 @@ HEADER_ALIASES = {
         "言語",
         "使用言語",
     ],
+    "tier": ["tier", "supplier tier", "ティア", "階層"],
+    "goods": ["goods", "products", "commodities", "品目", "商品", "製品"],
+    "spend_band": ["spend band", "spend", "volume", "spend or volume", "取引規模", "調達額"],
+    "migrant_share": [
+        "migrant share",
+        "migrant workers",
+        "share of migrant workers",
+        "移住労働者",
+        "移住労働者の割合",
+    ],
+    "site_region": ["site region", "region", "province", "地域", "州", "省"],
+    "supplies": ["supplies", "customer", "supplies to", "供給先", "納入先"],
 }
-MAX_LENGTHS = {"name": 200, "contact_name": 200, "email": 254}
+MAX_LENGTHS = {"name": 200, "contact_name": 200, "email": 254, "goods": 1000}
 # The header is looked for among this many first non-blank rows (titles sit above it).
 HEADER_SEARCH_ROWS = 10
 _HEADER_KEYS = {
@@ -1067,6 +1116,14 @@ def _messages() -> dict[str, str]:
         "no_language": _("No language given: English will be used."),
         "unknown_language": _("This language is not offered: English will be used."),
         "existing": _("Already in your list: skipped."),
+        "unknown_tier": _("Unknown tier. Use a whole number from 1 to %(max)s.")
+        % {"max": MAX_TIER},
+        "unknown_spend": _("Unknown spend band. Use one of: %(values)s.")
+        % {"values": ", ".join(code for code, _label in SpendBand.choices)},
+        "unknown_migrant": _(
+            "Unknown migrant share. Use a percentage (0 to 100), “unknown”, or one of: %(values)s."
+        )
+        % {"values": ", ".join(code for code, _label in MigrantShare.choices)},
     }
 
 
@@ -1146,6 +1203,36 @@ class _RowChecker:
         if text and not row["size_band"]:
             report("size_band", "unknown_size", messages["unknown_size"])
 
+        text = raw.get("tier", "").strip()
+        row["tier"] = int(text) if text.isdigit() and 1 <= int(text) <= MAX_TIER else 0
+        if not text:
+            row["tier"] = 1
+        elif not row["tier"]:
+            report("tier", "unknown_tier", messages["unknown_tier"])
+
+        row["goods"] = f"{GOODS_SEPARATOR} ".join(goods_split(raw.get("goods", "")))
+        if len(row["goods"]) > MAX_LENGTHS["goods"]:
+            message = _("Longer than %(max)s characters.") % {"max": MAX_LENGTHS["goods"]}
+            report("goods", "too_long", message)
+
+        text = raw.get("spend_band", "").strip().casefold()
+        row["spend_band"] = text if text in SpendBand.values else ""
+        if text and not row["spend_band"]:
+            report("spend_band", "unknown_spend", messages["unknown_spend"])
+
+        text = raw.get("migrant_share", "")
+        row["migrant_share"] = _migrant_share(text)
+        if not row["migrant_share"]:
+            report("migrant_share", "unknown_migrant", messages["unknown_migrant"])
+            row["migrant_share"] = str(MigrantShare.UNKNOWN)
+
+        row["site_region"] = _SPACES.sub(" ", raw.get("site_region", ""))[:200]
+        row["supplies"] = _SPACES.sub(" ", raw.get("supplies", ""))
+        # Rows keep only the columns the file has (the others take their defaults).
+        for name in CONTEXT_FIELDS:
+            if name not in self.columns:
+                del row[name]
+
         text = raw.get("language", "")
         language = vocabulary.language(text) if text else ""
         if not text:
@@ -1166,6 +1253,25 @@ class _RowChecker:
         return row, problems
 
 
+def _migrant_share(text: str) -> str:
+    """A migrant share band from a band code, a percentage or "unknown"; "" if unreadable."""
+    text = text.strip().casefold().rstrip("%").strip()
+    if text in ("", "unknown", "不明", "n/a"):
+        return str(MigrantShare.UNKNOWN)
+    if text in MigrantShare.values:
+        return text
+    try:
+        percent = float(text)
+    except ValueError:
+        return ""
+    if not 0 <= percent <= 100:
+        return ""
+    for limit, band in ((0, "0"), (25, "1-25"), (50, "26-50")):
+        if percent <= limit:
+            return band
+    return "51-100"
+
+
 def _is_email(text: str) -> bool:
     try:
         validate_email(text)
@@ -1179,7 +1285,12 @@ def is_importable(problems: list[dict]) -> bool:
     return not any(p["severity"] == ERROR or p["code"] == "already_in_list" for p in problems)
 
 
-def check_table(table: Table, *, existing_emails: set[str]) -> CheckResult:
+def check_table(
+    table: Table,
+    *,
+    existing_emails: set[str],
+    existing_graph: Callable[[], SupplierGraph] | None = None,
+) -> CheckResult:
     """Normalise every row and list every problem; rows with an error are left out.
 
     `existing_emails`: the list's current addresses, lower-cased. A row whose address is
@@ -1212,7 +1323,137 @@ def check_table(table: Table, *, existing_emails: set[str]) -> CheckResult:
         result.problems.extend(problems)
         if is_importable(problems):
             result.rows.append(row)
+    if "supplies" in columns:
+        # Read only for a file with links (one query less for the others).
+        graph = existing_graph() if existing_graph else SupplierGraph()
+        _check_links(result, existing=graph, title=titles["supplies"])
     return result
+
+
+@dataclass
+class SupplierGraph:
+    """The buyer's list as the "supplies" column is checked against it: each supplier's
+    name and e-mail (lower-cased) and the existing links, all by e-mail."""
+
+    names: dict[str, list[str]] = field(default_factory=dict)  # name key → e-mails
+    emails: set[str] = field(default_factory=set)
+    links: dict[str, set[str]] = field(default_factory=dict)  # e-mail → customers' e-mails
+    display: dict[str, str] = field(default_factory=dict)  # e-mail → name
+
+
+def supplier_graph(organisation) -> SupplierGraph:
+    """The buyer's suppliers and links, for checking a file's "supplies" column."""
+    graph = SupplierGraph()
+    emails = {}
+    for pk, name, email in Supplier.objects.filter(organisation=organisation).values_list(
+        "pk", "name", "email"
+    ):
+        emails[pk] = email.lower()
+        graph.emails.add(email.lower())
+        graph.display[email.lower()] = name
+        graph.names.setdefault(_norm(name), []).append(email.lower())
+    for supplier_id, customer_id in SupplierLink.objects.filter(
+        organisation=organisation
+    ).values_list("supplier_id", "customer_id"):
+        graph.links.setdefault(emails[supplier_id], set()).add(emails[customer_id])
+    return graph
+
+
+def _path(links: dict[str, set[str]], start: str, goal: str) -> list[str] | None:
+    """A chain start → … → goal along `links`, if there is one."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current == goal:
+            chain, node = [], current
+            while node is not None:
+                chain.append(node)
+                node = came_from[node]
+            return chain[::-1]
+        for nxt in links.get(current, ()):
+            if nxt not in came_from:
+                came_from[nxt] = current
+                queue.append(nxt)
+    return None
+
+
+def _check_links(result: CheckResult, *, existing: SupplierGraph, title: str) -> None:
+    """Resolve every row's "supplies" (a name or e-mail of the file or of the list) to an
+    e-mail, refusing unknown and ambiguous references and links that would close a loop.
+    Rows with such an error are left out, and so, in turn, are rows that name them."""
+    names = {key: list(emails) for key, emails in existing.names.items()}
+    shown = {}
+    for row in result.rows:
+        email = row["email"].lower()
+        names.setdefault(_norm(row["name"]), []).append(email)
+        shown[email] = row["name"]
+    new_emails = {row["email"].lower() for row in result.rows if row["email"]}
+
+    def problem(row, code, message):
+        result.problems.append(
+            _problem(row["row"], "supplies", title, row["supplies"], code, ERROR, message)
+        )
+
+    while True:
+        known = existing.emails | new_emails
+        links = {k: set(v) for k, v in existing.links.items()}
+        refused = set()
+        for row in result.rows:
+            reference = row["supplies"]
+            if not reference:
+                continue
+            target = reference.lower() if reference.lower() in known else ""
+            if not target:
+                candidates = [e for e in names.get(_norm(reference), []) if e in known]
+                if len(set(candidates)) > 1:
+                    problem(
+                        row,
+                        "ambiguous_supplies",
+                        _(
+                            "Several suppliers are called “%(name)s”: give the e-mail "
+                            "address of the one this supplier supplies."
+                        )
+                        % {"name": reference},
+                    )
+                    refused.add(row["row"])
+                    continue
+                target = candidates[0] if candidates else ""
+            email = row["email"].lower()
+            if not target:
+                problem(
+                    row,
+                    "unknown_supplies",
+                    _(
+                        "No supplier called “%(name)s” in this file or in your list: give "
+                        "the name or e-mail address of the supplier it supplies."
+                    )
+                    % {"name": reference},
+                )
+                refused.add(row["row"])
+                continue
+            loop = _path(links, target, email) if target != email else [email]
+            if loop:
+                chain = " → ".join(
+                    shown.get(e) or existing.display.get(e, e) for e in [email, *loop]
+                )
+                problem(
+                    row,
+                    "loop",
+                    _(
+                        "This link would make a loop: %(loop)s. A supplier cannot supply "
+                        "itself, even through others."
+                    )
+                    % {"loop": chain},
+                )
+                refused.add(row["row"])
+                continue
+            links.setdefault(email, set()).add(target)
+            row["supplies_email"] = target
+        if not refused:
+            return
+        result.rows = [row for row in result.rows if row["row"] not in refused]
+        new_emails = {row["email"].lower() for row in result.rows if row["email"]}
 
 
 def existing_emails(organisation) -> set[str]:
@@ -1228,7 +1469,11 @@ def existing_emails(organisation) -> set[str]:
 def check_supplier_file(*, organisation, filename: str, content: bytes) -> CheckResult:
     """Read and check a file against the buyer's list; SupplierFileError if it is unusable."""
     table = read_table(filename=filename, content=content)
-    return check_table(table, existing_emails=existing_emails(organisation))
+    return check_table(
+        table,
+        existing_emails=existing_emails(organisation),
+        existing_graph=functools.partial(supplier_graph, organisation),
+    )
 
 
 # --- Writing files for the buyer --------------------------------------------------------------

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -21,11 +22,54 @@ class SizeBand(models.TextChoices):
     VERY_LARGE = "1000+", _("1,000 workers or more")
 
 
+class SpendBand(models.TextChoices):
+    """What the buyer spends with the supplier in a year (or the equivalent volume share)."""
+
+    LOW = "low", _("Low (a small share of spend or volume)")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High (one of the largest shares of spend or volume)")
+
+
+class MigrantShare(models.TextChoices):
+    """Share of the supplier's workers who are migrant workers, where known."""
+
+    UNKNOWN = "unknown", _("Unknown")
+    NONE = "0", _("None")
+    SOME = "1-25", _("Up to a quarter")
+    MANY = "26-50", _("A quarter to a half")
+    MOST = "51-100", _("More than half")
+
+
+MAX_TIER = 5
+GOODS_SEPARATOR = ";"
+
+
+def goods_split(text: str) -> list[str]:
+    """Goods names from free text separated by ";" or new lines: trimmed, blanks and
+    repeats (ignoring case) dropped, each kept as written."""
+    seen: set[str] = set()
+    goods = []
+    for part in text.replace("\n", GOODS_SEPARATOR).split(GOODS_SEPARATOR):
+        name = " ".join(part.split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            goods.append(name)
+    return goods
+
+
+def goods_key(name: str) -> str:
+    """How goods names are compared (with each other, later with a list of goods)."""
+    return " ".join(name.split()).casefold()
+
+
 class Supplier(models.Model):
     """One entry of a buyer's supplier list: a company and the contact the platform writes to.
 
     The buyer owns its list. The e-mail address is unique within the list (ignoring case).
     Country, industry and size are what a campaign may declare as report breakdowns.
+    The industry is the supplier's sector; the size band its workforce. Tier, goods, spend
+    and migrant share are what prioritising by risk needs. A supplier that supplies another
+    one of the list (SupplierLink) has its tier computed from its customers' tiers.
     """
 
     organisation = models.ForeignKey(
@@ -38,6 +82,30 @@ class Supplier(models.Model):
     country = CountryField(_("country"))
     industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True)
     size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True)
+    tier = models.PositiveSmallIntegerField(
+        _("tier"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIER)],
+        help_text=_(
+            "1 for a direct supplier, 2 for a supplier of a direct supplier, and so on. "
+            "Computed for a supplier linked to its customers."
+        ),
+    )
+    goods = models.CharField(
+        _("goods"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The goods it supplies or produces, separated by semicolons (;)."),
+    )
+    spend_band = models.CharField(
+        _("spend or volume"), max_length=10, choices=SpendBand.choices, blank=True
+    )
+    migrant_share = models.CharField(
+        _("migrant workers"),
+        max_length=10,
+        choices=MigrantShare.choices,
+        default=MigrantShare.UNKNOWN,
+    )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"))
     language = models.CharField(_("preferred language"), max_length=10, default="en")
@@ -60,6 +128,63 @@ class Supplier(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def goods_list(self) -> list[str]:
+        return goods_split(self.goods)
+
+
+class Site(models.Model):
+    """A place where a supplier works (a factory, a farm, a warehouse): where risk is."""
+
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="sites", verbose_name=_("supplier")
+    )
+    name = models.CharField(_("site name"), max_length=200)
+    country = CountryField(_("country"))
+    region = models.CharField(_("region or province"), max_length=200, blank=True)
+    goods = models.CharField(
+        _("goods"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The goods made here, separated by semicolons (;)."),
+    )
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupplierLink(models.Model):
+    """ "`supplier` supplies `customer`": two entries of one buyer's list, the map of tiers.
+
+    Links never form a loop (services.supplier_link_add refuses one, naming it), so the
+    tiers can be computed: a supplier of a tier-n supplier is tier n+1.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="customer_links")
+    customer = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="supplier_links")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier link")
+        verbose_name_plural = _("supplier links")
+        constraints = [
+            models.UniqueConstraint("supplier", "customer", name="supplier_link_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(supplier=models.F("customer")), name="supplier_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} → {self.customer}"
 
 
 class SupplierImport(models.Model):

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hrdd.core.access import get_buyer_for_member
 from hrdd.organisations.models import Organisation
 from hrdd.suppliers.imports import ERROR, WARNING
-from hrdd.suppliers.models import Supplier, SupplierChange, SupplierImport
+from hrdd.suppliers.maps import SupplyMap
+from hrdd.suppliers.models import Site, Supplier, SupplierChange, SupplierImport, SupplierLink
 
 PAGE_SIZE = 50
 # The preview page shows this many problems and valid rows; the CSV report has them all.
@@ -25,10 +26,14 @@ PREVIEW_PROBLEMS = 200
 PREVIEW_ROWS = 20
 
 
-def suppliers_for_list(*, organisation: Organisation, query: str = "") -> QuerySet[Supplier]:
+def suppliers_for_list(
+    *, organisation: Organisation, query: str = "", tier: int | None = None
+) -> QuerySet[Supplier]:
     """The buyer's suppliers in name order, optionally those whose name or e-mail contains
-    `query` (ignoring case)."""
+    `query` (ignoring case), optionally those of one tier."""
     suppliers = Supplier.objects.filter(organisation=organisation)
+    if tier:
+        suppliers = suppliers.filter(tier=tier)
     query = query.strip()
     if query:
         suppliers = suppliers.filter(Q(name__icontains=query) | Q(email__icontains=query))
@@ -138,3 +143,90 @@ def buyers_with_supplier_changes() -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         pk__in=SupplierChange.objects.values("organisation_id")
     ).order_by("name")
+
+
+# --- Sites, links and the map ----------------------------------------------------------------
+
+# The drawing shows at most this many suppliers per tier (the table lists them all).
+MAP_PER_TIER = 60
+MAP_TABLE_PAGE = 100
+
+
+def supplier_context(*, supplier: Supplier) -> dict:
+    """A supplier's sites, the suppliers that supply it and the customers it supplies."""
+    return {
+        "sites": list(supplier.sites.order_by("name", "pk")),
+        "supplied_by": list(
+            supplier.supplier_links.select_related("supplier").order_by("supplier__name")
+        ),
+        "supplies": list(
+            supplier.customer_links.select_related("customer").order_by("customer__name")
+        ),
+    }
+
+
+def get_link_for_member(
+    user, organisation_id, supplier_id, link_id
+) -> tuple[Organisation, Supplier, SupplierLink]:
+    """The buyer, one of its suppliers and a link to or from it; owners and administrators
+    only (403 for readers), 404 for anyone else."""
+    organisation, supplier = get_supplier_for_member(user, organisation_id, supplier_id, write=True)
+    link = get_object_or_404(
+        SupplierLink.objects.filter(Q(supplier=supplier) | Q(customer=supplier)), pk=link_id
+    )
+    return organisation, supplier, link
+
+
+def get_site_for_member(
+    user, organisation_id, supplier_id, site_id
+) -> tuple[Organisation, Supplier, Site]:
+    """The buyer, one of its suppliers and one of its sites; owners and administrators
+    only (403 for readers), 404 for anyone else."""
+    organisation, supplier = get_supplier_for_member(user, organisation_id, supplier_id, write=True)
+    return organisation, supplier, get_object_or_404(Site, pk=site_id, supplier=supplier)
+
+
+def supply_map(*, organisation: Organisation) -> SupplyMap:
+    """The buyer's suppliers by tier, at most MAP_PER_TIER per tier (name order; suppliers
+    with links first, as they are what the map is for), and the links between them."""
+    linked = SupplierLink.objects.filter(organisation=organisation)
+    linked_ids = set(linked.values_list("supplier_id", flat=True)) | set(
+        linked.values_list("customer_id", flat=True)
+    )
+    result = SupplyMap()
+    for pk, name, tier in (
+        Supplier.objects.filter(organisation=organisation)
+        .order_by("tier", "name", "pk")
+        .values_list("pk", "name", "tier")
+        .iterator()
+    ):
+        result.columns.setdefault(tier, []).append((pk, name))
+    for tier, column in result.columns.items():
+        column.sort(key=lambda item: item[0] not in linked_ids)
+        result.hidden[tier] = max(0, len(column) - MAP_PER_TIER)
+        del column[MAP_PER_TIER:]
+    drawn = {pk for column in result.columns.values() for pk, _name in column}
+    result.links = [
+        (s, c)
+        for s, c in linked.values_list("supplier_id", "customer_id")
+        if s in drawn and c in drawn
+    ]
+    return result
+
+
+def supply_map_table(*, organisation: Organisation) -> QuerySet[Supplier]:
+    """Every supplier of the buyer in tier then name order, each with the customers it
+    supplies (prefetched: one query per page, not per row)."""
+    return (
+        Supplier.objects.filter(organisation=organisation)
+        .order_by("tier", "name", "pk")
+        .only("pk", "name", "tier", "country")
+        .prefetch_related(
+            Prefetch(
+                "customer_links",
+                queryset=SupplierLink.objects.select_related("customer")
+                .only("supplier_id", "customer__name", "customer__tier")
+                .order_by("customer__name"),
+            )
+        )
+    )

@@ -16,9 +16,33 @@ from hrdd.accounts.models import User
 from hrdd.invitations.services import invitations_follow_address
 from hrdd.organisations.models import Organisation
 from hrdd.suppliers import imports
-from hrdd.suppliers.models import Supplier, SupplierChange, SupplierImport
+from hrdd.suppliers.models import (
+    GOODS_SEPARATOR,
+    MAX_TIER,
+    MigrantShare,
+    Site,
+    Supplier,
+    SupplierChange,
+    SupplierImport,
+    SupplierLink,
+    goods_split,
+)
 
-EDITABLE_FIELDS = ("name", "country", "industry", "size_band", "contact_name", "email", "language")
+EDITABLE_FIELDS = (
+    "name",
+    "country",
+    "industry",
+    "size_band",
+    "contact_name",
+    "email",
+    "language",
+    "tier",
+    "goods",
+    "spend_band",
+    "migrant_share",
+)
+# The fields an import file fills in (the others keep their defaults).
+IMPORTED_FIELDS = ("name", "country", "industry", "size_band", "contact_name", "email", "language")
 # Rows per INSERT when confirming an import (SQLite lowers it to its own parameter limit).
 BULK_BATCH = 1000
 # What confirming or cancelling changes: re-read without the (large) rows.
@@ -36,6 +60,8 @@ def _clean(supplier: Supplier) -> None:
     supplier.name = supplier.name.strip()
     supplier.contact_name = supplier.contact_name.strip()
     supplier.email = supplier.email.strip()
+    supplier.goods = f"{GOODS_SEPARATOR} ".join(goods_split(supplier.goods))
+    supplier.migrant_share = supplier.migrant_share or MigrantShare.UNKNOWN
     # The organisation is set by the service, and the e-mail rule is checked below with a
     # message on the field (the database constraint would only say "constraint violated").
     supplier.full_clean(exclude=["organisation"], validate_constraints=False)
@@ -72,6 +98,10 @@ def supplier_create(
     size_band: str = "",
     contact_name: str = "",
     language: str = imports.DEFAULT_LANGUAGE,
+    tier: int | None = None,
+    goods: str = "",
+    spend_band: str = "",
+    migrant_share: str = "",
 ) -> Supplier:
     """Add one supplier to the buyer's list by hand.
 
@@ -87,6 +117,10 @@ def supplier_create(
         size_band=size_band or "",
         contact_name=contact_name or "",
         language=language or imports.DEFAULT_LANGUAGE,
+        tier=tier or 1,
+        goods=goods or "",
+        spend_band=spend_band or "",
+        migrant_share=migrant_share or MigrantShare.UNKNOWN,
     )
     return _save(supplier)
 
@@ -114,6 +148,10 @@ def supplier_update(*, supplier: Supplier, by: User | None = None, **changes) ->
     for name, value in changes.items():
         setattr(supplier, name, value if value is not None else "")
     _save(supplier)
+    # A supplier with customers in the list keeps the tier they give it; its own suppliers
+    # follow its tier. Logged below like any change.
+    tiers = _tiers_recompute(organisation_id=supplier.organisation_id, by=by, skip={supplier.pk})
+    supplier.tier = tiers.get(supplier.pk, supplier.tier)
     changed = [
         name
         for name in EDITABLE_FIELDS
@@ -226,22 +264,68 @@ def supplier_import_confirm(*, supplier_import: SupplierImport) -> ImportOutcome
         rows = SupplierImport.objects.values_list("rows", flat=True).get(pk=supplier_import.pk)
         organisation_id = supplier_import.organisation_id
         existing = imports.existing_emails(organisation_id)
+        added = [row for row in rows if row["email"].lower() not in existing]
         new = [
             Supplier(
                 organisation_id=organisation_id,
-                **{name: row[name] for name in EDITABLE_FIELDS},
+                **{name: row[name] for name in IMPORTED_FIELDS},
+                # Previews made before these columns existed have no such keys.
+                tier=row.get("tier", 1),
+                goods=row.get("goods", ""),
+                spend_band=row.get("spend_band", ""),
+                migrant_share=row.get("migrant_share", MigrantShare.UNKNOWN),
             )
-            for row in rows
-            if row["email"].lower() not in existing
+            for row in added
         ]
         before = Supplier.objects.filter(organisation_id=organisation_id).count()
         # ignore_conflicts: an address added by someone else after the read above is skipped
         # rather than failing the whole file; the count below tells what was really added.
         Supplier.objects.bulk_create(new, batch_size=BULK_BATCH, ignore_conflicts=True)
         imported = Supplier.objects.filter(organisation_id=organisation_id).count() - before
+        _import_sites_and_links(organisation_id=organisation_id, rows=added)
         SupplierImport.objects.filter(pk=supplier_import.pk).update(imported_count=imported)
     supplier_import.refresh_from_db(fields=_STATUS_FIELDS)
     return ImportOutcome(imported=imported, skipped=len(rows) - imported)
+
+
+def _import_sites_and_links(*, organisation_id: int, rows: list[dict]) -> None:
+    """The sites (a "site region") and links (a "supplies") of the rows just imported, then
+    the tiers. A link that closes a loop with links added since the preview raises
+    ValidationError, and the caller's transaction adds nothing."""
+    ids = {
+        email.lower(): pk
+        for email, pk in Supplier.objects.filter(organisation_id=organisation_id).values_list(
+            "email", "pk"
+        )
+    }
+    Site.objects.bulk_create(
+        [
+            Site(
+                supplier_id=ids[row["email"].lower()],
+                name=row["name"],
+                country=row["country"],
+                region=row["site_region"],
+            )
+            for row in rows
+            if row.get("site_region") and row["email"].lower() in ids
+        ],
+        batch_size=BULK_BATCH,
+    )
+    links = [
+        SupplierLink(
+            organisation_id=organisation_id,
+            supplier_id=ids[row["email"].lower()],
+            customer_id=ids[row["supplies_email"]],
+        )
+        for row in rows
+        if row.get("supplies_email")
+        and row["email"].lower() in ids
+        and row["supplies_email"] in ids
+    ]
+    if links:
+        SupplierLink.objects.bulk_create(links, batch_size=BULK_BATCH, ignore_conflicts=True)
+        new_ids = {ids[row["email"].lower()] for row in rows if row["email"].lower() in ids}
+        _tiers_recompute(organisation_id=organisation_id, by=None, skip=new_ids)
 
 
 def supplier_import_cancel(*, supplier_import: SupplierImport) -> bool:
@@ -251,3 +335,188 @@ def supplier_import_cancel(*, supplier_import: SupplierImport) -> bool:
     ).update(status=SupplierImport.Status.CANCELLED)
     supplier_import.refresh_from_db(fields=_STATUS_FIELDS)
     return bool(cancelled)
+
+
+# --- Sites and links between suppliers ------------------------------------------------------
+
+
+@transaction.atomic
+def site_create(
+    *, supplier: Supplier, name: str, country: str, region: str = "", goods: str = ""
+) -> Site:
+    """Add a site (factory, farm, warehouse) to a supplier."""
+    site = Site(
+        supplier=supplier,
+        name=" ".join(name.split()),
+        country=country,
+        region=region.strip(),
+        goods=f"{GOODS_SEPARATOR} ".join(goods_split(goods)),
+    )
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def site_delete(*, site: Site) -> None:
+    """Remove a site from its supplier."""
+    site.delete()
+
+
+def _loop(*, supplier: Supplier, customer: Supplier) -> list[int] | None:
+    """The ids of a chain customer → … → supplier of existing links ("supplies"), if any:
+    adding "supplier supplies customer" would close it into a loop."""
+    supplies: dict[int, list[int]] = {}
+    for supplier_id, customer_id in SupplierLink.objects.filter(
+        organisation_id=supplier.organisation_id
+    ).values_list("supplier_id", "customer_id"):
+        supplies.setdefault(supplier_id, []).append(customer_id)
+    came_from: dict[int, int | None] = {customer.pk: None}
+    queue = [customer.pk]
+    while queue:
+        current = queue.pop(0)
+        if current == supplier.pk:
+            chain = []
+            node: int | None = current
+            while node is not None:
+                chain.append(node)
+                node = came_from[node]
+            return list(reversed(chain))
+        for nxt in supplies.get(current, []):
+            if nxt not in came_from:
+                came_from[nxt] = current
+                queue.append(nxt)
+    return None
+
+
+def _tiers_recompute(
+    *, organisation_id: int, by: User | None, skip: frozenset[int] | set[int] = frozenset()
+) -> dict[int, int]:
+    """Give every supplier with customers in the list the tier after its lowest customer's
+    (a supplier of a tier-n supplier is tier n+1); suppliers without customers keep theirs.
+
+    Changes are saved and logged (SupplierChange). Raises ValidationError if a tier would
+    pass MAX_TIER. `skip`: suppliers whose change was just logged by the caller.
+    Returns every supplier's tier.
+    """
+    rows = Supplier.objects.filter(organisation_id=organisation_id).values_list(
+        "pk", "tier", "name"
+    )
+    stored = {pk: tier for pk, tier, _name in rows}
+    names = {pk: name for pk, _tier, name in rows}
+    customers: dict[int, list[int]] = {}
+    for supplier_id, customer_id in SupplierLink.objects.filter(
+        organisation_id=organisation_id
+    ).values_list("supplier_id", "customer_id"):
+        customers.setdefault(supplier_id, []).append(customer_id)
+    tiers: dict[int, int] = {}
+
+    def tier_of(pk: int) -> int:
+        # Iterative depth-first walk (chains may be long). Links never loop when added one
+        # by one; links added in bulk (an import) are checked here.
+        stack = [pk]
+        entered: set[int] = set()
+        while stack:
+            current = stack[-1]
+            if current in tiers:
+                stack.pop()
+                continue
+            pending = [c for c in customers.get(current, []) if c not in tiers]
+            if pending:
+                if current in entered:
+                    path = [c for c in stack if c in entered]
+                    path = path[path.index(current) :]
+                    loop = [names[c] for c in dict.fromkeys(path)] + [names[current]]
+                    raise ValidationError(
+                        _(
+                            "This link would make a loop: %(loop)s. A supplier cannot supply "
+                            "itself, even through others."
+                        )
+                        % {"loop": " → ".join(loop)}
+                    )
+                entered.add(current)
+                stack.extend(pending)
+                continue
+            stack.pop()
+            above = customers.get(current)
+            tiers[current] = min(tiers[c] for c in above) + 1 if above else stored[current]
+        return tiers[pk]
+
+    for pk in stored:
+        tier_of(pk)
+    too_deep = sorted(names[pk] for pk, tier in tiers.items() if tier > MAX_TIER)
+    if too_deep:
+        raise ValidationError(
+            _("This link would put %(names)s beyond tier %(max)s.")
+            % {"names": ", ".join(too_deep[:5]), "max": MAX_TIER}
+        )
+    changed = [pk for pk, tier in tiers.items() if tier != stored[pk]]
+    for pk in changed:
+        Supplier.objects.filter(pk=pk).update(tier=tiers[pk], updated_at=timezone.now())
+    SupplierChange.objects.bulk_create(
+        [
+            SupplierChange(
+                organisation_id=organisation_id,
+                supplier_id=pk,
+                supplier_name=names[pk],
+                user=by,
+                action=SupplierChange.Action.CHANGED,
+                field="tier",
+                old_value=str(stored[pk]),
+                new_value=str(tiers[pk]),
+            )
+            for pk in changed
+            if pk not in skip
+        ]
+    )
+    return tiers
+
+
+@transaction.atomic
+def supplier_link_add(
+    *, supplier: Supplier, customer: Supplier, by: User | None = None
+) -> SupplierLink:
+    """Record that `supplier` supplies `customer` (both of one buyer's list) and recompute
+    the tiers. Refuses a link to itself, a link already there, and a link that would close
+    a loop, naming the loop (A → B → C → A)."""
+    if supplier.organisation_id != customer.organisation_id:
+        raise ValidationError(_("Both suppliers must be in your list."))
+    if supplier.pk == customer.pk:
+        raise ValidationError(_("A supplier cannot supply itself."))
+    if SupplierLink.objects.filter(supplier=supplier, customer=customer).exists():
+        raise ValidationError(
+            _("%(supplier)s already supplies %(customer)s.")
+            % {"supplier": supplier.name, "customer": customer.name}
+        )
+    # Locks the buyer's links, so that two links added at once cannot close a loop together.
+    list(
+        Supplier.objects.select_for_update()
+        .filter(organisation_id=supplier.organisation_id)
+        .values_list("pk", flat=True)
+    )
+    chain = _loop(supplier=supplier, customer=customer)
+    if chain:
+        names = dict(Supplier.objects.filter(pk__in=chain).values_list("pk", "name"))
+        loop = " → ".join([supplier.name, *(names[pk] for pk in chain)])
+        raise ValidationError(
+            _(
+                "This link would make a loop: %(loop)s. A supplier cannot supply itself, even "
+                "through others."
+            )
+            % {"loop": loop}
+        )
+    link = SupplierLink.objects.create(
+        organisation_id=supplier.organisation_id, supplier=supplier, customer=customer
+    )
+    tiers = _tiers_recompute(organisation_id=supplier.organisation_id, by=by)
+    supplier.tier = tiers[supplier.pk]
+    return link
+
+
+@transaction.atomic
+def supplier_link_delete(*, link: SupplierLink, by: User | None = None) -> None:
+    """Remove a link; the tiers of the suppliers above it are computed again (a supplier
+    left without customers keeps the tier it had)."""
+    organisation_id = link.organisation_id
+    link.delete()
+    _tiers_recompute(organisation_id=organisation_id, by=by)

@@ -11,6 +11,20 @@ urlpatterns = [
     path("<int:organisation_id>/add/", views.supplier_add, name="add"),
     path("<int:organisation_id>/<int:supplier_id>/edit/", views.supplier_edit, name="edit"),
     path("<int:organisation_id>/<int:supplier_id>/delete/", views.supplier_remove, name="delete"),
+    path("<int:organisation_id>/map/", views.supply_map, name="map"),
+    path("<int:organisation_id>/<int:supplier_id>/", views.supplier_detail, name="detail"),
+    path("<int:organisation_id>/<int:supplier_id>/sites/add/", views.site_add, name="site_add"),
+    path(
+        "<int:organisation_id>/<int:supplier_id>/sites/<int:site_id>/delete/",
+        views.site_remove,
+        name="site_delete",
+    ),
+    path("<int:organisation_id>/<int:supplier_id>/links/add/", views.link_add, name="link_add"),
+    path(
+        "<int:organisation_id>/<int:supplier_id>/links/<int:link_id>/delete/",
+        views.link_remove,
+        name="link_delete",
+    ),
     path("<int:organisation_id>/import/", views.import_upload, name="import"),
     path(
         "<int:organisation_id>/import/<int:import_id>/",

@@ -17,14 +17,25 @@ from django_countries import countries
 from hrdd.core.access import get_buyer_for_member, operator_required
 from hrdd.organisations.models import Industry, Membership
 from hrdd.suppliers import imports, selectors
-from hrdd.suppliers.forms import SupplierFileForm, SupplierForm, SupplierSearchForm
+from hrdd.suppliers.forms import (
+    SiteForm,
+    SupplierFileForm,
+    SupplierForm,
+    SupplierLinkForm,
+    SupplierListFilterForm,
+)
+from hrdd.suppliers.maps import supply_map_svg
 from hrdd.suppliers.models import SizeBand, SupplierImport
 from hrdd.suppliers.services import (
+    site_create,
+    site_delete,
     supplier_create,
     supplier_delete,
     supplier_import_cancel,
     supplier_import_confirm,
     supplier_import_preview,
+    supplier_link_add,
+    supplier_link_delete,
     supplier_update,
 )
 
@@ -39,9 +50,11 @@ def _csv(content: str, filename: str) -> HttpResponse:
 def supplier_list(request, organisation_id):
     organisation = get_buyer_for_member(request.user, organisation_id)
     can_edit = organisation.membership.can_edit
-    search = SupplierSearchForm(request.GET)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
-    suppliers = selectors.suppliers_for_list(organisation=organisation, query=query)
+    search = SupplierListFilterForm(request.GET)
+    valid = search.is_valid()
+    query = search.cleaned_data["q"] if valid else ""
+    tier = search.cleaned_data["tier"] if valid else None
+    suppliers = selectors.suppliers_for_list(organisation=organisation, query=query, tier=tier)
     page = Paginator(suppliers, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     names = selectors.language_names()
     rows = list(page.object_list)
@@ -56,6 +69,7 @@ def supplier_list(request, organisation_id):
             "is_owner": organisation.membership.role == Membership.Role.OWNER,
             "search": search,
             "query": query,
+            "tier": tier,
             "page": page,
             "suppliers": rows,
             "pending": list(selectors.pending_imports(organisation=organisation))
@@ -101,12 +115,137 @@ def supplier_edit(request, organisation_id, supplier_id):
             form.add_error(None, exc)
         else:
             messages.success(request, _("The changes were saved."))
-            return redirect("suppliers:list", organisation_id=organisation.pk)
+            return redirect(
+                "suppliers:detail", organisation_id=organisation.pk, supplier_id=supplier.pk
+            )
     return render(
         request,
         "suppliers/form.html",
         {"organisation": organisation, "form": form, "supplier": supplier, "name": name},
         status=422 if form.errors else 200,
+    )
+
+
+def _detail(request, organisation, supplier, *, site_form=None, link_form=None, status=200):
+    return render(
+        request,
+        "suppliers/detail.html",
+        {
+            "organisation": organisation,
+            "supplier": supplier,
+            "can_edit": organisation.membership.can_edit,
+            "site_form": site_form or SiteForm(),
+            "link_form": link_form or SupplierLinkForm(supplier=supplier),
+            **selectors.supplier_context(supplier=supplier),
+        },
+        status=status,
+    )
+
+
+@login_required
+def supplier_detail(request, organisation_id, supplier_id):
+    """A supplier in context: its details, sites, its suppliers and its customers."""
+    organisation, supplier = selectors.get_supplier_for_member(
+        request.user, organisation_id, supplier_id
+    )
+    return _detail(request, organisation, supplier)
+
+
+@require_POST
+@login_required
+def site_add(request, organisation_id, supplier_id):
+    organisation, supplier = selectors.get_supplier_for_member(
+        request.user, organisation_id, supplier_id, write=True
+    )
+    form = SiteForm(request.POST)
+    if form.is_valid():
+        try:
+            site_create(supplier=supplier, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The site was added."))
+            return redirect("suppliers:detail", organisation.pk, supplier.pk)
+    return _detail(request, organisation, supplier, site_form=form, status=422)
+
+
+@require_POST
+@login_required
+def site_remove(request, organisation_id, supplier_id, site_id):
+    organisation, supplier, site = selectors.get_site_for_member(
+        request.user, organisation_id, supplier_id, site_id
+    )
+    site_delete(site=site)
+    messages.success(request, _("The site was removed."))
+    return redirect("suppliers:detail", organisation.pk, supplier.pk)
+
+
+@require_POST
+@login_required
+def link_add(request, organisation_id, supplier_id):
+    """Link this supplier to another of the list, in either direction."""
+    organisation, supplier = selectors.get_supplier_for_member(
+        request.user, organisation_id, supplier_id, write=True
+    )
+    form = SupplierLinkForm(request.POST, supplier=supplier)
+    if form.is_valid():
+        other = form.cleaned_data["other"]
+        ends = (
+            (other, supplier)
+            if form.cleaned_data["direction"] == "supplier"
+            else (
+                supplier,
+                other,
+            )
+        )
+        try:
+            supplier_link_add(supplier=ends[0], customer=ends[1], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Saved: %(supplier)s supplies %(customer)s.")
+                % {"supplier": ends[0].name, "customer": ends[1].name},
+            )
+            return redirect("suppliers:detail", organisation.pk, supplier.pk)
+    return _detail(request, organisation, supplier, link_form=form, status=422)
+
+
+@require_POST
+@login_required
+def link_remove(request, organisation_id, supplier_id, link_id):
+    organisation, supplier, link = selectors.get_link_for_member(
+        request.user, organisation_id, supplier_id, link_id
+    )
+    supplier_link_delete(link=link, by=request.user)
+    messages.success(request, _("The link was removed."))
+    return redirect("suppliers:detail", organisation.pk, supplier.pk)
+
+
+@login_required
+def supply_map(request, organisation_id):
+    """The buyer's supply chain by tier: a drawing (limited in size) and the full table."""
+    organisation = get_buyer_for_member(request.user, organisation_id)
+    drawing = selectors.supply_map(organisation=organisation)
+    page = Paginator(
+        selectors.supply_map_table(organisation=organisation), selectors.MAP_TABLE_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suppliers/map.html",
+        {
+            "organisation": organisation,
+            "svg": supply_map_svg(
+                drawing,
+                title=_("Supply chain of %(buyer)s by tier") % {"buyer": organisation.name},
+                tier_label=_("Tier %(tier)s"),
+            ),
+            "drawing": drawing,
+            "hidden": sum(drawing.hidden.values()),
+            "per_tier": selectors.MAP_PER_TIER,
+            "page": page,
+        },
     )
 
 
@@ -202,7 +341,14 @@ def import_confirm(request, organisation_id, import_id):
     organisation, supplier_import = selectors.get_import_for_member(
         request.user, organisation_id, import_id, with_rows=False
     )
-    outcome = supplier_import_confirm(supplier_import=supplier_import)
+    try:
+        outcome = supplier_import_confirm(supplier_import=supplier_import)
+    except ValidationError as exc:
+        # Links added to the list since the check would close a loop: nothing was imported.
+        messages.error(request, " ".join(exc.messages))
+        return redirect(
+            "suppliers:import_preview", organisation_id=organisation.pk, import_id=import_id
+        )
     if outcome.expired:
         messages.error(
             request,

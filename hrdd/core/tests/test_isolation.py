@@ -12,7 +12,7 @@ from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
 from hrdd.reports.services import report_release_if_due
 from hrdd.suppliers.models import SupplierImport
-from hrdd.suppliers.services import supplier_create
+from hrdd.suppliers.services import site_create, supplier_create, supplier_link_add
 from hrdd.testing.urls import url_patterns
 from hrdd.testing.world import submit_disclosed
 
@@ -26,6 +26,8 @@ TENANT_ARGUMENTS = {
     "supplier_id",
     "import_id",
     "response_id",
+    "site_id",
+    "link_id",
 }
 
 
@@ -52,6 +54,13 @@ def world(org_a, alice, carol, disclosed):
     invitations.campaign_invite(campaign=disclosed, suppliers=[supplier])
     assert report_release_if_due(campaign_id=disclosed.pk) is not None
     supplier_import = SupplierImport.objects.create(organisation=org_a, filename="list.csv")
+    site = site_create(supplier=supplier, name="Mill", country="VN")
+    link = supplier_link_add(
+        supplier=supplier_create(
+            organisation=org_a, name="Spinner", country="VN", email="spin@example.com"
+        ),
+        customer=supplier,
+    )
     return {
         "campaign_id": disclosed.pk,
         "organisation_id": org_a.pk,
@@ -59,6 +68,8 @@ def world(org_a, alice, carol, disclosed):
         "supplier_id": supplier.pk,
         "import_id": supplier_import.pk,
         "response_id": response.pk,
+        "site_id": site.pk,
+        "link_id": link.pk,
         "fmt": "csv",
     }
 
@@ -73,6 +84,9 @@ def test_the_buyer_urls_are_found():
         "detailed:export_xlsx",
         "invitations:revoke",
         "suppliers:import_confirm",
+        "suppliers:map",
+        "suppliers:link_delete",
+        "suppliers:site_delete",
     } <= names
 
 

@@ -134,6 +134,8 @@ def test_the_operator_changing_an_address_in_the_admin_goes_through_the_same_rul
             "contact_name": lan.contact_name,
             "email": "ops@hanoi-garments.example",
             "language": lan.language,
+            "tier": lan.tier,
+            "migrant_share": lan.migrant_share,
         },
     )
     assert page.status_code == 302, page.content.decode()[:3000]

@@ -585,7 +585,10 @@ def test_problem_report_and_template_downloads(client, alice, org_a):
     assert report[-1][:3] == ["6", "Country", "'=HYPERLINK(1)"]
     template = client.get(reverse("suppliers:import_template"))
     lines = template.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "name,country,industry,size,contact name,email,language"
+    assert lines[0] == (
+        "name,country,industry,size,contact name,email,language,"
+        "tier,goods,spend band,migrant share,site region,supplies"
+    )
     assert len(lines) == 2
 
 
