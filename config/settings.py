@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "hrdd.campaigns",
     "hrdd.responses",
     "hrdd.suppliers",
+    "hrdd.reference",
     "hrdd.invitations",
     "hrdd.links",
     "hrdd.reports",
