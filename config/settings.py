@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hrdd.responses",
     "hrdd.suppliers",
     "hrdd.reference",
+    "hrdd.risk",
     "hrdd.invitations",
     "hrdd.links",
     "hrdd.reports",
