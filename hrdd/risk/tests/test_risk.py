@@ -1,8 +1,12 @@
 """The inherent-risk method and pages, as a buyer and the operator see them."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from hrdd.accounts.models import User
 from hrdd.reference import selectors as reference
 from hrdd.reference.services import edition_load, shipped_load_all
 from hrdd.risk import method
@@ -128,11 +132,17 @@ def test_the_world_map_is_drawn_here(client, alice, assessment):
 
 
 def test_outsiders_get_404(client, alice, assessment):
-    from hrdd.accounts.models import User
-
     stranger = User.objects.create_user(email="x@example.com", password="pw-long-enough-123")
     client.force_login(stranger)
     for name in ("risk:heat_map", "risk:world_map"):
         assert client.get(reverse(name)).status_code == 404
     client.logout()
     assert client.get(reverse("risk:heat_map")).status_code == 302
+
+
+def test_the_demo_loads_the_reference_data_and_a_first_assessment(client):
+    call_command("demo", stdout=io.StringIO())
+    assert reference.current_edition("tvpra").row_count == 467
+    first = RiskAssessment.objects.get()
+    call_command("demo", stdout=io.StringIO())  # twice: nothing new
+    assert RiskAssessment.objects.get() == first
