@@ -158,6 +158,60 @@ def _clean_row(spec: Spec, values: dict[str, str], number: int, errors: list[str
     return found
 
 
+def _fill_values(spec: Spec, columns: set[str]) -> dict[str, str] | None:
+    """Key → value from the current edition, when the file lacks a column the spec can fill."""
+    if spec.fill_from_current is None or spec.fill_from_current[0] in columns:
+        return None
+    column, key = spec.fill_from_current
+    known = {}
+    for values in DatasetRow.objects.filter(
+        edition__dataset__code=spec.code, edition__is_current=True
+    ).values_list("values", flat=True):
+        if values.get(key) and values.get(column):
+            known[values[key].strip().lower()] = values[column]
+    return known
+
+
+def _fill_row(spec: Spec, known: dict[str, str], values: dict, number: int, errors: list) -> bool:
+    column, key = spec.fill_from_current
+    value = known.get(values.get(key, "").strip().lower())
+    if value is None:
+        errors.append(
+            _(
+                "Row %(row)s: no %(column)s is known for “%(value)s”; add a %(column)s column "
+                "to the file."
+            )
+            % {"row": number, "column": column, "value": values.get(key, "")}
+        )
+    values[column] = value or ""
+    return value is not None
+
+
+def _check_choices(spec: Spec, values: dict, number: int, errors: list) -> None:
+    for column, accepted in spec.choices.items():
+        if column not in values:
+            continue
+        by_key = {choice.lower(): choice for choice in accepted}
+        value = values[column].strip()
+        if value.lower() in by_key:
+            values[column] = by_key[value.lower()]
+        elif not value:
+            errors.append(
+                _("Row %(row)s: the column %(column)s is empty.")
+                % {"row": number, "column": column}
+            )
+        else:
+            errors.append(
+                _("Row %(row)s: unknown %(column)s “%(value)s” (expected one of: %(expected)s).")
+                % {
+                    "row": number,
+                    "column": column,
+                    "value": value,
+                    "expected": ", ".join(accepted),
+                }
+            )
+
+
 def parse(spec: Spec, content: bytes, filename: str) -> list[tuple[int, str, dict]]:
     """(row number, country code, values) for every data row, or ValidationError with every
     problem found (header first, then up to MAX_ERRORS rows)."""
@@ -165,11 +219,14 @@ def parse(spec: Spec, content: bytes, filename: str) -> list[tuple[int, str, dic
     if not table:
         raise ValidationError(_("The file is empty."))
     mapping = _header_map(spec, table[0])
+    fill = _fill_values(spec, set(mapping.values()))
     rows, errors = [], []
     for number, cells in enumerate(table[1:], start=2):
         values = dict.fromkeys(mapping.values(), "")
         for position, name in mapping.items():
             values[name] = cells[position].strip() if position < len(cells) else ""
+        if fill is None or _fill_row(spec, fill, values, number, errors):
+            _check_choices(spec, values, number, errors)
         country = _clean_row(spec, values, number, errors)
         rows.append((number, country, values))
         if len(errors) >= MAX_ERRORS:

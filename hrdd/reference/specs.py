@@ -40,10 +40,17 @@ class Spec:
     licence: str = ""
     notes: str = ""
     ignored: tuple[str, ...] = field(default=())  # published columns we read past on purpose
+    # column → accepted values (compared case-insensitively, stored as written here)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (column, key column): when a file has no such column, take the value from the current
+    # edition's rows with the same key (e.g. a good's sector), else a row error
+    fill_from_current: tuple[str, str] | None = None
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
+
+SECTORS = ("Agriculture", "Manufacturing", "Mining", "Other")
 
 PUBLIC_DOMAIN_US = "U.S. federal government work, public domain (17 U.S.C. §105)."
 
@@ -79,6 +86,8 @@ SPECS: dict[str, Spec] = {
                 Column("year_added", ("year added",), required=False),
             ),
             country_column="country_iso2",
+            choices={"sector": SECTORS},
+            fill_from_current=("sector", "good"),
             shipped_file="dol_ilab_tvpra_goods_2022.csv",
             shipped_edition="2022",
             source=(

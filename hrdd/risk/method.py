@@ -15,6 +15,8 @@ Rules that keep the method honest:
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from hrdd.reference.specs import SECTORS  # the TVPRA's sectors: the heat map's columns
+
 LOW, MEDIUM, HIGH, UNKNOWN = "low", "medium", "high", "unknown"
 LEVELS = (HIGH, MEDIUM, LOW, UNKNOWN)
 ORDER = {UNKNOWN: -1, LOW: 0, MEDIUM: 1, HIGH: 2}
@@ -28,7 +30,6 @@ FORCED, CHILD, MIGRANT, SAFETY, ASSOCIATION, DISCRIMINATION = (
     "discrimination",
 )
 TOPICS = (FORCED, CHILD, MIGRANT, SAFETY, ASSOCIATION, DISCRIMINATION)
-SECTORS = ("Agriculture", "Manufacturing", "Mining", "Other")
 
 # Score thresholds (0-100).
 HIGH_FROM = 60.0

@@ -89,6 +89,33 @@ def test_the_official_xlsx_headers_are_understood_and_a_newer_edition_becomes_cu
     assert DatasetEdition.objects.get(dataset__code="tvpra", edition="2022").is_current is False
 
 
+def test_a_file_without_sectors_takes_them_from_the_current_edition_or_says_which_goods():
+    shipped_load_all()
+    text = "Country/Area,Good,Child Labor,Forced Labor\nThailand,Shrimp,,X\nPeru,Quinoa,X,\n"
+    with pytest.raises(ValidationError) as error:
+        load_tvpra(text)
+    assert error.value.messages == [
+        "Row 3: no sector is known for “Quinoa”; add a sector column to the file."
+    ]
+    result = load_tvpra(text.replace("Peru,Quinoa", "Peru,Gold"))
+    rows = selectors.edition_rows(result.edition)
+    assert [(r["good"], r["sector"]) for r in rows] == [
+        ("Shrimp", "Agriculture"),
+        ("Gold", "Mining"),
+    ]
+
+
+def test_an_unknown_or_missing_sector_is_named():
+    text = TVPRA_HEADER + "Peru,PE,Gold,Fishing,yes,no\nPeru,PE,Coca,,yes,no\n"
+    with pytest.raises(ValidationError) as error:
+        load_tvpra(text)
+    assert error.value.messages == [
+        "Row 2: unknown sector “Fishing” (expected one of: Agriculture, Manufacturing, Mining, "
+        "Other).",
+        "Row 3: the column sector is empty.",
+    ]
+
+
 def test_the_command_reports_errors_plainly(tmp_path):
     path = tmp_path / "tip.csv"
     path.write_text("year,tier\n2026,Tier 3\n")
