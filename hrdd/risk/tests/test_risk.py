@@ -146,3 +146,13 @@ def test_the_demo_loads_the_reference_data_and_a_first_assessment(client):
     first = RiskAssessment.objects.get()
     call_command("demo", stdout=io.StringIO())  # twice: nothing new
     assert RiskAssessment.objects.get() == first
+
+
+def test_the_pages_read_the_stored_assessment_in_a_few_queries(
+    client, alice, assessment, django_assert_max_num_queries
+):
+    client.force_login(alice)
+    for name in ("risk:heat_map", "risk:world_map"):
+        client.get(reverse(name))
+        with django_assert_max_num_queries(12):  # session, user, membership, assessment, editions
+            assert client.get(reverse(name)).status_code == 200
