@@ -22,7 +22,7 @@ django.setup()
 
 from django_countries import countries  # noqa: E402
 
-WIDTH, TOP = 360, 85  # viewBox 0 0 360 170
+TOP = 85  # viewBox 0 0 360 170
 
 
 def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -48,9 +48,19 @@ def ring(indices: list[int], arcs) -> list[tuple[float, float]]:
     return points
 
 
+def unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A ring that crosses the antimeridian (Russia's Chukotka, Fiji) jumps by ~360 degrees of
+    longitude: its western points are moved east by 360, past the map's right edge, where
+    the viewBox clips them, instead of drawing a band across the whole map."""
+    if all(abs(b[0] - a[0]) < 180 for a, b in zip(points, points[1:], strict=False)):
+        return points
+    moved = [(lon + 360 if lon < 0 else lon, lat) for lon, lat in points]
+    return moved
+
+
 def path(rings) -> str:
     parts = []
-    for points in rings:
+    for points in map(unwrap, rings):
         coords = [
             (round(lon + 180, 1), round(TOP - max(-TOP, min(TOP, lat)), 1)) for lon, lat in points
         ]
@@ -69,7 +79,7 @@ def main(source: str) -> None:
         if "id" not in geometry or geometry.get("type") is None:
             continue
         code = countries.alpha2(int(geometry["id"]))
-        if not code:
+        if not code or code == "AQ":  # Antarctica: no workers, no data, a third of the map
             continue
         polygons = [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry["arcs"]
         rings = [ring(r, arcs) for polygon in polygons for r in polygon]

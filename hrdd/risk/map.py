@@ -32,7 +32,7 @@ def world_map(
     """`levels`: country code → level; countries not in it are drawn as unknown."""
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart world-map" role="img" '
-        'viewBox="0 0 360 170" width="100%" preserveAspectRatio="xMidYMid meet">',
+        'viewBox="0 0 360 150" width="100%" preserveAspectRatio="xMidYMid meet">',
         f"<title>{escape(title)}</title>",
     ]
     for code, d in outlines().items():
