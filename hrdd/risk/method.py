@@ -111,12 +111,12 @@ def _facts(inputs: Inputs) -> dict[str, CountryFacts]:
         inputs_only = row.get("produced_with_listed_inputs") == "yes"
         for column, key in (("forced_labor", "tvpra_forced"), ("child_labor", "tvpra_child")):
             if row.get(column) == "yes":
-                f.by_sector[sector].append(
-                    Signal(key, "tvpra", ids["tvpra"], f"{good}: {column}", 1.0, floor=key)
-                )
+                f.by_sector[sector].append(Signal(key, "tvpra", ids["tvpra"], good, 1.0, floor=key))
         if inputs_only:
+            source = row.get("input_source_country_iso2") or row.get("input_source_country")
+            inputs_from = f"{good} ← {source}" if source else good
             f.by_sector[sector].append(
-                Signal("tvpra_inputs", "tvpra", ids["tvpra"], f"{good}: produced with inputs", 1.0)
+                Signal("tvpra_inputs", "tvpra", ids["tvpra"], inputs_from, 1.0)
             )
         f.goods[sector].append(good)
 
@@ -175,7 +175,7 @@ def _facts(inputs: Inputs) -> dict[str, CountryFacts]:
                         f"wgi_{dim}",
                         "wgi",
                         ids["wgi"],
-                        f"{dim}_pctrank {rank:g}",
+                        f"{rank:g}",
                         (100 - rank) / 100,
                     )
                 )
