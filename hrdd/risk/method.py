@@ -32,8 +32,8 @@ FORCED, CHILD, MIGRANT, SAFETY, ASSOCIATION, DISCRIMINATION = (
 TOPICS = (FORCED, CHILD, MIGRANT, SAFETY, ASSOCIATION, DISCRIMINATION)
 
 # Score thresholds (0-100).
-HIGH_FROM = 60.0
-MEDIUM_FROM = 35.0
+HIGH_FROM = 65.0
+MEDIUM_FROM = 40.0
 
 # Weights of each signal per topic. A signal that is missing for a cell is left out and
 # the score is the weighted mean of the signals present.
@@ -54,7 +54,7 @@ ADVANCEMENT = {  # DOL ILAB assessment → risk value 0-1 (prefix match on the p
     "Moderate Advancement": 0.33,
     "Significant Advancement": 0.0,
 }
-TIP_VALUES = {"Tier 3": 1.0, "Tier 2 Watch List": 0.6}
+TIP_VALUES = {"Tier 3": 1.0, "Tier 2 Watch List": 0.5}
 # A working-children share at or above this counts as the full signal.
 CHILD_SHARE_FULL = 0.2
 

@@ -8,7 +8,7 @@ from hrdd.reference import selectors as reference
 from hrdd.risk import method
 from hrdd.risk.models import RiskAssessment
 
-METHOD_VERSION = "2026.1"
+METHOD_VERSION = "2026.2"
 DATASETS = ("tvpra", "child_labor_findings", "tip", "wgi")
 
 
