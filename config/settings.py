@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "hrdd.campaigns",
     "hrdd.responses",
     "hrdd.suppliers",
+    "hrdd.reference",
+    "hrdd.risk",
     "hrdd.invitations",
     "hrdd.links",
     "hrdd.reports",

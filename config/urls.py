@@ -21,6 +21,8 @@ urlpatterns = [
     path("suppliers/", include("hrdd.suppliers.urls")),
     path("", include("hrdd.links.urls")),
     path("reports/", include("hrdd.reports.urls")),
+    path("risk/", include("hrdd.risk.urls")),
+    path("operator/reference/", include("hrdd.reference.urls")),
     path("reports/detailed/", include("hrdd.detailed.urls")),
     path("", include("hrdd.insights.urls")),
     path("operator/questionnaires/", include("hrdd.questionnaires.urls")),

@@ -43,6 +43,7 @@ from hrdd.reports.services import report_release_if_due
 from hrdd.responses.models import Response
 from hrdd.responses.services import response_save_draft, response_start, response_submit
 from hrdd.suppliers.models import Supplier
+from hrdd.suppliers.services import supplier_create
 
 PASSWORD = "a-long-test-password-1"  # noqa: S105 - test accounts only
 
@@ -413,3 +414,15 @@ def deliver_killed_at_the_commit_point() -> None:
 
     with mock.patch.object(outbox, "_record_sent", side_effect=Killed), pytest.raises(Killed):
         deliver_outbox.call()
+
+
+def supplier(org, name, **fields):
+    """One supplier of `org`'s list (in Viet Nam unless `country` is given), its address made
+    from its name."""
+    return supplier_create(
+        organisation=org,
+        name=name,
+        country=fields.pop("country", "VN"),
+        email=f"{name.lower().replace(' ', '.')}@example.com",
+        **fields,
+    )

@@ -25,7 +25,9 @@ from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
 from hrdd.invitations import services as invitations
 from hrdd.questionnaires.models import Questionnaire
+from hrdd.reference.services import shipped_load_all
 from hrdd.responses.services import response_find, response_save_draft
+from hrdd.risk.services import assessment_compute
 from hrdd.suppliers.models import Supplier
 from hrdd.testing.browser import (
     CSP_VIOLATIONS,
@@ -260,6 +262,26 @@ def test_buyer_pages(browser, live_server, alice, released, language):
     check("supplier list")
     page.goto(f"{live_server.url}{reverse('invitations:links', args=[released.pk])}")
     check("personal links")
+    close(page)
+
+
+def test_risk_pages(browser, live_server, alice, language):
+    """The inherent-risk heat map (one cell's explanation open) and the world map, as a buyer,
+    under the same CSP watch: no inline style or script, no foreign source."""
+    shipped_load_all()
+    assessment_compute()
+    page = new_page(browser, live_server, language=language)
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    page.locator("#id_username").fill(alice.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}{reverse('campaigns:dashboard')}")
+    page.goto(f"{live_server.url}{reverse('risk:heat_map')}?topic=child_labour")
+    page.locator("table.heat-map summary").first.click()
+    assert_accessible(page, f"risk heat map {language}")
+    page.goto(f"{live_server.url}{reverse('risk:world_map')}")
+    page.locator("svg.world-map").wait_for()
+    assert_accessible(page, f"risk world map {language}")
     close(page)
 
 

@@ -7,23 +7,13 @@ from django.core.exceptions import ValidationError
 from hrdd.suppliers.models import Supplier, SupplierChange, SupplierLink, goods_key
 from hrdd.suppliers.services import (
     site_create,
-    supplier_create,
     supplier_link_add,
     supplier_link_delete,
     supplier_update,
 )
+from hrdd.testing.world import supplier as make
 
 pytestmark = pytest.mark.django_db
-
-
-def make(org, name, **fields):
-    return supplier_create(
-        organisation=org,
-        name=name,
-        country=fields.pop("country", "VN"),
-        email=f"{name.lower().replace(' ', '.')}@example.com",
-        **fields,
-    )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 from hrdd.suppliers import selectors
 from hrdd.suppliers.models import Site, Supplier, SupplierLink
 from hrdd.suppliers.services import supplier_link_add
-from hrdd.suppliers.tests.test_context import make
+from hrdd.testing.world import supplier as make
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,11 @@ from hrdd.organisations.services import application_submit
 from hrdd.questionnaires.definition import COUNTRY, DATE, LONG_TEXT, Definition
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.questionnaires.services import questionnaire_sync_builtin
+from hrdd.reference.services import shipped_load_all
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_save_draft, response_start, response_submit
+from hrdd.risk.selectors import latest_assessment
+from hrdd.risk.services import assessment_compute
 from hrdd.suppliers.models import Supplier
 
 PASSWORD = "demo-password-1"  # noqa: S105 - printed on the console for the demo on purpose
@@ -120,6 +123,14 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, seed, **options):
+        # Reference data first, also on a database that has the demo already: each shipped
+        # file loads once (by its hash). The first risk assessment is computed from it; later
+        # ones only when the operator asks, so a new edition never changes a stored one.
+        loaded = [r for r in shipped_load_all() if r.created]
+        self.stdout.write(f"Reference data: {len(loaded)} new edition(s) loaded.")
+        if latest_assessment() is None:
+            assessment_compute()
+            self.stdout.write("Risk assessment computed.")
         if User.objects.filter(email=OPERATOR_EMAIL).exists():
             self.stdout.write("Demo data is already loaded.")
             return
