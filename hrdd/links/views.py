@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from hrdd.invitations import selectors as invitation_selectors
 from hrdd.invitations import services as invitations
 from hrdd.links import services
-from hrdd.responses.forms import DisclosureForm
+from hrdd.responses.pages import consent_form
 
 
 def _activate_supplier_language(request, invitation) -> str | None:
@@ -63,9 +63,9 @@ def _landing(request, found, token):
     form = None
     status = 200
     if found.response is None and campaign.is_disclosed:
-        form = DisclosureForm(
+        form = consent_form(
             request.POST if request.method == "POST" else None,
-            buyer=campaign.organisation.name,
+            campaign=campaign,
             initial={
                 "supplier_name": found.supplier.name,
                 "supplier_country": str(found.supplier.country),

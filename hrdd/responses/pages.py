@@ -14,7 +14,7 @@ from django.http import QueryDict
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.definition import Definition, Section
 from hrdd.responses import services
-from hrdd.responses.forms import AnswerForm, initial_from_draft
+from hrdd.responses.forms import AnswerForm, DisclosureForm, initial_from_draft
 from hrdd.responses.models import Response
 from hrdd.responses.validation import missing_required
 
@@ -68,6 +68,13 @@ class PageOutcome:
     number: int = 0
     question: str = ""
     page: Page | None = None
+
+
+def consent_form(data: QueryDict | None, *, campaign, initial: dict) -> DisclosureForm:
+    """What a supplier agrees to before answering a disclosed campaign (its name, its site's
+    country, consent to the buyer seeing its answers with its name), for the response URL's
+    first page and for a personal link's landing page alike."""
+    return DisclosureForm(data, buyer=campaign.organisation.name, initial=initial)
 
 
 def page_sections(definition: Definition, draft: dict) -> list[Section]:
