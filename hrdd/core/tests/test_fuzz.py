@@ -25,7 +25,7 @@ from hrdd.questionnaires.services import questionnaire_draft_from_version
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_start
 from hrdd.suppliers.models import SupplierImport
-from hrdd.suppliers.services import supplier_create
+from hrdd.suppliers.services import site_create, supplier_create, supplier_link_add
 from hrdd.testing.urls import url_patterns
 from hrdd.testing.world import submit_disclosed
 
@@ -110,6 +110,13 @@ def world(org_a, alice, olivia, disclosed, crisis_version):
     draft = questionnaire_draft_from_version(version=crisis_version, by=olivia)
     reset = password_setup_path(alice).rstrip("/").split("/")
     invitation = Invitation.objects.get(campaign=disclosed)
+    site = site_create(supplier=supplier, name="Mill", country="VN")
+    link = supplier_link_add(
+        supplier=supplier_create(
+            organisation=org_a, name="Spinner", country="VN", email="spin@example.com"
+        ),
+        customer=supplier,
+    )
     return {
         "campaign_id": disclosed.pk,
         "organisation_id": org_a.pk,
@@ -117,6 +124,8 @@ def world(org_a, alice, olivia, disclosed, crisis_version):
         "supplier_id": supplier.pk,
         "import_id": SupplierImport.objects.create(organisation=org_a, filename="l.csv").pk,
         "response_id": response.pk,
+        "site_id": site.pk,
+        "link_id": link.pk,
         "application_id": Application.objects.get().pk,
         "version_id": crisis_version.pk,
         "draft_id": draft.pk,
