@@ -30,6 +30,8 @@ FORCED, CHILD, MIGRANT, SAFETY, ASSOCIATION, DISCRIMINATION = (
     "discrimination",
 )
 TOPICS = (FORCED, CHILD, MIGRANT, SAFETY, ASSOCIATION, DISCRIMINATION)
+# The reference datasets the method combines (hrdd/reference/specs.py codes).
+DATASETS = ("tvpra", "child_labor_findings", "tip", "wgi")
 
 # Score thresholds (0-100).
 HIGH_FROM = 65.0
@@ -67,6 +69,7 @@ class Signal:
     value: str  # the published value, as text
     risk: float  # 0-1
     floor: str = ""  # FLOORS key, if this signal sets one
+    good: str = ""  # the listed good a TVPRA signal is about
 
 
 @dataclass
@@ -99,24 +102,27 @@ def _sector(row: dict) -> str:
     return sector if sector in SECTORS else "Other"
 
 
-def _facts(inputs: Inputs) -> dict[str, CountryFacts]:
-    facts: dict[str, CountryFacts] = defaultdict(CountryFacts)
+def facts(inputs: Inputs) -> dict[str, CountryFacts]:
+    """What the editions say about each country: its own signals, its listed goods'."""
+    by_country: dict[str, CountryFacts] = defaultdict(CountryFacts)
     ids = inputs.edition_ids
 
     for row in inputs.of("tvpra"):
         country = row["country_iso2"]
         if not country:
             continue
-        f, sector, good = facts[country], _sector(row), row.get("good", "")
+        f, sector, good = by_country[country], _sector(row), row.get("good", "")
         inputs_only = row.get("produced_with_listed_inputs") == "yes"
         for column, key in (("forced_labor", "tvpra_forced"), ("child_labor", "tvpra_child")):
             if row.get(column) == "yes":
-                f.by_sector[sector].append(Signal(key, "tvpra", ids["tvpra"], good, 1.0, floor=key))
+                f.by_sector[sector].append(
+                    Signal(key, "tvpra", ids["tvpra"], good, 1.0, floor=key, good=good)
+                )
         if inputs_only:
             source = row.get("input_source_country_iso2") or row.get("input_source_country")
             inputs_from = f"{good} ← {source}" if source else good
             f.by_sector[sector].append(
-                Signal("tvpra_inputs", "tvpra", ids["tvpra"], inputs_from, 1.0)
+                Signal("tvpra_inputs", "tvpra", ids["tvpra"], inputs_from, 1.0, good=good)
             )
         f.goods[sector].append(good)
 
@@ -131,7 +137,7 @@ def _facts(inputs: Inputs) -> dict[str, CountryFacts]:
             if risk is None:
                 continue
             floor = "tip_tier3" if tier == "Tier 3" else "tip_watch"
-            facts[row["country_iso2"]].signals.append(
+            by_country[row["country_iso2"]].signals.append(
                 Signal("tip", "tip", ids["tip"], f"{tier} ({latest})", risk, floor=floor)
             )
 
@@ -141,7 +147,7 @@ def _facts(inputs: Inputs) -> dict[str, CountryFacts]:
             continue
         share = _number(row.get("working_children_share"))
         if share is not None:
-            facts[country].signals.append(
+            by_country[country].signals.append(
                 Signal(
                     "cl_share",
                     "child_labor_findings",
@@ -153,7 +159,7 @@ def _facts(inputs: Inputs) -> dict[str, CountryFacts]:
         level = row.get("advancement_level", "")
         risk = next((v for k, v in ADVANCEMENT.items() if level.startswith(k)), None)
         if risk is not None:
-            facts[country].signals.append(
+            by_country[country].signals.append(
                 Signal(
                     "cl_advancement",
                     "child_labor_findings",
@@ -170,7 +176,7 @@ def _facts(inputs: Inputs) -> dict[str, CountryFacts]:
         for dim in ("rl", "ge", "va"):
             rank = _number(row.get(f"{dim}_pctrank"))
             if rank is not None:
-                facts[country].signals.append(
+                by_country[country].signals.append(
                     Signal(
                         f"wgi_{dim}",
                         "wgi",
@@ -179,7 +185,7 @@ def _facts(inputs: Inputs) -> dict[str, CountryFacts]:
                         (100 - rank) / 100,
                     )
                 )
-    return facts
+    return by_country
 
 
 def _level(score: float) -> str:
@@ -233,10 +239,10 @@ def score_topic(topic: str, signals: list[Signal]) -> dict:
 def assess(inputs: Inputs) -> dict:
     """Every (country, sector) × topic: {"cells": {country: {sector: {topic: result}}},
     "goods": {country: {sector: [goods]}}}."""
-    facts = _facts(inputs)
+    by_country = facts(inputs)
     cells, goods = {}, {}
-    for country in sorted(facts):
-        f = facts[country]
+    for country in sorted(by_country):
+        f = by_country[country]
         cells[country] = {
             sector: {
                 topic: score_topic(topic, f.signals + f.by_sector.get(sector, []))
@@ -246,3 +252,29 @@ def assess(inputs: Inputs) -> dict:
         }
         goods[country] = {s: sorted(set(g)) for s, g in f.goods.items()}
     return {"cells": cells, "goods": goods}
+
+
+def worse(a: dict, b: dict) -> bool:
+    """Whether topic result `a` is worse than `b`: a higher level, then a higher score."""
+    return (ORDER[a["level"]], a["score"] or -1.0) > (ORDER[b["level"]], b["score"] or -1.0)
+
+
+def place_scores(
+    country: CountryFacts | None, sectors: tuple[str, ...], goods: set[str] | None
+) -> dict[str, dict]:
+    """Each topic at one place (a country, the sectors a supplier may work in there, its
+    goods as the list names them), at its worst over the sectors.
+
+    `goods` None: the supplier's goods are not known, so every listed good of its sectors
+    counts (unknown is never read as low). A set: only the listed goods it makes count; an
+    empty set, none (its goods are known and none is listed). The result of each topic also
+    names the sector it comes from."""
+    out: dict[str, dict] = {}
+    country = country or CountryFacts()
+    for sector in sectors:
+        listed = [s for s in country.by_sector.get(sector, []) if goods is None or s.good in goods]
+        for topic in TOPICS:
+            result = {**score_topic(topic, country.signals + listed), "sector": sector}
+            if topic not in out or worse(result, out[topic]):
+                out[topic] = result
+    return out

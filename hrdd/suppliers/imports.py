@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from openpyxl.styles.numbers import is_date_format
 
+from hrdd.core.cells import spreadsheet_text
 from hrdd.organisations.models import Industry
 from hrdd.suppliers.models import (
     GOODS_SEPARATOR,
@@ -1479,12 +1480,6 @@ def check_supplier_file(*, organisation, filename: str, content: bytes) -> Check
 # --- Writing files for the buyer --------------------------------------------------------------
 
 
-def _safe(value) -> str:
-    """Text a spreadsheet would run as a formula is prefixed so it stays text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 def template_csv() -> str:
     """The headers and one example row, with a byte order mark so Excel reads it as UTF-8."""
     out = io.StringIO()
@@ -1504,10 +1499,10 @@ def problems_csv(problems: list[dict]) -> str:
         writer.writerow(
             [
                 problem["row"] or "",
-                _safe(problem["column"]),
-                _safe(problem["value"]),
+                spreadsheet_text(problem["column"]),
+                spreadsheet_text(problem["value"]),
                 severities.get(problem["severity"], problem["severity"]),
-                _safe(problem["message"]),
+                spreadsheet_text(problem["message"]),
             ]
         )
     return "\ufeff" + out.getvalue()

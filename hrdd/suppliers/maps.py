@@ -1,8 +1,9 @@
 """The supply-chain map: tiers as columns, links as lines, drawn as plain SVG text.
 
 No JavaScript and no external assets (the strict CSP allows neither); every label is
-escaped; the page always shows the same content as a table. Colours say the tier only:
-risk colouring waits for the risk app's scores (no risk is suggested here).
+escaped; the page always shows the same content as a table. Boxes are coloured by the
+supplier's level in the buyer's latest ranking (hrdd/risk), when it has one, else by tier;
+each box names its supplier, tier and level in a <title> for screen readers and tooltips.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +16,13 @@ from hrdd.suppliers.models import MAX_TIER
 # One colour per tier, distinguishable in greyscale too (darker for deeper tiers).
 TIER_COLOURS = {1: "#9ec5de", 2: "#6fa6c8", 3: "#3f84b0", 4: "#2a6189", 5: "#173e5c"}
 TEXT_COLOURS = {1: "#000", 2: "#000", 3: "#fff", 4: "#fff", 5: "#fff"}
+# By risk level: the world map's colours (hrdd/risk/map.py), text readable on each.
+LEVEL_COLOURS = {
+    "high": ("#b3261e", "#fff"),
+    "medium": ("#e0a030", "#000"),
+    "low": ("#7fb07f", "#000"),
+    "": ("#d0d0d0", "#000"),  # not ranked yet
+}
 COLUMN_W, BOX_W, ROW_H, BOX_H, TOP = 250, 210, 30, 24, 34
 
 
@@ -32,8 +40,17 @@ class SupplyMap:
         return any(self.hidden.values())
 
 
-def supply_map_svg(supply_map: SupplyMap, *, title: str, tier_label: str) -> SafeString:
-    """The map as one <svg>: `tier_label` is a translated "Tier %(tier)s"."""
+def supply_map_svg(
+    supply_map: SupplyMap,
+    *,
+    title: str,
+    tier_label: str,
+    levels: dict[int, str] | None = None,
+    level_labels: dict[str, str] | None = None,
+) -> SafeString:
+    """The map as one <svg>: `tier_label` is a translated "Tier %(tier)s". With `levels`
+    (supplier id -> "high"/"medium"/"low") boxes are coloured by level, named in
+    `level_labels` ("" for a supplier not ranked yet)."""
     tiers = range(1, MAX_TIER + 1)
     used = [t for t in tiers if supply_map.columns.get(t)] or [1]
     last = max(used)
@@ -67,11 +84,18 @@ def supply_map_svg(supply_map: SupplyMap, *, title: str, tier_label: str) -> Saf
         for pk, name in supply_map.columns.get(tier, []):
             x, y = place[pk]
             label = name if len(name) <= 28 else name[:27] + "…"
+            described = f"{name} · {tier_label % {'tier': tier}}"
+            if levels is None:
+                fill, text = TIER_COLOURS[tier], TEXT_COLOURS[tier]
+            else:
+                level = levels.get(pk, "")
+                fill, text = LEVEL_COLOURS.get(level, LEVEL_COLOURS[""])
+                described += f" · {(level_labels or {}).get(level, level)}"
             parts.append(
-                f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="3" '
-                f'fill="{TIER_COLOURS[tier]}"/>'
+                f"<g><title>{escape(described)}</title>"
+                f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="3" fill="{fill}"/>'
                 f'<text x="{x + 6}" y="{y + 16}" font-size="13" '
-                f'fill="{TEXT_COLOURS[tier]}">{escape(label)}</text>'
+                f'fill="{text}">{escape(label)}</text></g>'
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

@@ -109,6 +109,14 @@ class Supplier(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"))
     language = models.CharField(_("preferred language"), max_length=10, default="en")
+    # The buyer's own key for the supplier (its ERP or procurement system's supplier number):
+    # what the API's bulk upsert matches rows on. Unique within the list when given.
+    reference = models.CharField(
+        _("your reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("Your own key for this supplier, such as its number in your ERP system."),
+    )
     # Set from the link in every e-mail: no more reminders, for any campaign of this buyer.
     reminders_opted_out_at = models.DateTimeField(
         _("opted out of reminders at"), null=True, blank=True
@@ -123,7 +131,13 @@ class Supplier(models.Model):
         constraints = [
             models.UniqueConstraint(
                 "organisation", Lower("email"), name="supplier_unique_email_per_buyer"
-            )
+            ),
+            models.UniqueConstraint(
+                "organisation",
+                "reference",
+                condition=~models.Q(reference=""),
+                name="supplier_unique_reference_per_buyer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,7 +255,8 @@ class SupplierImport(models.Model):
 
 class SupplierChange(models.Model):
     """One change to a buyer's supplier list, for the audit log: a field edited (address,
-    name, country, industry, size, contact, language) or an entry removed.
+    name, country, industry, size, contact, language), an entry removed, or an entry added
+    or linked from what a supplier named as its own suppliers (hrdd/namings).
 
     The buyer controls the addresses and attributes that personal links and report
     breakdowns rely on; this log lets the operator (and the buyer's owner) see every such
@@ -252,6 +267,8 @@ class SupplierChange(models.Model):
     class Action(models.TextChoices):
         CHANGED = "changed", _("Changed")
         REMOVED = "removed", _("Removed from the list")
+        ADDED = "added", _("Added to the list")
+        LINKED = "linked", _("Linked in the supply chain")
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"

@@ -6,11 +6,12 @@ supplier or import is a 404 like one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,7 +19,14 @@ from hrdd.core.access import get_buyer_for_member
 from hrdd.organisations.models import Organisation
 from hrdd.suppliers.imports import ERROR, WARNING
 from hrdd.suppliers.maps import SupplyMap
-from hrdd.suppliers.models import Site, Supplier, SupplierChange, SupplierImport, SupplierLink
+from hrdd.suppliers.models import (
+    Site,
+    Supplier,
+    SupplierChange,
+    SupplierImport,
+    SupplierLink,
+    goods_split,
+)
 
 PAGE_SIZE = 50
 # The preview page shows this many problems and valid rows; the CSV report has them all.
@@ -186,9 +194,13 @@ def get_site_for_member(
     return organisation, supplier, get_object_or_404(Site, pk=site_id, supplier=supplier)
 
 
-def supply_map(*, organisation: Organisation) -> SupplyMap:
+RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def supply_map(*, organisation: Organisation, first: dict[int, str] | None = None) -> SupplyMap:
     """The buyer's suppliers by tier, at most MAP_PER_TIER per tier (name order; suppliers
-    with links first, as they are what the map is for), and the links between them."""
+    with links first, as they are what the map is for, then, given `first` (supplier id ->
+    risk level), the highest levels first), and the links between them."""
     linked = SupplierLink.objects.filter(organisation=organisation)
     linked_ids = set(linked.values_list("supplier_id", flat=True)) | set(
         linked.values_list("customer_id", flat=True)
@@ -202,7 +214,12 @@ def supply_map(*, organisation: Organisation) -> SupplyMap:
     ):
         result.columns.setdefault(tier, []).append((pk, name))
     for tier, column in result.columns.items():
-        column.sort(key=lambda item: item[0] not in linked_ids)
+        column.sort(
+            key=lambda item: (
+                item[0] not in linked_ids,
+                RISK_ORDER.get((first or {}).get(item[0]), 3),
+            )
+        )
         result.hidden[tier] = max(0, len(column) - MAP_PER_TIER)
         del column[MAP_PER_TIER:]
     drawn = {pk for column in result.columns.values() for pk, _name in column}
@@ -227,6 +244,103 @@ def supply_map_table(*, organisation: Organisation) -> QuerySet[Supplier]:
                 queryset=SupplierLink.objects.select_related("customer")
                 .only("supplier_id", "customer__name", "customer__tier")
                 .order_by("customer__name"),
+            )
+        )
+    )
+
+
+@dataclass
+class ScoringRow:
+    """What prioritising by risk reads of one supplier (hrdd/risk/priorities.py)."""
+
+    id: int
+    name: str
+    country: str
+    industry: str
+    size_band: str
+    migrant_share: str
+    spend_band: str
+    tier: int
+    goods: tuple[str, ...]
+    # (name, country, goods): the site's goods, else the supplier's
+    sites: list[tuple[str, str, tuple[str, ...]]]
+
+
+def scoring_rows(*, organisation_id: int) -> Iterator[ScoringRow]:
+    """Every supplier of the buyer with its sites, in id order, read as two streams merged
+    on the supplier id: memory holds one supplier at a time whatever the list's size."""
+    sites = (
+        Site.objects.filter(supplier__organisation_id=organisation_id)
+        .order_by("supplier_id", "pk")
+        .values_list("supplier_id", "name", "country", "goods")
+        .iterator(chunk_size=5000)
+    )
+    pending = next(sites, None)
+    split: dict[str, tuple[str, ...]] = {}  # lists repeat their goods texts: split each once
+
+    def goods_of(text: str) -> tuple[str, ...]:
+        if text not in split:
+            split[text] = tuple(goods_split(text))
+        return split[text]
+
+    for pk, name, country, industry, size, migrant, spend, tier, goods in (
+        Supplier.objects.filter(organisation_id=organisation_id)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "name",
+            "country",
+            "industry",
+            "size_band",
+            "migrant_share",
+            "spend_band",
+            "tier",
+            "goods",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        own_goods = goods_of(goods)
+        row = ScoringRow(pk, name, country, industry, size, migrant, spend, tier, own_goods, [])
+        while pending is not None and pending[0] <= pk:
+            if pending[0] == pk:
+                site_goods = goods_of(pending[3]) or own_goods
+                row.sites.append((pending[1], pending[2], site_goods))
+            pending = next(sites, None)
+        yield row
+
+
+def list_signature(*, organisation_id: int) -> str:
+    """A short text that changes whenever the buyer's suppliers, their sites or their links
+    change: a ranking computed from an older list says it is out of date."""
+    suppliers = Supplier.objects.filter(organisation_id=organisation_id).aggregate(
+        count=Count("pk"), changed=Max("updated_at")
+    )
+    sites = Site.objects.filter(supplier__organisation_id=organisation_id).aggregate(
+        count=Count("pk"), last=Max("pk")
+    )
+    links = SupplierLink.objects.filter(organisation_id=organisation_id).aggregate(
+        count=Count("pk"), last=Max("pk")
+    )
+    changed = suppliers["changed"].isoformat() if suppliers["changed"] else "-"
+    return (
+        f"{suppliers['count']}|{changed}|{sites['count']}|{sites['last']}"
+        f"|{links['count']}|{links['last']}"
+    )
+
+
+def suppliers_with_sites(*, organisation: Organisation) -> QuerySet[Supplier]:
+    """Every supplier of the buyer in name order with its sites (prefetched: two queries for
+    the whole list), with only the fields that say where goods are made."""
+    return (
+        Supplier.objects.filter(organisation=organisation)
+        .order_by("name", "pk")
+        .only("pk", "name", "country", "goods", "tier", "organisation_id")
+        .prefetch_related(
+            Prefetch(
+                "sites",
+                queryset=Site.objects.only(
+                    "pk", "supplier_id", "name", "country", "region", "goods"
+                ).order_by("name", "pk"),
             )
         )
     )

@@ -8,9 +8,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from hrdd.accounts.models import User
 from hrdd.invitations.services import invitations_follow_address
@@ -40,6 +42,7 @@ EDITABLE_FIELDS = (
     "goods",
     "spend_band",
     "migrant_share",
+    "reference",
 )
 # The fields an import file fills in (the others keep their defaults).
 IMPORTED_FIELDS = ("name", "country", "industry", "size_band", "contact_name", "email", "language")
@@ -47,6 +50,12 @@ IMPORTED_FIELDS = ("name", "country", "industry", "size_band", "contact_name", "
 BULK_BATCH = 1000
 # What confirming or cancelling changes: re-read without the (large) rows.
 _STATUS_FIELDS = ["status", "imported_count", "imported_at"]
+
+
+def _duplicate_reference_error() -> ValidationError:
+    return ValidationError(
+        {"reference": _("A supplier with this reference is already in your list.")}
+    )
 
 
 def _duplicate_email_error() -> ValidationError:
@@ -60,6 +69,7 @@ def _clean(supplier: Supplier) -> None:
     supplier.name = supplier.name.strip()
     supplier.contact_name = supplier.contact_name.strip()
     supplier.email = supplier.email.strip()
+    supplier.reference = supplier.reference.strip()
     supplier.goods = f"{GOODS_SEPARATOR} ".join(goods_split(supplier.goods))
     supplier.migrant_share = supplier.migrant_share or MigrantShare.UNKNOWN
     # The organisation is set by the service, and the e-mail rule is checked below with a
@@ -74,6 +84,14 @@ def _clean(supplier: Supplier) -> None:
         others = others.exclude(pk=supplier.pk)
     if others.exists():
         raise _duplicate_email_error()
+    if supplier.reference:
+        same = Supplier.objects.filter(
+            organisation_id=supplier.organisation_id, reference=supplier.reference
+        )
+        if supplier.pk:
+            same = same.exclude(pk=supplier.pk)
+        if same.exists():
+            raise _duplicate_reference_error()
 
 
 def _save(supplier: Supplier) -> Supplier:
@@ -102,8 +120,9 @@ def supplier_create(
     goods: str = "",
     spend_band: str = "",
     migrant_share: str = "",
+    reference: str = "",
 ) -> Supplier:
-    """Add one supplier to the buyer's list by hand.
+    """Add one supplier to the buyer's list by hand (or through the API).
 
     Raises ValidationError with field errors; an address already in the list (in any case)
     is an error on the e-mail field.
@@ -121,6 +140,7 @@ def supplier_create(
         goods=goods or "",
         spend_band=spend_band or "",
         migrant_share=migrant_share or MigrantShare.UNKNOWN,
+        reference=reference or "",
     )
     return _save(supplier)
 
@@ -180,6 +200,21 @@ def supplier_update(*, supplier: Supplier, by: User | None = None, **changes) ->
             by=by,
         )
     return supplier
+
+
+def supplier_change_record(
+    *, supplier: Supplier, action: str, by: User | None, new_value: str = ""
+) -> SupplierChange:
+    """Write one entry of the supplier-list audit log for a change made elsewhere than by
+    supplier_update (a supplier added or linked from what one of the list named)."""
+    return SupplierChange.objects.create(
+        organisation_id=supplier.organisation_id,
+        supplier=supplier,
+        supplier_name=supplier.name,
+        user=by,
+        action=action,
+        new_value=_logged(new_value),
+    )
 
 
 @transaction.atomic
@@ -520,3 +555,244 @@ def supplier_link_delete(*, link: SupplierLink, by: User | None = None) -> None:
     organisation_id = link.organisation_id
     link.delete()
     _tiers_recompute(organisation_id=organisation_id, by=by)
+
+
+@dataclass
+class UpsertResult:
+    """What happened to one row of a bulk upsert: `created`, `updated`, `unchanged` or
+    `invalid` (then `errors` maps each field to its messages and nothing was written)."""
+
+    row: int
+    reference: str
+    status: str
+    supplier: Supplier | None = None
+    errors: dict[str, list[str]] | None = None
+
+
+UPSERT_MAX_ROWS = 10_000
+# Rows per lookup of existing references and addresses (under SQLite's parameter limit).
+_LOOKUP_CHUNK = 500
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _by_reference(organisation_id: int, references: list[str]) -> dict[str, Supplier]:
+    found: dict[str, Supplier] = {}
+    for chunk in _chunks(references, _LOOKUP_CHUNK):
+        for supplier in Supplier.objects.filter(
+            organisation_id=organisation_id, reference__in=chunk
+        ):
+            found[supplier.reference] = supplier
+    return found
+
+
+def _owners_of_emails(organisation_id: int, emails: list[str]) -> dict[str, int]:
+    """Lower-cased address -> the supplier holding it, for the addresses given."""
+    owners: dict[str, int] = {}
+    for chunk in _chunks(emails, _LOOKUP_CHUNK):
+        rows = (
+            Supplier.objects.filter(organisation_id=organisation_id)
+            .annotate(email_key=Lower("email"))
+            .filter(email_key__in=chunk)
+            .values_list("email_key", "pk")
+        )
+        owners.update(rows)
+    return owners
+
+
+def _fields_with_nul(row: dict) -> list[str]:
+    return [name for name, value in row.items() if isinstance(value, str) and "\x00" in value]
+
+
+def _message_dict(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in error}
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+def _update_rows(suppliers: list[Supplier]) -> None:
+    """One UPDATE statement run for many rows (executemany): bulk_update's CASE WHEN
+    expressions cost seconds per thousand rows to build, this costs milliseconds."""
+    fields = [Supplier._meta.get_field(name) for name in (*EDITABLE_FIELDS, "updated_at")]
+    quote = connection.ops.quote_name
+    # Only the model's own quoted names go into the text; every value is a parameter.
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        quote(Supplier._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(Supplier._meta.pk.column),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(supplier, field.attname), connection) for field in fields]
+        + [supplier.pk]
+        for supplier in suppliers
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+@transaction.atomic
+def suppliers_upsert(
+    *, organisation: Organisation, rows: list[dict], by: User | None = None
+) -> list[UpsertResult]:
+    """Create or update many suppliers at once, matched on the buyer's own `reference`.
+
+    Each row is checked by the same rules as supplier_create (the model's fields, the offered
+    languages, one address and one reference per list). A row that breaks one is reported
+    with its errors and not written; the other rows are. A row whose reference is in the
+    list updates that supplier (only the fields it gives; every real change is logged like
+    supplier_update's, a new address replaces the invitations); any other row adds one.
+    Tiers of linked suppliers are recomputed once at the end. A few queries per 500 rows,
+    so that a buyer's whole master data (UPSERT_MAX_ROWS rows) fits in one call.
+    """
+    if len(rows) > UPSERT_MAX_ROWS:
+        raise ValidationError(
+            _("Send at most %(max)s suppliers at once.") % {"max": UPSERT_MAX_ROWS}
+        )
+    organisation_id = organisation.pk
+    references = [str(row.get("reference") or "").strip() for row in rows]
+    # A NUL character cannot be stored (PostgreSQL refuses it) nor looked up; such a row is
+    # reported below and kept out of the lookups.
+    with_nul = [_fields_with_nul(row) for row in rows]
+    existing = _by_reference(
+        organisation_id, [r for r, nul in zip(references, with_nul, strict=True) if r and not nul]
+    )
+    owners = _owners_of_emails(
+        organisation_id,
+        list(
+            {
+                str(row.get("email") or "").strip().lower()
+                for row, nul in zip(rows, with_nul, strict=True)
+                if not nul
+            }
+        ),
+    )
+    languages = dict(settings.LANGUAGES)
+    country_codes = {code for code, _name in countries}
+    results: list[UpsertResult] = []
+    seen_references: set[str] = set()
+    seen_emails: set[str] = set()
+    new: list[Supplier] = []
+    updates: list[tuple[Supplier, dict]] = []
+    for index, (row, reference) in enumerate(zip(rows, references, strict=True)):
+        errors: dict[str, list[str]] = {
+            name: [_("Remove the null character (\\0) from this field.")]
+            for name in with_nul[index]
+        }
+        if with_nul[index]:
+            pass  # not looked up, not written
+        elif not reference:
+            errors["reference"] = [_("Give your reference for each supplier.")]
+        elif reference in seen_references:
+            errors["reference"] = [_("This reference is given twice in the request.")]
+        current = None if with_nul[index] else existing.get(reference)
+        unknown = set(row) - set(EDITABLE_FIELDS)
+        if unknown:
+            errors["non_field_errors"] = [
+                _("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            ]
+        if current is None:
+            before = None
+            supplier = Supplier(
+                organisation_id=organisation_id,
+                migrant_share=MigrantShare.UNKNOWN,
+                language=imports.DEFAULT_LANGUAGE,
+            )
+        else:
+            before = {name: getattr(current, name) for name in EDITABLE_FIELDS}
+            supplier = current
+        for name in set(row) & set(EDITABLE_FIELDS):
+            value = row[name]
+            setattr(supplier, name, value if value is not None else "")
+        supplier.reference = reference
+        if not errors:
+            supplier.name = str(supplier.name or "").strip()
+            supplier.contact_name = str(supplier.contact_name or "").strip()
+            supplier.email = str(supplier.email or "").strip()
+            supplier.goods = f"{GOODS_SEPARATOR} ".join(goods_split(str(supplier.goods or "")))
+            supplier.migrant_share = supplier.migrant_share or MigrantShare.UNKNOWN
+            supplier.language = supplier.language or imports.DEFAULT_LANGUAGE
+            supplier.tier = supplier.tier or 1
+            try:
+                # The country is checked against a set below: the field's own check walks
+                # every country's name, which would be most of the time of a large upsert.
+                supplier.full_clean(
+                    exclude=["organisation", "country"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except ValidationError as exc:
+                errors.update(_message_dict(exc))
+            if str(supplier.country or "") not in country_codes:
+                errors.setdefault("country", []).append(_("Choose a country from the list."))
+            if supplier.language not in languages:
+                errors.setdefault("language", []).append(_("Choose one of the offered languages."))
+            email_key = supplier.email.lower()
+            owner = owners.get(email_key)
+            if email_key and (
+                email_key in seen_emails
+                or (owner is not None and (current is None or owner != current.pk))
+            ):
+                errors.setdefault("email", []).append(
+                    _("A supplier with this e-mail address is already in your list.")
+                )
+        if errors:
+            if current is not None:
+                # Leave the instance as it was read: nothing of this row is written.
+                for name, value in before.items():
+                    setattr(current, name, value)
+            results.append(UpsertResult(index, reference, "invalid", errors=errors))
+            continue
+        seen_references.add(reference)
+        seen_emails.add(supplier.email.lower())
+        if current is None:
+            new.append(supplier)
+            results.append(UpsertResult(index, reference, "created", supplier))
+            continue
+        changed = {
+            name: before[name]
+            for name in EDITABLE_FIELDS
+            if _logged(before[name]) != _logged(getattr(supplier, name))
+        }
+        if changed:
+            updates.append((supplier, changed))
+        status = "updated" if changed else "unchanged"
+        results.append(UpsertResult(index, reference, status, supplier))
+    Supplier.objects.bulk_create(new, batch_size=BULK_BATCH)
+    if updates:
+        now = timezone.now()
+        for supplier, _changed in updates:
+            supplier.updated_at = now
+        _update_rows([supplier for supplier, _changed in updates])
+        SupplierChange.objects.bulk_create(
+            [
+                SupplierChange(
+                    organisation_id=organisation_id,
+                    supplier=supplier,
+                    supplier_name=supplier.name,
+                    user=by,
+                    action=SupplierChange.Action.CHANGED,
+                    field=name,
+                    old_value=_logged(old),
+                    new_value=_logged(getattr(supplier, name)),
+                )
+                for supplier, changed in updates
+                for name, old in changed.items()
+            ],
+            batch_size=BULK_BATCH,
+        )
+        for supplier, changed in updates:
+            if "email" in changed and changed["email"].strip().lower() != supplier.email.lower():
+                invitations_follow_address(
+                    supplier=supplier,
+                    old_email=changed["email"],
+                    old_language=changed.get("language", supplier.language),
+                    by=by,
+                )
+        if any("tier" in changed for _supplier, changed in updates):
+            tiers = _tiers_recompute(organisation_id=organisation_id, by=by)
+            for supplier, _changed in updates:
+                supplier.tier = tiers.get(supplier.pk, supplier.tier)
+    return results

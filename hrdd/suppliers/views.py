@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from hrdd.core.access import get_buyer_for_member, operator_required
+from hrdd.namings.selectors import namings_for_supplier
 from hrdd.organisations.models import Industry, Membership
+from hrdd.risk import selectors as risk
 from hrdd.suppliers import imports, selectors
 from hrdd.suppliers.forms import (
     SiteForm,
@@ -136,7 +138,9 @@ def _detail(request, organisation, supplier, *, site_form=None, link_form=None, 
             "can_edit": organisation.membership.can_edit,
             "site_form": site_form or SiteForm(),
             "link_form": link_form or SupplierLinkForm(supplier=supplier),
+            "naming_requests": namings_for_supplier(supplier=supplier),
             **selectors.supplier_context(supplier=supplier),
+            "bans": risk.supplier_exposure(supplier, risk.latest_assessment()),
         },
         status=status,
     )
@@ -227,7 +231,8 @@ def link_remove(request, organisation_id, supplier_id, link_id):
 def supply_map(request, organisation_id):
     """The buyer's supply chain by tier: a drawing (limited in size) and the full table."""
     organisation = get_buyer_for_member(request.user, organisation_id)
-    drawing = selectors.supply_map(organisation=organisation)
+    levels = risk.supplier_levels(organisation=organisation)
+    drawing = selectors.supply_map(organisation=organisation, first=levels)
     page = Paginator(
         selectors.supply_map_table(organisation=organisation), selectors.MAP_TABLE_PAGE
     ).get_page(request.GET.get("page"))
@@ -240,7 +245,16 @@ def supply_map(request, organisation_id):
                 drawing,
                 title=_("Supply chain of %(buyer)s by tier") % {"buyer": organisation.name},
                 tier_label=_("Tier %(tier)s"),
+                levels=levels or None,
+                level_labels={
+                    **{k: str(v) for k, v in risk.LEVEL_LABELS.items()},
+                    "": _("not ranked yet"),
+                },
             ),
+            "ranked": bool(levels),
+            "legend": [
+                (risk.LEVEL_LABELS[level], f"risk-{level}") for level in ("high", "medium", "low")
+            ],
             "drawing": drawing,
             "hidden": sum(drawing.hidden.values()),
             "per_tier": selectors.MAP_PER_TIER,

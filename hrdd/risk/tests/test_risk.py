@@ -10,8 +10,10 @@ from hrdd.accounts.models import User
 from hrdd.reference import selectors as reference
 from hrdd.reference.services import edition_load, shipped_load_all
 from hrdd.risk import method
-from hrdd.risk.models import RiskAssessment
+from hrdd.risk.models import PriorityRun, RiskAssessment
 from hrdd.risk.services import assessment_compute
+from hrdd.suppliers.models import Supplier
+from hrdd.testing.world import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -140,10 +142,17 @@ def test_outsiders_get_404(client, alice, assessment):
     assert client.get(reverse("risk:heat_map")).status_code == 302
 
 
-def test_the_demo_loads_the_reference_data_and_a_first_assessment(client):
-    call_command("demo", stdout=io.StringIO())
+def test_the_demo_loads_the_reference_data_a_first_assessment_and_rankings(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", stdout=io.StringIO())
     assert reference.current_edition("tvpra").row_count == 467
     first = RiskAssessment.objects.get()
+    run_tasks()
+    ranked = PriorityRun.objects.filter(status=PriorityRun.Status.DONE)
+    assert ranked.count() == 3  # one per demo buyer
+    assert sum(run.supplier_count for run in ranked) == Supplier.objects.count() > 0
     call_command("demo", stdout=io.StringIO())  # twice: nothing new
     assert RiskAssessment.objects.get() == first
 
@@ -156,3 +165,16 @@ def test_the_pages_read_the_stored_assessment_in_a_few_queries(
         client.get(reverse(name))
         with django_assert_max_num_queries(12):  # session, user, membership, assessment, editions
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_country_page_scores_each_listed_good_on_its_own(client, alice, assessment):
+    client.force_login(alice)
+    page = client.get(reverse("risk:country", args=["cn"])).content.decode()
+    assert "Listed goods of China by risk topic" in page
+    assert "Polysilicon" in page and "Listed for forced labour (TVPRA): Polysilicon" in page
+    # Each good only brings its own listing: Christmas decorations are listed for forced
+    # labour, not child labour, so their child-labour cell names no TVPRA listing.
+    start = page.index("Christmas Decorations")
+    row = page[start : page.index("</tr>", start)]
+    assert "Listed for child labour (TVPRA)" not in row
+    assert client.get(reverse("risk:country", args=["ZZ"])).status_code == 404
