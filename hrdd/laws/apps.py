@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LawsConfig(AppConfig):
+    name = "hrdd.laws"
+    verbose_name = _("Laws and guidance")
