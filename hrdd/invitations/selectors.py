@@ -8,7 +8,8 @@ old address and is not the buyer's to act on. Disclosed campaign: per-supplier s
 (decided by hrdd.policy.response_status_access, audited by the page that shows it).
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from hrdd import policy
 from hrdd.campaigns.models import Campaign
@@ -118,3 +119,66 @@ def invitation_for_token(*, token: str) -> Invitation | None:
         .first()
     )
     return found.invitation if found else None
+
+
+def suppliers_of_responses(*, response_ids: list[int]) -> dict[int, int]:
+    """Response id -> the id of the list entry whose personal link started it (responses
+    started from a public link belong to no entry and are left out)."""
+    return dict(
+        Invitation.objects.filter(response_id__in=response_ids, supplier__isnull=False).values_list(
+            "response_id", "supplier_id"
+        )
+    )
+
+
+def shareable_invitations(*, response: Response) -> list[Invitation]:
+    """Where a supplier may send the answers of `response` from its receipt (answer once,
+    share with many): the other live invitations addressed to the same e-mail address as the
+    invitation this response came through, to an open disclosed campaign on the same
+    questionnaire, not answered yet. Each of those buyers has already asked this supplier by
+    name; a confidential campaign is never offered (its answers must not be linkable to a
+    name). A response that did not come through a personal link has none."""
+    if not response.is_submitted:
+        return []
+    source = (
+        Invitation.objects.filter(response=response)
+        .values("email", "campaign_id", "campaign__mode")
+        .annotate(questionnaire_id=F("campaign__questionnaire_version__questionnaire_id"))
+        .first()
+    )
+    if source is None or source["campaign__mode"] != Campaign.Mode.DISCLOSED:
+        return []
+    now = timezone.now()
+    return list(
+        Invitation.objects.filter(
+            email__iexact=source["email"],
+            revoked_at=None,
+            superseded_at=None,
+            campaign__mode=Campaign.Mode.DISCLOSED,
+            campaign__opens_at__lte=now,
+            campaign__closes_at__gt=now,
+            campaign__questionnaire_version__questionnaire_id=source["questionnaire_id"],
+        )
+        .exclude(campaign_id=source["campaign_id"])
+        .filter(Q(response=None) | Q(response__status=Response.Status.DRAFT))
+        .select_related(
+            "campaign__organisation", "campaign__questionnaire_version", "supplier", "response"
+        )
+        # The pages use the version's parsed definition, which the process keeps.
+        .defer("campaign__questionnaire_version__definition")
+        .order_by("campaign__organisation__name", "campaign__name", "pk")
+    )
+
+
+def invited_counts(*, campaign_ids: list[int]) -> dict[int, int]:
+    """Campaign id -> how many suppliers were sent a personal link (current invitations
+    sent at least once): the denominator of a response rate, in one query."""
+    rows = (
+        Invitation.objects.filter(
+            campaign_id__in=campaign_ids, superseded_at=None, send_count__gt=0
+        )
+        .values_list("campaign_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)

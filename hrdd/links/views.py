@@ -1,16 +1,24 @@
 """The supplier's side of personal links: no account; GET never changes anything, so a mail
 scanner that opens every link uses nothing up."""
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from hrdd.invitations import selectors as invitation_selectors
 from hrdd.invitations import services as invitations
 from hrdd.links import services
 from hrdd.responses.pages import consent_form
+from hrdd.responses.selectors import campaign_and_response
+from hrdd.responses.services import reusable_answers
+from hrdd.responses.validation import missing_required
 
 
 def _activate_supplier_language(request, invitation) -> str | None:
@@ -118,3 +126,93 @@ def opt_out(request, token):
             return render(request, "links/invalid.html", status=404)
         return render(request, "links/opt_out.html", {"done": True, "supplier": supplier})
     return render(request, "links/opt_out.html", {"done": False})
+
+
+class ShareForm(forms.Form):
+    invitations = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Send my answers to"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Choose at least one company.")},
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitations"].choices = choices
+
+
+def _offers(response, language: str) -> list[dict]:
+    """Each buyer the supplier may send these answers to, with exactly what it would get."""
+    offers = []
+    for invitation in invitation_selectors.shareable_invitations(response=response):
+        campaign = invitation.campaign
+        definition = campaign.questionnaire_version.parsed
+        usable = reusable_answers(source=response, definition=definition)
+        offers.append(
+            {
+                "invitation": invitation,
+                "buyer": campaign.organisation.name,
+                "campaign": campaign,
+                "title": definition.title.get(language),
+                "closes_at": campaign.closes_at,
+                "copied": len(usable),
+                "missing": len(missing_required(definition, usable)),
+            }
+        )
+    return offers
+
+
+@never_cache
+def share(request, slug, code):
+    """From the receipt of a disclosed campaign's answers: send the same answers to other
+    buyers that asked this supplier (same address) for the same questionnaire, choosing
+    each one, after seeing who gets what under which name. GET changes nothing."""
+    campaign, response = campaign_and_response(slug, code)
+    if response is None:
+        raise Http404(_("This resume link or code is not valid."))
+    receipt_url = reverse("responses:receipt", kwargs={"slug": slug, "code": code})
+    if not response.is_submitted:
+        return redirect(receipt_url)
+    language = _language(request, campaign)
+    offers = _offers(response, language)
+    choices = [(o["invitation"].pk, o["buyer"]) for o in offers]
+    form = ShareForm(request.POST if request.method == "POST" else None, choices=choices)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            results = services.share_answers(
+                response=response, invitation_ids=form.cleaned_data["invitations"]
+            )
+            sent = [
+                inv.campaign.organisation.name for inv, target in results if target.is_submitted
+            ]
+            waiting = [inv.campaign.organisation.name for inv, t in results if not t.is_submitted]
+            if sent:
+                messages.success(
+                    request,
+                    _("Your answers were sent to: %(buyers)s.") % {"buyers": ", ".join(sent)},
+                )
+            if waiting:
+                messages.warning(
+                    request,
+                    _(
+                        "Not sent yet to %(buyers)s: their questionnaire asks more than your "
+                        "answers cover. Open it from their invitation e-mail; your answers are "
+                        "filled in there, and you finish and submit the rest."
+                    )
+                    % {"buyers": ", ".join(waiting)},
+                )
+            return redirect(receipt_url)
+        status = 422
+    return render(
+        request,
+        "links/share.html",
+        {
+            "campaign": campaign,
+            "response": response,
+            "offers": offers,
+            "form": form,
+            "receipt_url": receipt_url,
+        },
+        status=status,
+    )

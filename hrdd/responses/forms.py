@@ -417,6 +417,17 @@ class ResumeForm(forms.Form):
     )
 
 
+class ReuseForm(forms.Form):
+    source_code = forms.CharField(
+        label=_("Code of your earlier answers"),
+        max_length=80,
+        help_text=_(
+            "The resume code shown on the receipt of your earlier answers to this "
+            "questionnaire, or the code at the end of that receipt's address."
+        ),
+    )
+
+
 class EmailLinkForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail address"),

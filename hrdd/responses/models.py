@@ -145,3 +145,22 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_code}={self.option_code or '…'}"
+
+
+class AnswerCopy(models.Model):
+    """A supplier sent the answers of one submitted response to another buyer's disclosed
+    campaign (answer once, share with many): `target` was filled from `source` and submitted
+    by the supplier's own action. Kept so that each receipt lists every buyer that received
+    these answers. Never made for confidential campaigns: there, reusing answers leaves no
+    link between the two responses (docs/privacy.md, "Answer once")."""
+
+    source = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="copies_sent")
+    target = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="copied_from")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shared copy of answers")
+        verbose_name_plural = _("shared copies of answers")
+
+    def __str__(self) -> str:
+        return f"copy {self.source_id} -> {self.target_id}"

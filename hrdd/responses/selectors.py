@@ -5,7 +5,7 @@ from hrdd.campaigns.models import Campaign
 from hrdd.core.tokens import hash_code
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.definition import COUNTRY, DATE, PERCENTAGE, Definition
-from hrdd.responses.models import Response
+from hrdd.responses.models import AnswerCopy, Response
 from hrdd.responses.services import response_for_token
 
 # What the supplier pages read with the campaign, without the questionnaire's definition
@@ -103,3 +103,20 @@ def resume_page(definition: Definition, draft: dict) -> int:
         and conditions.is_required(question, draft)
     ]
     return last if open_required else min(last + 1, len(pages))
+
+
+def answer_recipients(*, response: Response) -> list[Response]:
+    """Every submitted response that carries these answers, in the order they were sent:
+    the one the supplier first submitted and each copy it shared from there into another
+    buyer's disclosed campaign (with campaign and buyer loaded), for the receipt's list of
+    who received them. A response never shared lists itself alone."""
+    copied_from = AnswerCopy.objects.filter(target=response).values_list("source_id", flat=True)
+    root_id = next(iter(copied_from), response.pk)
+    related = ("campaign__organisation",)
+    root = Response.objects.select_related(*related).get(pk=root_id)
+    copies = (
+        Response.objects.select_related(*related)
+        .filter(copied_from__source_id=root_id, status=Response.Status.SUBMITTED)
+        .order_by("submitted_at", "pk")
+    )
+    return [root, *copies]

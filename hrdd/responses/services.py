@@ -17,7 +17,13 @@ from hrdd.invitations.selectors import invitation_for_token
 from hrdd.notifications.services import email_queue
 from hrdd.questionnaires import conditions
 from hrdd.questionnaires.definition import DATE, Definition, Question
-from hrdd.responses.models import RISK_SIGNAL_OPTION, RISK_SIGNAL_PREFIX, Answer, Response
+from hrdd.responses.models import (
+    RISK_SIGNAL_OPTION,
+    RISK_SIGNAL_PREFIX,
+    Answer,
+    AnswerCopy,
+    Response,
+)
 from hrdd.responses.validation import (
     AnswerValue,
     answers_valid,
@@ -319,3 +325,75 @@ def response_email_resume_link(*, response: Response, code: str, email: str, lan
         contains_secret=True,
         erase_recipient=True,
     )
+
+
+# Answer once, share with many (docs/privacy.md, "Answer once"). A supplier that answered a
+# questionnaire for one buyer can bring those answers into another buyer's response to the
+# same questionnaire, with the code of its earlier response, which only it holds. It sees
+# them filled in, changes what it likes and submits: the other campaign counts one response
+# under its own guarantee. Nothing links the two responses unless the supplier shared into a
+# disclosed campaign from its receipt (`response_record_copy`).
+
+
+def reusable_source(*, code: str) -> Response | None:
+    """The submitted response, in any campaign, that this resume code or personal-link token
+    opens: the supplier's own earlier answers."""
+    found = Response.objects.filter(code_hash=hash_code(code)).first()
+    if found is None:
+        invitation = invitation_for_token(token=code)
+        found = invitation.response if invitation is not None else None
+    return found if found is not None and found.is_submitted else None
+
+
+def reusable_answers(*, source: Response, definition: Definition) -> dict:
+    """The source's answers that are valid answers to `definition`'s questions, by code. An
+    answer the other version no longer accepts (an option removed, a new limit) is left out,
+    for the supplier to give again."""
+    source_definition = source.campaign.questionnaire_version.parsed
+    answers = conditions.keep_visible(source_definition, source.draft)
+    known = {q.code for q in definition.questions}
+    usable = {}
+    for code, value in answers.items():
+        if code not in known:
+            continue
+        try:
+            check_answers(definition, {code: value})
+        except ValidationError:
+            continue
+        usable[code] = value
+    return conditions.keep_visible(definition, usable)
+
+
+def response_reuse_answers(*, response: Response, code: str) -> int:
+    """Fill the questions this draft has not answered yet with the supplier's answers from
+    an earlier submitted response to the same questionnaire (opened by `code`). Returns how
+    many answers were copied. Answers already given here are kept as they are.
+
+    ValidationError "not_found" (no submitted response opens with this code), "other" (it
+    answers another questionnaire), "same" (it is this response)."""
+    source = reusable_source(code=code)
+    if source is None:
+        raise ValidationError(
+            _("No submitted answers match this code. Please check it and try again."),
+            code="not_found",
+        )
+    if source.pk == response.pk:
+        raise ValidationError(_("This code is the one of these answers."), code="same")
+    target_version = response.campaign.questionnaire_version
+    if source.campaign.questionnaire_version.questionnaire_id != target_version.questionnaire_id:
+        raise ValidationError(
+            _("These answers are to another questionnaire, so they cannot be copied here."),
+            code="other",
+        )
+    usable = reusable_answers(source=source, definition=target_version.parsed)
+    new = {code: value for code, value in usable.items() if code not in response.draft}
+    if new:
+        response_save_draft(response=response, answers=new)
+    return len(new)
+
+
+def response_record_copy(*, source: Response, target: Response) -> AnswerCopy:
+    """Remember that the supplier sent `source`'s answers into `target` (a disclosed
+    campaign's response it submitted from its receipt), for both receipts."""
+    copy, _created = AnswerCopy.objects.get_or_create(target=target, defaults={"source": source})
+    return copy

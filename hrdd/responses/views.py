@@ -4,10 +4,11 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.cache import never_cache
@@ -15,11 +16,13 @@ from django.views.decorators.http import require_POST
 
 from hrdd.campaigns.models import Campaign
 from hrdd.core.tokens import format_code
+from hrdd.invitations.selectors import shareable_invitations
 from hrdd.responses import pages, services
-from hrdd.responses.forms import DisclosureForm, EmailLinkForm, ResumeForm
+from hrdd.responses.forms import DisclosureForm, EmailLinkForm, ResumeForm, ReuseForm
 from hrdd.responses.models import Response
 from hrdd.responses.pages import Result
 from hrdd.responses.selectors import (
+    answer_recipients,
     answers_for_receipt,
     campaign_and_response,
     get_campaign_by_slug,
@@ -224,6 +227,7 @@ def answer(request, slug, code, page=None):
             "resume_url": settings.SITE_URL + _answer_url(campaign, code),
             "started": request.GET.get("started") == "1",
             "email_form": EmailLinkForm(),
+            "reuse_form": ReuseForm(),
             "language": language,
             "draft_translation": version.is_draft_translation(language),
             "answers_json": json.dumps(shown.answers),
@@ -258,6 +262,50 @@ def email_link(request, slug, code):
     return redirect(_answer_url(campaign, code) + "#save")
 
 
+@require_POST
+def reuse(request, slug, code):
+    """Fill this draft's unanswered questions with the supplier's earlier answers to the
+    same questionnaire, opened by the code of that earlier response."""
+    campaign, response = campaign_and_response(slug, code)
+    if not campaign.is_open:
+        return _not_open(request, campaign)
+    response = _found(response)
+    if response.is_submitted:
+        return redirect("responses:receipt", slug=slug, code=code)
+    form = ReuseForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Nothing was copied: %(error)s") % {"error": " ".join(form.errors["source_code"])},
+        )
+        return redirect(_page_url(campaign, code, 1) + "#reuse")
+    try:
+        copied = services.response_reuse_answers(
+            response=response, code=format_code(form.cleaned_data["source_code"])
+        )
+    except ValidationError as error:
+        messages.error(request, _("Nothing was copied: %(error)s") % {"error": error.messages[0]})
+        return redirect(_page_url(campaign, code, 1) + "#reuse")
+    if copied:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d answer was copied from your earlier answers. Check each page and "
+                "change what is different for this company before you submit.",
+                "%(count)d answers were copied from your earlier answers. Check each page and "
+                "change what is different for this company before you submit.",
+                copied,
+            )
+            % {"count": copied},
+        )
+    else:
+        messages.warning(
+            request,
+            _("Nothing was copied: every question those answers cover is already answered here."),
+        )
+    return redirect(_page_url(campaign, code, 1))
+
+
 @never_cache
 def receipt(request, slug, code):
     """What was stored and who can see it. Works after close too, for the supplier's records."""
@@ -277,5 +325,8 @@ def receipt(request, slug, code):
             "answers": answers_for_receipt(
                 response=response, definition=definition, language=language
             ),
+            "code": code,
+            "recipients": answer_recipients(response=response),
+            "share_count": len(shareable_invitations(response=response)),
         },
     )
