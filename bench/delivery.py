@@ -24,6 +24,7 @@ bench/faults_delivery.py. Nothing here is imported by the application.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import os
@@ -336,6 +337,8 @@ def settings_env(
         DEBUG="0",
         # DEBUG=0 needs a strong key of its own (config/settings.py).
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        IMPACT_ENCRYPTION_KEY=os.environ.get("IMPACT_ENCRYPTION_KEY")
+        or base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         EMAIL_URL=f"smtp://{HOST}:{smtp_port}?timeout=10",
         EMAIL_RATE_LIMIT="0",
         LOG_LEVEL="INFO",

@@ -31,6 +31,7 @@ history; (d) at most 3 x (a); (c) under 100 ms. See bench/README.md.
 """
 
 import argparse
+import base64
 import json
 import os
 import platform
@@ -619,6 +620,8 @@ def run_worker(database: str, args, workdir: Path) -> dict:
         DEBUG="0",
         # DEBUG=0 needs a strong key of its own (config/settings.py).
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        IMPACT_ENCRYPTION_KEY=os.environ.get("IMPACT_ENCRYPTION_KEY")
+        or base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         DATABASE_URL=(
             f"sqlite:///{var_dir / 'bench.sqlite3'}"
             if database == "sqlite"

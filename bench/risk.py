@@ -31,7 +31,9 @@ def main() -> None:
 
     from hrdd.reference import selectors as reference
     from hrdd.risk import method
-    from hrdd.risk.services import DATASETS, assessment_compute, inputs_for
+    from hrdd.risk.method import DATASETS
+    from hrdd.risk.selectors import inputs_for
+    from hrdd.risk.services import assessment_compute
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -11,6 +11,7 @@
 Nothing here is imported by the application.
 """
 
+import base64
 import contextlib
 import http.client
 import os
@@ -131,6 +132,8 @@ def server_env(database_url: str, workdir: Path, *, settings: str = "config.sett
         DEBUG="0",
         # DEBUG=0 needs a strong key of its own (config/settings.py).
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        IMPACT_ENCRYPTION_KEY=os.environ.get("IMPACT_ENCRYPTION_KEY")
+        or base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
         # Every client comes from 127.0.0.1: limits out of reach, their counting still paid.
@@ -151,6 +154,7 @@ def setup_django(env: dict) -> None:
         "VAR_DIR",
         "DEBUG",
         "SECRET_KEY",
+        "IMPACT_ENCRYPTION_KEY",
         "DB_CONN_MAX_AGE",
     ):
         if key in env:

@@ -38,6 +38,7 @@ runs; the answers themselves are seeded.
 """
 
 import argparse
+import base64
 import io
 import math
 import os
@@ -71,6 +72,9 @@ def setup(var_dir: Path) -> None:
     os.environ["DEBUG"] = "0"
     # Production mode needs a key of its own (config/settings.py refuses the public one).
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault(
+        "IMPACT_ENCRYPTION_KEY", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    )
     os.environ["DATABASE_URL"] = f"sqlite:///{var_dir / 'usefulness.sqlite3'}"
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)

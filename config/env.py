@@ -1,5 +1,6 @@
 """Small helpers to read settings from the environment with safe defaults."""
 
+import base64
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -41,6 +42,23 @@ def weak_secret_key(key: str, *, public: str) -> str:
         return "is the public development key"
     if len(key) < 50 or len(set(key)) < 5:
         return "is too short (at least 50 characters, 5 of them different)"
+    return ""
+
+
+def fernet_key_problem(key: str, *, public: str) -> str:
+    """Why `key` is unfit to encrypt interview notes in production ("" when it is fit): it
+    must be a Fernet key (32 random bytes, URL-safe base64) and not `public`, the key written
+    in the settings file."""
+    if not key:
+        return "is not set"
+    if key == public:
+        return "is the public development key"
+    try:
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raw = b""
+    if len(raw) != 32:
+        return "is not a Fernet key (32 random bytes in URL-safe base64)"
     return ""
 
 

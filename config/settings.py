@@ -4,6 +4,8 @@ With no environment at all the platform runs on SQLite in var/, writes e-mails t
 and runs background tasks through the database. See docs/operations.md for every variable.
 """
 
+import base64
+import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +16,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, env_bool, env_int, env_list, env_str, weak_secret_key
+from config.env import (
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    fernet_key_problem,
+    weak_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -30,8 +40,24 @@ SECRET_KEY = env_str("SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 # Rotation: put the old key here (comma-separated) while the new one takes over, so that
 # links and sessions signed with it keep working until they expire (docs/security.md).
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+# Commands that only read or write source files and sign, encrypt or serve nothing may run
+# without the production keys (a build step, CI's `makemigrations --check`): they get a
+# throwaway key that dies with the process. Everything else still refuses to start.
+OFFLINE_COMMANDS = {
+    "makemigrations",
+    "showmigrations",
+    "sqlmigrate",
+    "makemessages",
+    "compilemessages",
+    "collectstatic",
+}
+OFFLINE = (
+    len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in OFFLINE_COMMANDS
+)
 if not DEBUG and "pytest" in sys.modules and not env_str("SECRET_KEY"):
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG and OFFLINE and not env_str("SECRET_KEY"):
+    SECRET_KEY = secrets.token_urlsafe(50)
 elif not DEBUG:
     for _name, _key in [("SECRET_KEY", SECRET_KEY)] + [
         ("SECRET_KEY_FALLBACKS", k) for k in SECRET_KEY_FALLBACKS
@@ -43,6 +69,32 @@ elif not DEBUG:
                 "    python -c 'import secrets; print(secrets.token_urlsafe(50))'\n"
                 "and set it in the environment (export SECRET_KEY=...). For development "
                 "on this machine set DEBUG=1 instead (./dev start does)."
+            )
+# Sensitive interview notes of impact assessments (hrdd/impact) are encrypted at rest with
+# Fernet under IMPACT_ENCRYPTION_KEY; old keys in IMPACT_ENCRYPTION_KEY_FALLBACKS still decrypt
+# while `manage.py impact_rotate_key` re-encrypts with the new one (docs/security.md). As for
+# SECRET_KEY, the development key below is public: DEBUG=1 and the test suite only.
+DEVELOPMENT_IMPACT_KEY = "ZGV2ZWxvcG1lbnQta2V5LWltcGFjdC1ub3RzZWNyZXQ="  # noqa: S105
+IMPACT_ENCRYPTION_KEY = env_str("IMPACT_ENCRYPTION_KEY") or (
+    DEVELOPMENT_IMPACT_KEY if DEBUG else ""
+)
+IMPACT_ENCRYPTION_KEY_FALLBACKS = env_list("IMPACT_ENCRYPTION_KEY_FALLBACKS")
+if not DEBUG and "pytest" in sys.modules and not env_str("IMPACT_ENCRYPTION_KEY"):
+    IMPACT_ENCRYPTION_KEY = DEVELOPMENT_IMPACT_KEY
+elif not DEBUG and OFFLINE and not env_str("IMPACT_ENCRYPTION_KEY"):
+    IMPACT_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+elif not DEBUG:
+    for _name, _key in [("IMPACT_ENCRYPTION_KEY", IMPACT_ENCRYPTION_KEY)] + [
+        ("IMPACT_ENCRYPTION_KEY_FALLBACKS", k) for k in IMPACT_ENCRYPTION_KEY_FALLBACKS
+    ]:
+        if _key_problem := fernet_key_problem(_key, public=DEVELOPMENT_IMPACT_KEY):
+            raise ImproperlyConfigured(
+                f"{_name} {_key_problem}. With DEBUG=0 the platform needs a key of its own "
+                "to encrypt sensitive interview notes: generate one with\n"
+                "    python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'\n"
+                "and set it in the environment (export IMPACT_ENCRYPTION_KEY=...). For "
+                "development on this machine set DEBUG=1 instead (./dev start does)."
             )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -68,6 +120,9 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "django_ratelimit",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "hrdd.core",
     "hrdd.accounts",
     "hrdd.organisations",
@@ -79,13 +134,24 @@ INSTALLED_APPS = [
     "hrdd.risk",
     "hrdd.invitations",
     "hrdd.links",
+    "hrdd.namings",
+    "hrdd.remediation",
+    "hrdd.impact",
+    "hrdd.cycle",
+    "hrdd.dialogue",
+    "hrdd.statements",
+    "hrdd.laws",
     "hrdd.reports",
     "hrdd.detailed",
     "hrdd.insights",
     "hrdd.notifications",
+    "hrdd.grievances",
+    "hrdd.api",
 ]
 
 MIDDLEWARE = [
+    # First: the grievance channel's requests lose the visitor's address and browser.
+    "hrdd.grievances.middleware.AnonymousChannelMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -337,6 +403,42 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     }
 }
+# --- The REST API (hrdd/api, docs/api.md) ----------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["hrdd.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["hrdd.api.permissions.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["hrdd.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_RATE", "600/minute")},
+    "EXCEPTION_HANDLER": "hrdd.api.problems.problem_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{PLATFORM_NAME} API",
+    "DESCRIPTION": "Suppliers, campaigns and their progress, for a buyer's own systems.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Names for choice sets whose field names collide ("status" of a finding and an action).
+    "ENUM_NAME_OVERRIDES": {
+        "FindingStatusEnum": "hrdd.api.serializers_cycle.FINDING_STATUSES",
+        "ActionStatusEnum": "hrdd.api.serializers_cycle.ACTION_STATUSES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hrdd.api.problems.add_problem_responses",
+    ],
+    # The documentation pages' scripts and styles from our own static files (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+
 # Browser features no page uses (hrdd.core.middleware.PrivacyHeadersMiddleware).
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
@@ -402,6 +504,9 @@ RATE_LIMITS = {
         "recipient": env_str("RATE_LIMIT_MAIL_PER_RECIPIENT", "3/h"),
     },
     "link": {"address": env_str("RATE_LIMIT_LINK_PER_ADDRESS", "30/m")},
+    # The grievance channel counts a keyed hash of the address, never the address itself.
+    "grievance": {"reporter": env_str("RATE_LIMIT_GRIEVANCE_PER_ADDRESS", "20/h")},
+    "receipt": {"reporter": env_str("RATE_LIMIT_RECEIPT_PER_ADDRESS", "10/10m")},
 }
 
 # --- Uploads --------------------------------------------------------------------------------
@@ -409,6 +514,22 @@ RATE_LIMITS = {
 # named. Django keeps a form's other fields under DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
 UPLOAD_MAX_BYTES_QUESTIONNAIRE = env_int("UPLOAD_MAX_BYTES_QUESTIONNAIRE", 2 * 1024 * 1024)
 UPLOAD_MAX_BYTES_TRANSLATIONS = env_int("UPLOAD_MAX_BYTES_TRANSLATIONS", 5 * 1024 * 1024)
+
+# --- Grievance channel (docs/grievances.md) -------------------------------------------------
+# EU Whistleblowing Directive defaults: acknowledge within 7 days, feedback within 3 months.
+GRIEVANCE_ACKNOWLEDGE_DAYS = env_int("GRIEVANCE_ACKNOWLEDGE_DAYS", 7)
+GRIEVANCE_FEEDBACK_DAYS = env_int("GRIEVANCE_FEEDBACK_DAYS", 91)
+# Reminders this many days before each deadline; escalation to the owners once it is past.
+GRIEVANCE_ACKNOWLEDGE_REMINDER_DAYS = env_int("GRIEVANCE_ACKNOWLEDGE_REMINDER_DAYS", 2)
+GRIEVANCE_FEEDBACK_REMINDER_DAYS = env_int("GRIEVANCE_FEEDBACK_REMINDER_DAYS", 14)
+# Statistics show no figure computed from fewer cases than this (small-cell suppression).
+GRIEVANCE_MIN_CELL = env_int("GRIEVANCE_MIN_CELL", 5)
+# Closed cases are deleted, attachments included, this many days after closing.
+GRIEVANCE_RETENTION_DAYS = env_int("GRIEVANCE_RETENTION_DAYS", 365)
+GRIEVANCE_ATTACHMENT_MAX_BYTES = env_int("GRIEVANCE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+GRIEVANCE_ATTACHMENTS_MAX = 3
+# How long a handler's unlocked key stays usable (hrdd/grievances/unlocking.py).
+GRIEVANCE_UNLOCK_MINUTES = env_int("GRIEVANCE_UNLOCK_MINUTES", 60)
 
 # --- Confidentiality ------------------------------------------------------------------------
 # The platform-wide floor: nobody, not even the operator, can configure a campaign below it.
@@ -439,3 +560,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
+
+# Evidence of corrective action plans (PDF, PNG, JPEG): the largest file accepted.
+REMEDIATION_EVIDENCE_MAX_BYTES = env_int("REMEDIATION_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)

@@ -1,10 +1,11 @@
 """Secrets never reach the logs: links and codes in log lines are replaced by [redacted].
 
-A supplier's resume code, a personal-link or opt-out token and a password-reset token all
-travel in URL paths, and Django logs paths (a 404 or 429 warning, a 500 report, the
-development server's request lines). Whoever can read the logs must not be able to open a
-supplier's answers with them. The filter sits on every handler (settings.LOGGING), so a
-line is redacted whichever logger wrote it, and tracebacks are redacted too.
+A supplier's resume code, a personal-link, opt-out, naming-link or CAP-link token and a
+password-reset token all travel in URL paths, and Django logs paths (a 404 or 429 warning,
+a 500 report, the development server's request lines). Whoever can read the logs must not
+be able to open a supplier's answers with them. The filter sits on every handler
+(settings.LOGGING), so a line is redacted whichever logger wrote it, and tracebacks are
+redacted too.
 """
 
 import logging
@@ -15,7 +16,7 @@ REDACTED = "[redacted]"
 # What follows each of these URL parts is a secret (hrdd/*/urls.py).
 _PATTERNS = [
     re.compile(r"(/r/[^/\s]+/a/)[^/?#\s\"']+"),  # resume code or personal-link token
-    re.compile(r"(/[io]/)[^/?#\s\"']+"),  # personal link, opt-out link
+    re.compile(r"(/[ionc]/)[^/?#\s\"']+"),  # personal, opt-out, naming and CAP links
     re.compile(r"(/password/set/[^/\s]+/)[^/?#\s\"']+"),  # password reset token
     # A resume code on its own (hrdd.core.tokens.format_code), e.g. in an error message.
     re.compile(r"()\b[0-9A-Z]{4}(?:-[0-9A-Z]{4}){3,}\b"),

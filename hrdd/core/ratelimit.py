@@ -22,6 +22,8 @@ from django_ratelimit.core import get_usage
 LIMITED_VIEWS = {
     # Starting a response (a new row) or resuming one with a code (code guessing).
     "responses:landing": "start",
+    # Copying earlier answers with their code (code guessing).
+    "responses:reuse": "start",
     # Saving and submitting answers (each POST writes the draft).
     "responses:answer": "answer",
     "responses:answer_page": "answer",
@@ -32,7 +34,14 @@ LIMITED_VIEWS = {
     # Forms that act on a secret in the link (token guessing).
     "links:invitation": "link",
     "links:opt_out": "link",
+    "links:share": "link",
+    "namings:answer": "link",
+    "remediation:supplier": "link",
     "accounts:password_reset_confirm": "link",
+    # The grievance channel: reports, and receipt codes (code guessing). Counted per keyed
+    # hash of the address (hrdd/grievances/middleware.py): the address itself is gone.
+    "grievances:report": "grievance",
+    "grievances:receipt": "receipt",
 }
 
 
@@ -63,7 +72,16 @@ def _recipient(group, request) -> str:
     return request.POST.get("email", "").strip().lower()
 
 
-KEYS = {"address": "ip", "campaign": _campaign, "recipient": _recipient}
+def _reporter(group, request) -> str:
+    return request.META.get("HRDD_REPORTER_BUCKET", "")
+
+
+KEYS = {
+    "address": "ip",
+    "campaign": _campaign,
+    "recipient": _recipient,
+    "reporter": _reporter,
+}
 
 
 class RateLimitMiddleware:

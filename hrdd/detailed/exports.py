@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from hrdd.campaigns.models import Campaign
 from hrdd.core import xlsx
+from hrdd.core.cells import spreadsheet_text
 from hrdd.questionnaires.definition import DATE, Definition
 from hrdd.responses.models import Answer, Response
 
@@ -35,11 +36,6 @@ def export_columns(definition: Definition) -> list[str]:
         else:
             columns.append(q.code)
     return columns
-
-
-def _cell(value: str) -> str:
-    """Text a spreadsheet would run as a formula is prefixed so it stays text."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
 def iter_rows(*, campaign: Campaign) -> Iterator[list[str]]:
@@ -72,7 +68,7 @@ def iter_rows(*, campaign: Campaign) -> Iterator[list[str]]:
     pending = next(answers, None)
     for pk, name, country, language, submitted in responses:
         row = [""] * width
-        row[:5] = [str(pk), _cell(name), country, language, submitted.isoformat()]
+        row[:5] = [str(pk), spreadsheet_text(name), country, language, submitted.isoformat()]
         while pending is not None and pending[0] <= pk:
             if pending[0] == pk:
                 _, question, option, number, text = pending
@@ -89,7 +85,7 @@ def _value(option: str, number: Decimal | None, text: str) -> str:
         return format(number.normalize(), "f")
     if option:
         return option
-    return _cell(text)
+    return spreadsheet_text(text)
 
 
 class _Echo:

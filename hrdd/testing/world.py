@@ -9,6 +9,9 @@ ask for it by name (the fixtures in conftest.py call these builders):
 - campaigns pinned to the built-in crisis questionnaire (`crisis_campaign`), or to a
   definition a test publishes (`campaign_on`);
 - Northwind's three suppliers, the personal links sent to them and what their mailboxes get;
+- requests that a supplier name its own suppliers, and what it names;
+- findings at a supplier and the corrective action plans asked for them;
+- impact-assessment projects, their interviews (with consent) and findings;
 - responses started, answered and submitted through the services or the supplier's pages;
 - background tasks run with the real database worker.
 
@@ -20,7 +23,7 @@ never from another test module.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
@@ -30,15 +33,26 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from hrdd.accounts.models import User
+from hrdd.api.models import Scope
+from hrdd.api.services import token_create
 from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
+from hrdd.impact import consent as impact_consent
+from hrdd.impact import services as impact
+from hrdd.impact.models import Finding as ImpactFinding
+from hrdd.impact.models import Interview, Project
 from hrdd.invitations import sending
 from hrdd.invitations.services import campaign_invite
+from hrdd.namings import services as namings
+from hrdd.namings.models import SupplierNamingRequest
 from hrdd.notifications.models import OutboundEmail
 from hrdd.notifications.services import email_build, email_queue_many
 from hrdd.organisations.models import Membership, Organisation
 from hrdd.questionnaires.models import Questionnaire, QuestionnaireVersion
 from hrdd.questionnaires.services import questionnaire_publish
+from hrdd.remediation import sending as remediation_sending
+from hrdd.remediation import services as remediation
+from hrdd.remediation.models import CorrectiveActionPlan, Finding
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.models import Response
 from hrdd.responses.services import response_save_draft, response_start, response_submit
@@ -191,12 +205,15 @@ def three_suppliers(organisation: Organisation) -> list[Supplier]:
     ]
 
 
-def invite_with_known_tokens(campaign: Campaign, **kwargs) -> list[str]:
-    """Send the campaign's personal links (campaign_invite) with the tokens T0, T1, ... in
-    the order the invitations are made, so a test can open a link without reading mail."""
+def invite_with_known_tokens(campaign: Campaign, prefix: str = "T", **kwargs) -> list[str]:
+    """Send the campaign's personal links (campaign_invite) with the tokens T0, T1, ... (or
+    another `prefix`, for a second campaign) in the order the invitations are made, so a
+    test can open a link without reading mail."""
     tokens: list[str] = []
     with mock.patch.object(
-        sending, "new_token", side_effect=lambda: tokens.append(f"T{len(tokens)}") or tokens[-1]
+        sending,
+        "new_token",
+        side_effect=lambda: tokens.append(f"{prefix}{len(tokens)}") or tokens[-1],
     ):
         campaign_invite(campaign=campaign, **kwargs)
     return tokens
@@ -426,3 +443,184 @@ def supplier(org, name, **fields):
         email=f"{name.lower().replace(' ', '.')}@example.com",
         **fields,
     )
+
+
+# --- Suppliers named by a supplier ----------------------------------------------------------
+
+NAMING_LINK = re.compile(r"/n/([0-9A-Z-]+)/")
+
+
+def ask_to_name(supplier: Supplier, by: User | None = None, token: str = "N0") -> tuple:  # noqa: S107
+    """Ask `supplier` to name its own suppliers, with a known link token: (request, token)."""
+    with mock.patch.object(namings, "new_token", return_value=token):
+        naming = namings.naming_request_send(supplier=supplier, by=by)
+    return naming, token
+
+
+def named(naming: SupplierNamingRequest, *rows: dict) -> SupplierNamingRequest:
+    """The supplier sends `rows` ({"name", "country"} and optionally "email", "goods",
+    "region") as its suppliers."""
+    full = [{"email": "", "goods": "", "region": "", **row} for row in rows]
+    assert namings.naming_request_submit(naming=naming, rows=full)
+    return naming
+
+
+# --- Findings and corrective action plans ---------------------------------------------------
+
+CAP_LINK = re.compile(r"/c/([0-9A-Z-]+)/")
+
+
+def finding_at(supplier: Supplier, by: User | None = None, **fields) -> Finding:
+    """A major health-and-safety finding the buyer observed at `supplier` yesterday."""
+    values = {
+        "source": Finding.Source.OBSERVATION,
+        "topic": "health_safety",
+        "severity": Finding.Severity.MAJOR,
+        "title": "Blocked fire exit",
+        "evidence": "The fire exit of line 2 was locked during the visit.",
+        "observed_on": timezone.localdate() - timedelta(days=1),
+        **fields,
+    }
+    return remediation.finding_create(
+        organisation=supplier.organisation, supplier=supplier, by=by, **values
+    )
+
+
+def cap_opened(finding: Finding, by: User | None = None, token: str = "C0") -> tuple:  # noqa: S107
+    """Ask the supplier for a plan, with a known link token: (plan, token)."""
+    with mock.patch.object(remediation_sending, "new_token", return_value=token):
+        cap = remediation.cap_open(finding=finding, by=by)
+    return cap, token
+
+
+def cap_proposed(cap: CorrectiveActionPlan, days: int = 10) -> CorrectiveActionPlan:
+    """The supplier proposes a root cause and two actions due in `days` days."""
+    due = timezone.localdate() + timedelta(days=days)
+    remediation.cap_propose(
+        cap=cap,
+        root_cause="The key was kept by the night guard.",
+        actions=[
+            {"kind": "corrective", "description": "Unlock the exit", "owner": "Ms Lan",
+             "due_on": due},
+            {"kind": "preventive", "description": "Daily exit check", "owner": "Mr Minh",
+             "due_on": due},
+        ],
+    )  # fmt: skip
+    return cap
+
+
+# --- Impact-assessment projects -------------------------------------------------------------
+
+
+def impact_project(org: Organisation, by: User, **fields) -> Project:
+    """An assessment of `org` scoped to Viet Nam's manufacturing (apparel), in draft."""
+    return impact.project_create(
+        organisation=org,
+        by=by,
+        title=fields.pop("title", "Viet Nam apparel 2026"),
+        countries=fields.pop("countries", ["VN"]),
+        sector=fields.pop("sector", "Manufacturing"),
+        goods=fields.pop("goods", "Garments"),
+        method=fields.pop("method", "Desk research, then site visits and interviews."),
+        **fields,
+    )
+
+
+def impact_interview(project: Project, by: User, language: str = "en", **fields) -> Interview:
+    """An interview recorded with the consent text of `language` as shown to the interviewer
+    (consent to be interviewed; nothing else unless given)."""
+    text = impact_consent.consent_text(language=language, buyer=project.organisation.name)
+    return impact.interview_record(
+        project=project,
+        by=by,
+        group=fields.pop("group", "worker"),
+        language=language,
+        taken_on=fields.pop("taken_on", timezone.localdate()),
+        consent_sha256=impact_consent.consent_hash(text),
+        consent_to_interview=fields.pop("consent_to_interview", True),
+        **fields,
+    )
+
+
+def impact_finding(
+    project: Project, by: User, title: str, *ratings: int, **fields
+) -> ImpactFinding:
+    """A finding rated (scale, scope, irremediability, likelihood), forced labour by default."""
+    scale, scope, irremediability, likelihood = ratings or (2, 2, 2, 2)
+    return impact.finding_add(
+        project=project,
+        by=by,
+        topic=fields.pop("topic", "forced_labour"),
+        title=title,
+        scale=scale,
+        scope=scope,
+        irremediability=irremediability,
+        likelihood=likelihood,
+        **fields,
+    )
+
+
+def impact_note(project: Project, by: User, text: str = "ILO report on the sector"):
+    """A desk-research note citing nothing."""
+    return impact.desk_note_add(project=project, by=by, text=text)
+
+
+def impact_recommendation(project: Project, by: User, text: str = "Return the passports", **fields):
+    """A recommendation due in 60 days, owned by the site's manager, meant to become a CAP."""
+    return impact.recommendation_add(
+        project=project,
+        by=by,
+        text=text,
+        owner=fields.pop("owner", "Site manager"),
+        target_date=fields.pop("target_date", timezone.localdate() + timedelta(days=60)),
+        to_become_cap=fields.pop("to_become_cap", True),
+        **fields,
+    )
+
+
+# --- The buyer's own documents (cycle) --------------------------------------------------------
+
+
+def policy_document(org: Organisation, by: User | None = None, **fields):
+    """A one-page human-rights policy of `org`, adopted on 1 April 2026."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hrdd.cycle.services import document_add
+
+    values = {
+        "kind": "policy",
+        "title": "Human rights policy 2026",
+        "adopted_on": date(2026, 4, 1),
+        "upload": SimpleUploadedFile("policy.pdf", b"%PDF-1.7\n%%EOF\n"),
+        **fields,
+    }
+    return document_add(organisation=org, by=by, **values)
+
+
+def buyers_with_findings(counts: dict[str, dict[str, int]]) -> list[Organisation]:
+    """One buyer per key of `counts` ("Buyer 1": {"VN": 3, "KH": 1}), each with one supplier
+    per country and that many minor findings there (topic "wages_hours")."""
+    made = []
+    for name, by_country in counts.items():
+        org = Organisation.objects.create(name=name, country="JP", industry="apparel")
+        for country, n in by_country.items():
+            at = supplier(org, f"{name} {country} Works", country=country)
+            for number in range(n):
+                finding_at(at, severity="minor", topic="wages_hours", title=f"Overtime {number}")
+        made.append(org)
+    return made
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+def api_key(organisation: Organisation, scopes: list[str] | None = None, **options) -> str:
+    """A new API key of `organisation` (every scope unless told), returned as its secret."""
+    _token, secret = token_create(
+        organisation=organisation,
+        name=options.get("name", "ERP"),
+        scopes=Scope.values if scopes is None else scopes,
+        days=options.get("days", 30),
+        by=options.get("by"),
+    )
+    return secret

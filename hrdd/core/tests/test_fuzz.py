@@ -16,18 +16,36 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from hrdd.api.services import token_create
 from hrdd.invitations import services as invitations
 from hrdd.invitations.models import Invitation
+from hrdd.laws.services import library_load
 from hrdd.organisations.models import Application
 from hrdd.organisations.services import application_submit, password_setup_path
 from hrdd.questionnaires.models import Questionnaire
 from hrdd.questionnaires.services import questionnaire_draft_from_version
+from hrdd.remediation import services as remediation
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_start
 from hrdd.suppliers.models import SupplierImport
 from hrdd.suppliers.services import site_create, supplier_create, supplier_link_add
+from hrdd.testing.grievances import grievance_case, help_directory
+from hrdd.testing.statements import tenant_objects
+from hrdd.testing.testfiles import small_png
 from hrdd.testing.urls import url_patterns
-from hrdd.testing.world import submit_disclosed
+from hrdd.testing.world import (
+    ask_to_name,
+    cap_opened,
+    finding_at,
+    impact_finding,
+    impact_interview,
+    impact_note,
+    impact_project,
+    impact_recommendation,
+    named,
+    policy_document,
+    submit_disclosed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +54,14 @@ PARAMETERS = [
     "action", "page", "language", "lang", "status", "started", "q", "phone", "other",
     "organisation", "industry", "frame", "by", "title", "email", "code", "revision",
     "page_state", "next", "fmt", "reason", "supplier_name", "supplier_country", "consent",
-    "file", "csrfmiddlewaretoken", "x",
+    "file", "csrfmiddlewaretoken", "x", "rows", "row-1-name", "row-1-country", "row-1-email",
+    "add_1", "email_1", "step", "severity", "topic", "country", "note", "method", "until",
+    "root_cause", "action-1-description", "action-1-due_on", "action_id", "response",
+    "add_1", "email_1", "countries", "sites", "sector", "edition", "law_id", "kind", "date",
+    "group", "taken_on", "consent_sha256", "consent_to_name", "interviewee_name", "topic",
+    "scale", "likelihood", "rationale", "finding", "target_date", "to_become_cap",
+    "jurisdiction", "incorporated_in", "sells_in", "imports_into", "listed_in", "turnover",
+    "currency", "employees", "year_end_month", "rules", "report", "change_note", "review_by",
 ]  # fmt: skip
 VALUES = st.one_of(
     st.text(max_size=20),
@@ -92,6 +117,7 @@ def world(org_a, alice, olivia, disclosed, crisis_version):
     for number in range(4):
         submit_disclosed(disclosed, f"Supplier {number}")
     report_release_if_due(campaign_id=disclosed.pk)
+    library_load()
     _draft, code = response_start(
         campaign=disclosed, language="en", consent=True, supplier_name="Draft Co"
     )
@@ -110,6 +136,7 @@ def world(org_a, alice, olivia, disclosed, crisis_version):
     draft = questionnaire_draft_from_version(version=crisis_version, by=olivia)
     reset = password_setup_path(alice).rstrip("/").split("/")
     invitation = Invitation.objects.get(campaign=disclosed)
+    case, attachment = grievance_case(org_a, alice)
     site = site_create(supplier=supplier, name="Mill", country="VN")
     link = supplier_link_add(
         supplier=supplier_create(
@@ -117,23 +144,43 @@ def world(org_a, alice, olivia, disclosed, crisis_version):
         ),
         customer=supplier,
     )
+    project = impact_project(org_a, alice, sites=[site])
     return {
+        "case_id": case.pk,
+        "attachment_id": attachment.pk,
+        "channel_id": case.channel_id,
+        "channel_slug": case.channel.slug,
+        "contact_id": help_directory().order_by("pk").first().pk,
         "campaign_id": disclosed.pk,
         "organisation_id": org_a.pk,
+        "token_id": token_create(
+            organisation=org_a, name="ERP", scopes=["suppliers:read"], days=1, by=alice
+        )[0].pk,
         "invitation_id": invitation.pk,
         "supplier_id": supplier.pk,
         "import_id": SupplierImport.objects.create(organisation=org_a, filename="l.csv").pk,
         "response_id": response.pk,
         "site_id": site.pk,
         "link_id": link.pk,
+        "naming_id": named(ask_to_name(supplier)[0], {"name": "Dye House", "country": "KH"}).pk,
+        "project_id": project.pk,
+        "document_id": policy_document(org_a).pk,
+        "interview_id": impact_interview(project, alice, sensitive_notes="Secret").pk,
+        "impact_finding_id": impact_finding(project, alice, "Passports held").pk,
+        "recommendation_id": impact_recommendation(project, alice).pk,
+        "note_id": impact_note(project, alice).pk,
+        "naming_token": ask_to_name(supplier, token="FUZZ-NAMING")[1],
         "application_id": Application.objects.get().pk,
         "version_id": crisis_version.pk,
         "draft_id": draft.pk,
         "pk": crisis_version.pk,
         "kind": "version",
+        **_remediation(supplier),
         "fmt": "csv",
+        **tenant_objects(org_a, alice),
         "slug": disclosed.public_slug,
         "code": code,
+        "law_code": "uk_msa_s54",
         "page": 2,
         "token": invitations.opt_out_token(supplier.pk),
         "uidb64": reset[-2],
@@ -146,6 +193,10 @@ def _arguments(name, arguments, world):
         return {"code": "crisis-impact"}
     if name in {"insights:public", "insights:withdraw"}:
         return {"slug": "no-such-insight"}
+    if name == "remediation:supplier":
+        return {"token": world["cap_token"]}
+    if name == "namings:answer":
+        return {"token": world["naming_token"]}
     if name == "accounts:password_reset_confirm":
         return {"uidb64": world["uidb64"], "token": world["uidb64+token"]}
     return {a: world[a] for a in arguments}
@@ -211,3 +262,11 @@ def test_the_version_diff_with_a_malformed_other_version_is_not_found(client, ol
     url = reverse("questionnaires:diff", args=[world["version_id"]])
     for other in ["abc", "1.5", "9" * 40, "²"]:
         assert client.get(url, {"other": other}).status_code == 404
+
+
+def _remediation(supplier):
+    """A finding with its plan asked for and one evidence file."""
+    finding = finding_at(supplier)
+    cap_opened(finding, token="FUZZ-CAP")
+    evidence = remediation.evidence_add(finding=finding, upload=small_png())
+    return {"finding_id": finding.pk, "file_id": evidence.pk, "cap_token": "FUZZ-CAP"}

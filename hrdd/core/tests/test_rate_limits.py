@@ -176,4 +176,6 @@ def test_every_anonymous_form_that_writes_or_sends_is_listed():
         "responses:answer_page",
         "responses:email_link",
         "accounts:password_reset",
+        "links:invitation",
+        "namings:answer",
     }

@@ -12,6 +12,7 @@ from hrdd.campaigns.models import Campaign
 from hrdd.campaigns.services import campaign_create
 from hrdd.invitations.models import Invitation
 from hrdd.invitations.services import campaign_invite
+from hrdd.laws.services import library_load
 from hrdd.links.services import invitation_start_response
 from hrdd.organisations.models import Membership, Organisation
 from hrdd.organisations.services import application_submit
@@ -22,7 +23,7 @@ from hrdd.reference.services import shipped_load_all
 from hrdd.reports.services import report_release_if_due
 from hrdd.responses.services import response_save_draft, response_start, response_submit
 from hrdd.risk.selectors import latest_assessment
-from hrdd.risk.services import assessment_compute
+from hrdd.risk.services import assessment_compute, priorities_request
 from hrdd.suppliers.models import Supplier
 
 PASSWORD = "demo-password-1"  # noqa: S105 - printed on the console for the demo on purpose
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         # ones only when the operator asks, so a new edition never changes a stored one.
         loaded = [r for r in shipped_load_all() if r.created]
         self.stdout.write(f"Reference data: {len(loaded)} new edition(s) loaded.")
+        self.stdout.write("Laws: {added} added, {updated} updated.".format(**library_load()))
         if latest_assessment() is None:
             assessment_compute()
             self.stdout.write("Risk assessment computed.")
@@ -137,6 +139,9 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         with transaction.atomic():
             self._load(rng)
+            # Each buyer's suppliers ranked by the worker, as a member's first click would.
+            for buyer in Organisation.objects.filter(kind=Organisation.Kind.BUYER):
+                priorities_request(organisation=buyer)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def _user(self, email, name, language="en", **extra) -> User:
