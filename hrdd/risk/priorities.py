@@ -22,6 +22,7 @@ most likely:
 - the buyer's own adjustment, with its reason, is added last and shown as such.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from hrdd.risk import method
@@ -96,7 +97,7 @@ class SupplierFacts:
     adjustment: int = 0
 
 
-@dataclass
+@dataclass(slots=True)  # a ranking holds one per supplier
 class Priority:
     supplier_id: int
     score: float
@@ -132,7 +133,13 @@ class Prioritiser:
     """Scores suppliers against one assessment's facts; places are scored once per
     (country, sectors, goods), so a list of 100,000 suppliers costs a few thousand scorings."""
 
-    def __init__(self, facts: dict[str, method.CountryFacts], goods: GoodsIndex):
+    def __init__(
+        self, facts: dict[str, method.CountryFacts], goods: GoodsIndex, *, why_as_json=False
+    ):
+        # why_as_json: each explanation kept as its JSON text, as it is stored; a ranking of
+        # 100,000 suppliers holds tens of thousands of them, and the text is half the dict's
+        # memory (bench/priorities.py, memory target).
+        self.why_as_json = why_as_json
         self.facts = facts
         self.goods = goods
         self._places: dict[tuple, dict[str, dict]] = {}
@@ -192,6 +199,8 @@ class Prioritiser:
         known = self._scores.get(key)
         if known is None:
             known = self._scores[key] = self._score(supplier, scored)
+            if self.why_as_json:
+                known.why = json.dumps(known.why, separators=(",", ":"))
         return Priority(
             supplier_id=supplier.id,
             score=known.score,

@@ -1,7 +1,6 @@
 """Ranking a buyer's suppliers against a stored assessment: the task worker's part of
 prioritisation (services.priorities_request queues it; hrdd/risk/priorities.py scores)."""
 
-import json
 import time
 from collections import Counter, defaultdict
 
@@ -58,18 +57,14 @@ def _insert_rows(run: PriorityRun, ordered: list, tiers: dict[int, int]) -> None
     """The run's rows: PostgreSQL's COPY, else ROWS_PER_WRITE per executemany of one INSERT.
     bulk_create built a model instance and prepared every value through its field, and
     psycopg's executemany still adapts row by row: either was most of the time of a
-    100,000-supplier ranking. Suppliers alike share one `why`, encoded once as JSON text."""
+    100,000-supplier ranking. Each `why` is already its JSON text (Prioritiser's why_as_json)."""
     meta, quote = SupplierPriority._meta, connection.ops.quote_name
     names = ["run", "supplier", "rank", "score", "level", "topic", "tier", "why"]
     columns = ", ".join(quote(meta.get_field(name).column) for name in names)
     table = quote(meta.db_table)
-    encoded: dict[int, str] = {}
 
     def rows():
         for number, p in enumerate(ordered, 1):
-            if id(p.why) not in encoded:
-                encoded[id(p.why)] = json.dumps(p.why, separators=(",", ":"))
-            why = encoded[id(p.why)]
             yield (
                 run.pk,
                 p.supplier_id,
@@ -78,7 +73,7 @@ def _insert_rows(run: PriorityRun, ordered: list, tiers: dict[int, int]) -> None
                 p.level,
                 p.topic,
                 tiers[p.supplier_id],
-                why,
+                p.why,
             )
 
     with connection.cursor() as cursor:
@@ -106,7 +101,9 @@ def priorities_compute(*, run: PriorityRun) -> PriorityRun:
     signature = suppliers.list_signature(organisation_id=organisation.pk)
     inputs = selectors.inputs_for(run.assessment.edition_ids)
     scorer = priorities.Prioritiser(
-        method.facts(inputs), GoodsIndex({row["good"] for row in inputs.of("tvpra")})
+        method.facts(inputs),
+        GoodsIndex({row["good"] for row in inputs.of("tvpra")}),
+        why_as_json=True,
     )
     answers = _disclosed_answers(organisation)
     adjustments = _adjustments(organisation)
@@ -128,8 +125,9 @@ def priorities_compute(*, run: PriorityRun) -> PriorityRun:
         )
         results.append(scorer.score(facts))
         names[row.id], tiers[row.id] = row.name, row.tier
+    del scorer  # its caches: a few thousand places, tens of thousands of explanations
     ordered = priorities.ranked(results, names)
-    del results
+    del results, names
     with transaction.atomic():
         _insert_rows(run, ordered, tiers)
         run.status = PriorityRun.Status.DONE
