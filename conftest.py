@@ -12,6 +12,25 @@ from hrdd.organisations.models import Membership
 from hrdd.testing import world
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Tests make users by the thousand and log them in: with the production hasher
+    (PBKDF2, 1,000,000 iterations, about 0.3-0.8 s a password on a busy core) that alone
+    was minutes of every run. Django's documentation advises a fast hasher for tests; MD5
+    is used here and nowhere else (config/settings.py keeps Django's default)."""
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    saved = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+    yield
+    settings.PASSWORD_HASHERS = saved
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
