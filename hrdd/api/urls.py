@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from hrdd.api import endpoints, endpoints_cycle, views
+from hrdd.api import endpoints, endpoints_campaigns, endpoints_cycle, views
 
 app_name = "api"
 urlpatterns = [
@@ -40,6 +40,16 @@ urlpatterns = [
         "api/v1/campaigns/<int:campaign_id>/",
         endpoints.CampaignDetail.as_view(),
         name="v1_campaign",
+    ),
+    path(
+        "api/v1/campaigns/<int:campaign_id>/launch/",
+        endpoints_campaigns.CampaignLaunch.as_view(),
+        name="v1_campaign_launch",
+    ),
+    path(
+        "api/v1/campaigns/<int:campaign_id>/invitations/",
+        endpoints_campaigns.CampaignInvitations.as_view(),
+        name="v1_campaign_invitations",
     ),
     # Reports, findings and grievance statistics
     path(
