@@ -69,7 +69,7 @@ def test_every_operation_keeps_to_the_schema(client, org_a, alice, suppliers, ca
                     case.call_and_validate(headers=headers, checks=CHECKS)
             except Exception as failure:  # every operation is tried; all failures listed
                 failures.append(f"{operation.label}: {str(failure)[:1500]}")
-    assert operations == 12
+    assert operations == 15
     assert not failures, "\n\n".join(failures)
 
 
