@@ -167,3 +167,41 @@ class InvitationsSerializer(serializers.Serializer):
     statuses = AnswerStatusSerializer(
         allow_null=True, help_text="Disclosed campaigns only; null in a confidential one."
     )
+
+
+# --- Detailed Report ------------------------------------------------------------------------
+
+
+class TopicRiskSerializer(serializers.Serializer):
+    topic = serializers.CharField(help_text="The topic's code.")
+    label = serializers.CharField()
+    level = serializers.ChoiceField(
+        choices=["high", "medium", ""],
+        help_text="The highest risk the supplier's answers signal on the topic; empty if none.",
+    )
+
+
+class DetailedSupplierSerializer(serializers.Serializer):
+    """One supplier that agreed to share its answers with the buyer and submitted them, as
+    the Detailed Report's table shows it: its name, country, date and risk per topic."""
+
+    id = serializers.IntegerField(help_text="The response's id (for its answers).")
+    supplier_name = serializers.CharField(help_text="The name the supplier agreed to share under.")
+    supplier_country = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    risks = TopicRiskSerializer(many=True)
+
+
+class DetailedAnswerSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    answer = serializers.CharField(allow_null=True, help_text="null: not answered.")
+
+
+class DetailedResponseSerializer(serializers.Serializer):
+    """One supplier's answers as the Detailed Report's supplier page shows them."""
+
+    id = serializers.IntegerField()
+    supplier_name = serializers.CharField()
+    supplier_country = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    answers = DetailedAnswerSerializer(many=True)

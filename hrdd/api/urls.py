@@ -51,6 +51,16 @@ urlpatterns = [
         endpoints_campaigns.CampaignInvitations.as_view(),
         name="v1_campaign_invitations",
     ),
+    path(
+        "api/v1/campaigns/<int:campaign_id>/detailed/",
+        endpoints_campaigns.DetailedSupplierList.as_view(),
+        name="v1_campaign_detailed",
+    ),
+    path(
+        "api/v1/campaigns/<int:campaign_id>/detailed/<int:response_id>/",
+        endpoints_campaigns.DetailedResponse.as_view(),
+        name="v1_campaign_detailed_response",
+    ),
     # Reports, findings and grievance statistics
     path(
         "api/v1/campaigns/<int:campaign_id>/report/",

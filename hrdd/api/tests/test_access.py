@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from hrdd.api.models import ApiToken, Scope
 from hrdd.campaigns.models import Campaign
+from hrdd.detailed.models import AuditEntry
 from hrdd.invitations.models import Invitation
 from hrdd.suppliers.models import Supplier
 from hrdd.testing import world
@@ -27,9 +28,16 @@ NEW_CAMPAIGN = {
 
 
 @pytest.fixture
-def objects(org_a, suppliers, campaign_a):
+def objects(org_a, suppliers, campaign_a, disclosed):
     finding = world.finding_at(suppliers[0])
-    return {"supplier_id": suppliers[0].pk, "campaign_id": campaign_a.pk, "finding_id": finding.pk}
+    response = world.submit_disclosed(disclosed, "Hanoi Garments")
+    return {
+        "supplier_id": suppliers[0].pk,
+        "campaign_id": campaign_a.pk,
+        "finding_id": finding.pk,
+        "disclosed_id": disclosed.pk,
+        "response_id": response.pk,
+    }
 
 
 def endpoints(objects):
@@ -40,6 +48,11 @@ def endpoints(objects):
     launch = reverse("api:v1_campaign_launch", args=[objects["campaign_id"]])
     invitations = reverse("api:v1_campaign_invitations", args=[objects["campaign_id"]])
     finding = reverse("api:v1_finding", args=[objects["finding_id"]])
+    detailed = reverse("api:v1_campaign_detailed", args=[objects["disclosed_id"]])
+    detailed_response = reverse(
+        "api:v1_campaign_detailed_response",
+        args=[objects["disclosed_id"], objects["response_id"]],
+    )
     bulk = {"suppliers": [{"reference": "S-1", **NEW_SUPPLIER}]}
     return [
         ("get", reverse("api:v1_suppliers"), None, Scope.SUPPLIERS_READ),
@@ -54,6 +67,8 @@ def endpoints(objects):
         ("get", invitations, None, Scope.CAMPAIGNS_READ),
         ("get", reverse("api:v1_priorities"), None, Scope.RISK_READ),
         ("get", report, None, Scope.REPORTS_READ),
+        ("get", detailed, None, Scope.DETAILED_READ),
+        ("get", detailed_response, None, Scope.DETAILED_READ),
         ("get", reverse("api:v1_findings"), None, Scope.FINDINGS_READ),
         ("get", finding, None, Scope.FINDINGS_READ),
         ("get", reverse("api:v1_grievance_statistics"), None, Scope.GRIEVANCES_READ),
@@ -88,7 +103,7 @@ def test_without_the_scope_every_endpoint_answers_403(api, org_a, objects):
         assert got["Content-Type"] == "application/problem+json"
         assert scope in got.json()["detail"]
     assert Supplier.objects.filter(organisation=org_a).count() == 3
-    assert not Campaign.objects.exclude(pk=objects["campaign_id"]).exists()
+    assert Campaign.objects.count() == 2
     assert not Invitation.objects.exists()
 
 
@@ -118,8 +133,9 @@ def test_another_organisations_objects_are_not_found(api, org_a, key_b, objects)
         assert got.status_code == 404, (method, url)
         assert got.json()["code"] == "not_found"
         tried += 1
-    assert tried == 7
+    assert tried == 9
     assert not Invitation.objects.exists()
+    assert not AuditEntry.objects.exists()
 
 
 def test_lists_show_only_the_keys_organisation(api, key_b, suppliers, campaign_a):
