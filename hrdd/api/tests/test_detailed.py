@@ -100,3 +100,15 @@ def test_it_needs_its_own_scope_and_the_campaigns_buyer(
     assert reports_only.get(url).status_code == 403
     assert api(key_b).get(url).status_code == 404
     assert not AuditEntry.objects.exists()
+
+
+def test_the_table_costs_the_same_queries_for_many_suppliers(
+    api, key_a, disclosed, django_assert_max_num_queries
+):
+    for n in range(12):
+        world.submit_disclosed(disclosed, f"Supplier {n:02}")
+    client = api(key_a)
+    url = reverse("api:v1_campaign_detailed", args=[disclosed.pk])
+    # Eight today (key, campaign, plan, page, flags, audit...), never one per supplier.
+    with django_assert_max_num_queries(10):
+        assert len(client.get(url).json()["results"]) == 12
