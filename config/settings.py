@@ -429,6 +429,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FindingStatusEnum": "hrdd.api.serializers_cycle.FINDING_STATUSES",
         "ActionStatusEnum": "hrdd.api.serializers_cycle.ACTION_STATUSES",
+        "LanguageEnum": "hrdd.api.serializers.LANGUAGE_CODES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -7,6 +7,7 @@ import hashlib
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -26,7 +27,9 @@ from hrdd.api.serializers import (
     PrioritySerializer,
     SupplierSerializer,
 )
+from hrdd.api.serializers_campaigns import CampaignCreateSerializer
 from hrdd.campaigns.selectors import campaigns_for_organisation
+from hrdd.campaigns.services import campaign_create
 from hrdd.reports.selectors import latest_release, submitted_count
 from hrdd.risk.selectors import latest_ranking, ranking_rows, run_editions, why_sentence
 from hrdd.suppliers.models import Supplier
@@ -290,11 +293,12 @@ class CampaignPages(Pages):
 
 
 class CampaignList(ApiView, generics.ListAPIView):
-    """The buyer's campaigns with their progress."""
+    """The buyer's campaigns with their progress, and creating one."""
 
     serializer_class = CampaignSerializer
     pagination_class = CampaignPages
     read_scope = Scope.CAMPAIGNS_READ
+    write_scope = Scope.CAMPAIGNS_WRITE
 
     def get_queryset(self):
         return campaigns_for_organisation(organisation=self.organisation)
@@ -303,6 +307,34 @@ class CampaignList(ApiView, generics.ListAPIView):
         page = self.paginate_queryset(self.get_queryset())
         data = CampaignSerializer([campaign_data(c) for c in page], many=True).data
         return self.get_paginated_response(data)
+
+    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer})
+    def post(self, request):
+        """Create a campaign with the options and rules of the page's form; it is not
+        launched (POST /campaigns/{id}/launch/ sends the personal links)."""
+        serializer = CampaignCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            campaign = campaign_create(
+                organisation=self.organisation,
+                questionnaire_version=data["questionnaire"],
+                name=data["name"],
+                languages=data["languages"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                mode=data["mode"],
+                breakdowns=data["breakdowns"],
+                by=request.auth.created_by,
+            )
+        except DjangoValidationError as error:
+            raise django_errors(error) from error
+        location = reverse("api:v1_campaign", args=[campaign.pk])
+        return Response(
+            CampaignSerializer(campaign_data(campaign)).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
 
 
 class CampaignDetail(ApiView):

@@ -14,6 +14,10 @@ class Scope(models.TextChoices):
     CAMPAIGNS_READ = "campaigns:read", _("Read campaigns and their progress")
     CAMPAIGNS_WRITE = "campaigns:write", _("Create and launch campaigns")
     REPORTS_READ = "reports:read", _("Read released Summary Reports")
+    DETAILED_READ = (
+        "detailed:read",
+        _("Read Detailed Reports: the answers of suppliers who agreed to share them (audited)"),
+    )
     FINDINGS_READ = "findings:read", _("Read findings and corrective action plans")
     GRIEVANCES_READ = "grievances:read", _("Read grievance channel statistics")
     RISK_READ = "risk:read", _("Read suppliers' risk priorities")

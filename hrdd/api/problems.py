@@ -10,6 +10,7 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -57,6 +58,15 @@ def problem(status: int, detail: str, *, code: str, errors: list[dict] | None = 
     if errors is not None:
         body["errors"] = errors
     return body
+
+
+class Conflict(exceptions.APIException):
+    """409: the request is understood but the object's state refuses it; `code` says why
+    (for example `closed` or `no_suppliers`), stable for programs."""
+
+    status_code = 409
+    default_detail = gettext_lazy("The request conflicts with the current state of the object.")
+    default_code = "conflict"
 
 
 def problem_handler(exc, context):
@@ -130,6 +140,11 @@ def add_problem_responses(result, generator, request, public):
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = operation.setdefault("responses", {})
+            # Statuses an operation declares itself (extend_schema with a description
+            # only, such as a 409) are problems too.
+            for code, response in responses.items():
+                if code.startswith(("4", "5")) and "content" not in response:
+                    response["content"] = content
             for status, description in PROBLEM_STATUSES.items():
                 responses.setdefault(status, {"description": description, "content": content})
     return result

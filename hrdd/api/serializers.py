@@ -15,6 +15,11 @@ def _choices(choices) -> list[str]:
     return [value for value, _label in choices]
 
 
+# The interface languages, named in settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
+# (a supplier's language and a campaign's languages are one choice set).
+LANGUAGE_CODES = _choices(settings.LANGUAGES)
+
+
 class SupplierSerializer(serializers.Serializer):
     """One supplier of the buyer's list."""
 
@@ -24,9 +29,7 @@ class SupplierSerializer(serializers.Serializer):
     country = serializers.ChoiceField(choices=[code for code, _name in countries])
     email = serializers.EmailField(max_length=254)
     contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    language = serializers.ChoiceField(
-        choices=[code for code, _name in settings.LANGUAGES], required=False
-    )
+    language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False)
     industry = serializers.ChoiceField(
         choices=_choices(Industry.choices), required=False, allow_blank=True
     )

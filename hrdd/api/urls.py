@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from hrdd.api import endpoints, endpoints_cycle, views
+from hrdd.api import endpoints, endpoints_campaigns, endpoints_cycle, views
 
 app_name = "api"
 urlpatterns = [
@@ -40,6 +40,26 @@ urlpatterns = [
         "api/v1/campaigns/<int:campaign_id>/",
         endpoints.CampaignDetail.as_view(),
         name="v1_campaign",
+    ),
+    path(
+        "api/v1/campaigns/<int:campaign_id>/launch/",
+        endpoints_campaigns.CampaignLaunch.as_view(),
+        name="v1_campaign_launch",
+    ),
+    path(
+        "api/v1/campaigns/<int:campaign_id>/invitations/",
+        endpoints_campaigns.CampaignInvitations.as_view(),
+        name="v1_campaign_invitations",
+    ),
+    path(
+        "api/v1/campaigns/<int:campaign_id>/detailed/",
+        endpoints_campaigns.DetailedSupplierList.as_view(),
+        name="v1_campaign_detailed",
+    ),
+    path(
+        "api/v1/campaigns/<int:campaign_id>/detailed/<int:response_id>/",
+        endpoints_campaigns.DetailedResponse.as_view(),
+        name="v1_campaign_detailed_response",
     ),
     # Reports, findings and grievance statistics
     path(

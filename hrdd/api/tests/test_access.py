@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hrdd.api.models import ApiToken, Scope
+from hrdd.campaigns.models import Campaign
+from hrdd.detailed.models import AuditEntry
+from hrdd.invitations.models import Invitation
 from hrdd.suppliers.models import Supplier
 from hrdd.testing import world
 from hrdd.testing.urls import url_patterns
@@ -15,12 +18,26 @@ from hrdd.testing.urls import url_patterns
 pytestmark = pytest.mark.django_db
 
 NEW_SUPPLIER = {"name": "Dhaka Knits", "country": "BD", "email": "info@dhaka.example"}
+NEW_CAMPAIGN = {
+    "name": "Crisis 2027",
+    "questionnaire": "crisis-impact",
+    "languages": ["en"],
+    "opens_at": "2027-03-01T09:00:00Z",
+    "closes_at": "2027-03-31T09:00:00Z",
+}
 
 
 @pytest.fixture
-def objects(org_a, suppliers, campaign_a):
+def objects(org_a, suppliers, campaign_a, disclosed):
     finding = world.finding_at(suppliers[0])
-    return {"supplier_id": suppliers[0].pk, "campaign_id": campaign_a.pk, "finding_id": finding.pk}
+    response = world.submit_disclosed(disclosed, "Hanoi Garments")
+    return {
+        "supplier_id": suppliers[0].pk,
+        "campaign_id": campaign_a.pk,
+        "finding_id": finding.pk,
+        "disclosed_id": disclosed.pk,
+        "response_id": response.pk,
+    }
 
 
 def endpoints(objects):
@@ -28,7 +45,14 @@ def endpoints(objects):
     supplier = reverse("api:v1_supplier", args=[objects["supplier_id"]])
     campaign = reverse("api:v1_campaign", args=[objects["campaign_id"]])
     report = reverse("api:v1_campaign_report", args=[objects["campaign_id"]])
+    launch = reverse("api:v1_campaign_launch", args=[objects["campaign_id"]])
+    invitations = reverse("api:v1_campaign_invitations", args=[objects["campaign_id"]])
     finding = reverse("api:v1_finding", args=[objects["finding_id"]])
+    detailed = reverse("api:v1_campaign_detailed", args=[objects["disclosed_id"]])
+    detailed_response = reverse(
+        "api:v1_campaign_detailed_response",
+        args=[objects["disclosed_id"], objects["response_id"]],
+    )
     bulk = {"suppliers": [{"reference": "S-1", **NEW_SUPPLIER}]}
     return [
         ("get", reverse("api:v1_suppliers"), None, Scope.SUPPLIERS_READ),
@@ -37,9 +61,14 @@ def endpoints(objects):
         ("patch", supplier, {"contact_name": "Rana"}, Scope.SUPPLIERS_WRITE),
         ("post", reverse("api:v1_suppliers_bulk"), bulk, Scope.SUPPLIERS_WRITE),
         ("get", reverse("api:v1_campaigns"), None, Scope.CAMPAIGNS_READ),
+        ("post", reverse("api:v1_campaigns"), NEW_CAMPAIGN, Scope.CAMPAIGNS_WRITE),
         ("get", campaign, None, Scope.CAMPAIGNS_READ),
+        ("post", launch, {}, Scope.CAMPAIGNS_WRITE),
+        ("get", invitations, None, Scope.CAMPAIGNS_READ),
         ("get", reverse("api:v1_priorities"), None, Scope.RISK_READ),
         ("get", report, None, Scope.REPORTS_READ),
+        ("get", detailed, None, Scope.DETAILED_READ),
+        ("get", detailed_response, None, Scope.DETAILED_READ),
         ("get", reverse("api:v1_findings"), None, Scope.FINDINGS_READ),
         ("get", finding, None, Scope.FINDINGS_READ),
         ("get", reverse("api:v1_grievance_statistics"), None, Scope.GRIEVANCES_READ),
@@ -47,7 +76,9 @@ def endpoints(objects):
 
 
 def call(client, method, url, body):
-    return getattr(client, method)(url, body, format="json") if body else client.get(url)
+    if method == "get":
+        return client.get(url)
+    return getattr(client, method)(url, body, format="json")
 
 
 def test_every_api_url_is_in_this_table(objects):
@@ -72,6 +103,8 @@ def test_without_the_scope_every_endpoint_answers_403(api, org_a, objects):
         assert got["Content-Type"] == "application/problem+json"
         assert scope in got.json()["detail"]
     assert Supplier.objects.filter(organisation=org_a).count() == 3
+    assert Campaign.objects.count() == 2
+    assert not Invitation.objects.exists()
 
 
 @pytest.mark.parametrize("case", ["none", "garbage", "revoked", "expired"])
@@ -88,6 +121,7 @@ def test_without_a_valid_key_every_endpoint_answers_401(api, org_a, objects, cas
         assert got.json()["status"] == 401
         assert got["WWW-Authenticate"] == "Bearer"
     assert Supplier.objects.filter(organisation=org_a).count() == 3
+    assert not Invitation.objects.exists()
 
 
 def test_another_organisations_objects_are_not_found(api, org_a, key_b, objects):
@@ -99,7 +133,9 @@ def test_another_organisations_objects_are_not_found(api, org_a, key_b, objects)
         assert got.status_code == 404, (method, url)
         assert got.json()["code"] == "not_found"
         tried += 1
-    assert tried == 5
+    assert tried == 9
+    assert not Invitation.objects.exists()
+    assert not AuditEntry.objects.exists()
 
 
 def test_lists_show_only_the_keys_organisation(api, key_b, suppliers, campaign_a):

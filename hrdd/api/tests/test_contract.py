@@ -34,7 +34,7 @@ EXAMPLES = 12
 
 def test_every_operation_keeps_to_the_schema(client, org_a, alice, suppliers, campaign_a, settings):
     # Something in every answer's shape: a released report, a finding with its plan and
-    # actions, enough grievance cases for figures.
+    # actions, enough grievance cases for figures, a disclosed supplier's answers.
     world.release_sixty(campaign_a)
     finding = world.finding_at(suppliers[0], by=alice)
     cap, _token = world.cap_opened(finding, by=alice)
@@ -48,7 +48,16 @@ def test_every_operation_keeps_to_the_schema(client, org_a, alice, suppliers, ca
     }
     headers = {"Authorization": f"Bearer {world.api_key(org_a, by=alice)}"}
     # Generated ids mostly miss: each read of one object is also called on a real one.
-    known = {"supplier_id": suppliers[0].pk, "campaign_id": campaign_a.pk, "finding_id": finding.pk}
+    disclosed = world.disclosed_campaign(org_a)
+    response = world.submit_disclosed(disclosed, "Hanoi Garments")
+    known = {
+        "supplier_id": suppliers[0].pk,
+        "campaign_id": campaign_a.pk,
+        "finding_id": finding.pk,
+        "response_id": response.pk,
+    }
+    # The Detailed Report exists in disclosed campaigns only: read on that one.
+    known_for = {"detailed": {"campaign_id": disclosed.pk}}
     failures, operations = [], 0
     with database_kept_open():
         schema = openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
@@ -65,11 +74,15 @@ def test_every_operation_keeps_to_the_schema(client, org_a, alice, suppliers, ca
                 check()
                 names = re.findall(r"{(\w+)}", operation.path)
                 if names and operation.method.upper() == "GET":
-                    case = operation.Case(path_parameters={n: known[n] for n in names})
+                    ids = {n: known[n] for n in names}
+                    for part, overrides in known_for.items():
+                        if f"/{part}/" in operation.path:
+                            ids |= overrides
+                    case = operation.Case(path_parameters=ids)
                     case.call_and_validate(headers=headers, checks=CHECKS)
             except Exception as failure:  # every operation is tried; all failures listed
                 failures.append(f"{operation.label}: {str(failure)[:1500]}")
-    assert operations == 12
+    assert operations == 17
     assert not failures, "\n\n".join(failures)
 
 
