@@ -85,18 +85,16 @@ def deliveries_release_stale(*, now: datetime | None = None) -> int:
 
 
 def deliveries_claim(
-    *, limit: int, now: datetime | None = None, pk: int | None = None
+    *, limit: int, now: datetime | None = None
 ) -> tuple[str, list[WebhookDelivery]]:
     """Claim up to `limit` due deliveries for this worker, oldest first (one attempt each is
     counted now)."""
     now = now or timezone.now()
     token = secrets.token_hex(16)
     due = WebhookDelivery.objects.filter(_due(now))
-    if pk is not None:
-        due = due.filter(pk=pk)
     due_ids = list(due.order_by("pk").values_list("pk", flat=True)[:limit])
-    # The UPDATE checks the status again: a row another worker claimed meanwhile is left alone.
-    WebhookDelivery.objects.filter(pk__in=due_ids, status__in=WAITING).update(
+    # The UPDATE checks again: a row another worker claimed meanwhile is left alone.
+    WebhookDelivery.objects.filter(_due(now), pk__in=due_ids).update(
         status=Status.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
     )
     batch = WebhookDelivery.objects.filter(claim_token=token).select_related("endpoint")

@@ -132,6 +132,16 @@ def test_a_delivery_left_sending_by_a_crashed_worker_goes_again_with_the_same_id
     assert WebhookDelivery.objects.get().status == Status.SENT
 
 
+def test_two_workers_never_hold_the_same_delivery(receiver, endpoint, org_a):
+    for number in range(3):
+        emit(org_a, number=number)
+    _token, first = delivery.deliveries_claim(limit=2)
+    _token, second = delivery.deliveries_claim(limit=10)
+    assert len(first) == 2 and len(second) == 1
+    assert not {d.pk for d in first} & {d.pk for d in second}
+    assert delivery.deliveries_claim(limit=10)[1] == []
+
+
 def test_the_watchdog_run_is_scheduled_with_the_claim(receiver, endpoint, org_a, settings):
     emit(org_a)
     scheduled = []
