@@ -60,12 +60,13 @@ def retry_delay(attempts: int) -> timedelta | None:
     return RETRY_DELAYS[attempts - 1] if attempts <= len(RETRY_DELAYS) else None
 
 
+def _waiting(now: datetime) -> Q:
+    """Due rows, on the delivery table's own columns (what the claim's UPDATE re-checks)."""
+    return Q(status__in=WAITING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
 def _due(now: datetime) -> Q:
-    return (
-        Q(status__in=WAITING)
-        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        & Q(endpoint__active=True)
-    )
+    return _waiting(now) & Q(endpoint__active=True)
 
 
 def deliveries_release_stale(*, now: datetime | None = None) -> int:
@@ -93,8 +94,10 @@ def deliveries_claim(
     token = secrets.token_hex(16)
     due = WebhookDelivery.objects.filter(_due(now))
     due_ids = list(due.order_by("pk").values_list("pk", flat=True)[:limit])
-    # The UPDATE checks again: a row another worker claimed meanwhile is left alone.
-    WebhookDelivery.objects.filter(_due(now), pk__in=due_ids).update(
+    # The UPDATE checks again: a row another worker claimed meanwhile is left alone. (Its
+    # own columns only: with a join Django would write a subquery, which PostgreSQL does not
+    # re-read after waiting for the other worker's lock.)
+    WebhookDelivery.objects.filter(_waiting(now), pk__in=due_ids).update(
         status=Status.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
     )
     batch = WebhookDelivery.objects.filter(claim_token=token).select_related("endpoint")

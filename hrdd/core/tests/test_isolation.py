@@ -19,7 +19,6 @@ from hrdd.testing.grievances import grievance_case
 from hrdd.testing.statements import tenant_objects
 from hrdd.testing.testfiles import small_png
 from hrdd.testing.urls import url_patterns
-from hrdd.webhooks.services import endpoint_create
 from hrdd.testing.world import (
     ask_to_name,
     cap_opened,
@@ -33,6 +32,7 @@ from hrdd.testing.world import (
     policy_document,
     submit_disclosed,
 )
+from hrdd.webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db
 
