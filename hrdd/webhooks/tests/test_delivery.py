@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from hrdd.testing.webhooks import verify_standard_webhooks
 from hrdd.webhooks import delivery, services
 from hrdd.webhooks.models import WebhookDelivery, WebhookEndpoint
-from hrdd.webhooks.tests.test_signing import verify_standard_webhooks
 
 pytestmark = pytest.mark.django_db
 

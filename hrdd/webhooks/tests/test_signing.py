@@ -7,23 +7,8 @@ import time
 
 import pytest
 
+from hrdd.testing.webhooks import verify_standard_webhooks
 from hrdd.webhooks import signing
-
-
-def verify_standard_webhooks(secret: str, headers: dict, body: bytes, tolerance=300) -> bool:
-    """The verification of the Standard Webhooks specification, written from the spec (as
-    the `standardwebhooks` library does it), independently of hrdd.webhooks.signing."""
-    msg_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]
-    if abs(time.time() - int(timestamp)) > tolerance:
-        return False
-    key = base64.b64decode(secret.split("_", 1)[1])
-    to_sign = f"{msg_id}.{timestamp}.{body.decode()}".encode()
-    expected = base64.b64encode(hmac.new(key, to_sign, hashlib.sha256).digest()).decode()
-    for versioned in headers["webhook-signature"].split(" "):
-        version, _sep, sig = versioned.partition(",")
-        if version == "v1" and hmac.compare_digest(sig, expected):
-            return True
-    return False
 
 
 def test_a_secret_is_whsec_and_at_least_24_random_bytes():

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from hrdd.organisations.models import Membership
 from hrdd.testing import world
+from hrdd.testing.webhooks import verify_standard_webhooks
 from hrdd.webhooks import services
 from hrdd.webhooks.models import WebhookDelivery, WebhookEndpoint
-from hrdd.webhooks.tests.test_signing import verify_standard_webhooks
 
 pytestmark = pytest.mark.django_db
 
