@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from hrdd.testing.webhooks import verify_standard_webhooks
@@ -191,3 +192,10 @@ def test_a_connection_refused_is_a_failure_with_its_reason(receiver, endpoint, o
     row = WebhookDelivery.objects.get()
     assert row.last_status_code is None and "ConnectionRefused" in row.last_error
     assert endpoint.secret not in row.last_error
+
+
+def test_the_command_sends_what_is_due(receiver, endpoint, org_a, capsys):
+    emit(org_a)
+    call_command("deliver_webhooks")
+    assert "sent: 1" in capsys.readouterr().out
+    assert len(receiver.requests) == 1

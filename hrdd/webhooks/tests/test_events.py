@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from hrdd.grievances.models import Case
 from hrdd.grievances.services import case_state_set
+from hrdd.remediation import services as remediation
 from hrdd.remediation.reminders import due_dates_check
 from hrdd.reports.services import report_release_if_due
 from hrdd.testing import world
@@ -111,6 +112,17 @@ def test_an_overdue_plan_is_sent_with_ids_and_a_link(endpoint, org_a, alice):
     assert f"/remediation/{org_a.pk}/{finding.pk}/" in row.payload["data"]["url"]
     body = json.dumps(row.payload)
     assert "Saigon" not in body and "fire exit" not in body and "Blocked" not in body
+
+
+def test_an_overdue_action_is_sent_too(endpoint, org_a, alice):
+    cap, _token = world.cap_opened(world.finding_at(world.supplier(org_a, "Saigon")), by=alice)
+    world.cap_proposed(cap, days=2)
+    remediation.cap_accept(cap=cap, by=alice)
+    noon = timezone.localtime().replace(hour=12) + timedelta(days=4)
+    with time_machine.travel(noon, tick=False):
+        assert due_dates_check()[1] == 2  # both actions
+    rows = WebhookDelivery.objects.filter(event_type="cap.overdue")
+    assert [row.payload["data"]["overdue"] for row in rows] == ["action", "action"]
 
 
 def test_an_acknowledged_case_sends_ids_and_times_only(endpoint, org_a, alice):
