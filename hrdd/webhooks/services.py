@@ -134,7 +134,7 @@ def event_emit(
     *, organisation_id: int, event_type: str, data: dict[str, Any], key: str = ""
 ) -> int:
     """Queue `event_type` with `data` for every active endpoint of the organisation that
-    subscribed to it; returns how many deliveries were queued.
+    subscribed to it; returns for how many endpoints (0: nobody listens).
 
     Call it inside the transaction that makes the event happen. `key` names the event (e.g.
     "report.released:<release id>"): emitting the same key again queues nothing, so a task
