@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "hrdd.notifications",
     "hrdd.grievances",
     "hrdd.api",
+    "hrdd.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -365,6 +366,15 @@ EMAIL_RATE_LIMIT = env_int("EMAIL_RATE_LIMIT", 50)
 EMAIL_CLAIM_TIMEOUT = env_int("EMAIL_CLAIM_TIMEOUT", 300)
 # First retry delay after a temporary failure, doubled at each attempt (at most 60 times).
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 60)
+
+# --- Webhooks (hrdd/webhooks, docs/webhooks.md) ---------------------------------------------
+# Let endpoints be http:// and on private, loopback or reserved addresses (development and
+# tests only: in production it would let an owner make the server call its own network).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+# Failed attempts in a row after which an endpoint is turned off.
+WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 10)
+# Seconds after which deliveries held by a worker that stopped are sent again (same id).
+WEBHOOKS_CLAIM_TIMEOUT = env_int("WEBHOOKS_CLAIM_TIMEOUT", 300)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS=1 behind a TLS-terminating proxy turns on every transport protection at once.

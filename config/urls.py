@@ -37,5 +37,6 @@ urlpatterns = [
     path("", include("hrdd.responses.urls")),
     path("", include("hrdd.grievances.urls")),
     path("", include("hrdd.api.urls")),
+    path("", include("hrdd.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]

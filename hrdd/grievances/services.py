@@ -28,6 +28,7 @@ from hrdd.notifications.services import email_queue
 from hrdd.organisations.models import Organisation
 from hrdd.remediation.services import create_finding
 from hrdd.suppliers.models import Site
+from hrdd.webhooks.services import event_emit
 
 REPORT_FIELDS = ("what", "where", "since", "who", "want", "contact")
 _SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -285,6 +286,17 @@ def case_state_set(*, case: Case, state: str, by=None) -> Case:
     case.state = state
     if case.acknowledged_at is None:
         case.acknowledged_at = now
+        # Ids and the time only: nothing of what the worker wrote, nor when.
+        event_emit(
+            organisation_id=case.channel.organisation_id,
+            event_type="grievance.case_acknowledged",
+            key=f"grievance.case_acknowledged:{case.pk}",
+            data={
+                "case": {"id": case.pk, "acknowledged_at": now.isoformat()},
+                "url": settings.SITE_URL
+                + reverse("grievances:case", args=[case.channel.organisation_id, case.pk]),
+            },
+        )
     case.closed_at = now if state == Case.State.CLOSED else None
     case.save(update_fields=["state", "acknowledged_at", "closed_at"])
     CaseEvent.objects.create(

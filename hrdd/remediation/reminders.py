@@ -29,6 +29,7 @@ from hrdd.organisations.models import Membership
 from hrdd.remediation import sending
 from hrdd.remediation.models import Action, CorrectiveActionPlan, Finding, TimelineEntry
 from hrdd.remediation.selectors import timelines
+from hrdd.webhooks.services import event_emit
 
 
 def _live(action_id: int) -> Action | None:
@@ -101,6 +102,16 @@ def _owners_told(finding: Finding, *, template: str, context: dict) -> None:
     ).select_related("user")
     url = settings.SITE_URL + reverse(
         "remediation:detail", args=[finding.organisation_id, finding.pk]
+    )
+    event_emit(
+        organisation_id=finding.organisation_id,
+        event_type="cap.overdue",
+        data={
+            "finding": {"id": finding.pk},
+            "overdue": "plan" if template == "cap_plan_overdue" else "action",
+            "due_on": context["due_on"].isoformat(),
+            "url": url,
+        },
     )
     for owner in owners:
         email_queue(

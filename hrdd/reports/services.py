@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from hrdd import policy
@@ -18,6 +20,7 @@ from hrdd.reports.tally import (
     tally_update,
 )
 from hrdd.responses.models import Response
+from hrdd.webhooks.services import event_emit
 
 
 def report_release_if_due(*, campaign_id: int) -> ReportRelease | None:
@@ -158,10 +161,27 @@ def _release_if_due(campaign_id: int) -> ReportRelease | None:
                 for dimension in dimensions
             ]
         tally_mark_released(campaign_id=campaign_id)
-        return ReportRelease.objects.create(
+        release = ReportRelease.objects.create(
             campaign=campaign,
             number=(previous.number + 1) if previous else 1,
             response_count=total,
             reason=ReportRelease.Reason.CLOSE if closed else ReportRelease.Reason.BATCH,
             content=content,
         )
+        # What the report page shows above its figures, never a figure or an answer.
+        event_emit(
+            organisation_id=campaign.organisation_id,
+            event_type="report.released",
+            key=f"report.released:{release.pk}",
+            data={
+                "campaign": {"id": campaign.pk, "name": campaign.name, "mode": campaign.mode},
+                "release": {
+                    "number": release.number,
+                    "reason": release.reason,
+                    "response_count": release.response_count,
+                    "created_at": release.created_at.isoformat(),
+                },
+                "url": settings.SITE_URL + reverse("reports:summary", args=[campaign.pk]),
+            },
+        )
+        return release

@@ -6,12 +6,15 @@ arguments it builds, so that services never import tasks (no import cycle).
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from hrdd.campaigns.models import Campaign
 from hrdd.reports.services import report_release_if_due
+from hrdd.webhooks.services import event_emit
 
 
 @task()
@@ -37,6 +40,17 @@ def release_at_close(*, campaign_id: int, closes_at: str) -> int | None:
             campaign_id=campaign_id, closes_at=closes_at
         )
         return None
+    campaign = Campaign.objects.get(pk=campaign_id)
+    event_emit(  # once per close date, however often this runs
+        organisation_id=campaign.organisation_id,
+        event_type="campaign.closed",
+        key=f"campaign.closed:{campaign_id}:{closes_at}",
+        data={
+            "campaign": {"id": campaign.pk, "name": campaign.name, "mode": campaign.mode},
+            "closed_at": closes_at,
+            "url": settings.SITE_URL + reverse("campaigns:detail", args=[campaign.pk]),
+        },
+    )
     release = report_release_if_due(campaign_id=campaign_id)
     return release.number if release else None
 

@@ -46,6 +46,7 @@ from hrdd.testing.world import (
     policy_document,
     submit_disclosed,
 )
+from hrdd.webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +158,13 @@ def world(org_a, alice, olivia, disclosed, crisis_version):
             organisation=org_a, name="ERP", scopes=["suppliers:read"], days=1, by=alice
         )[0].pk,
         "invitation_id": invitation.pk,
+        "endpoint_id": endpoint_create(
+            organisation=org_a,
+            url="https://93.184.215.14/hook",
+            description="",
+            events=["report.released"],
+            by=alice,
+        )[0].pk,
         "supplier_id": supplier.pk,
         "import_id": SupplierImport.objects.create(organisation=org_a, filename="l.csv").pk,
         "response_id": response.pk,

@@ -32,6 +32,7 @@ from hrdd.testing.world import (
     policy_document,
     submit_disclosed,
 )
+from hrdd.webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,7 @@ TENANT_ARGUMENTS = {
     "statement_id",
     "channel_id",
     "token_id",
+    "endpoint_id",
 }
 
 
@@ -108,6 +110,13 @@ def world(org_a, alice, carol, disclosed):
         "organisation_id": org_a.pk,
         "token_id": token_create(
             organisation=org_a, name="ERP", scopes=["suppliers:read"], days=1, by=alice
+        )[0].pk,
+        "endpoint_id": endpoint_create(
+            organisation=org_a,
+            url="https://93.184.215.14/hook",
+            description="",
+            events=["report.released"],
+            by=alice,
         )[0].pk,
         "invitation_id": Invitation.objects.get(campaign=disclosed).pk,
         "supplier_id": supplier.pk,
