@@ -41,7 +41,10 @@ def endpoint_list(request, organisation_id):
                 organisation=organisation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
+            # Field errors (the address, the events) beside their field; the others, such
+            # as the limit of endpoints, above the form.
+            errors = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, messages_ in errors.items():
                 for message in messages_:
                     form.add_error(field if field in form.fields else None, message)
         else:

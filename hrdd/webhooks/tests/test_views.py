@@ -61,6 +61,22 @@ def test_the_form_names_what_is_wrong(client, org_a, alice, settings):
     assert not WebhookEndpoint.objects.exists()
 
 
+def test_the_endpoint_limit_is_said_above_the_form(client, org_a, alice):
+    for number in range(services.MAX_ENDPOINTS):
+        services.endpoint_create(
+            organisation=org_a,
+            url=f"https://93.184.215.14/hook/{number}",
+            description="",
+            events=["cap.overdue"],
+            by=alice,
+        )
+    world.login(client, alice)
+    page = register(client, org_a)
+    assert page.status_code == 400
+    assert "at most 20 endpoints" in page.context["form"].non_field_errors()[0]
+    assert WebhookEndpoint.objects.count() == services.MAX_ENDPOINTS
+
+
 def test_the_test_button_delivers_a_signed_test_event(
     client, org_a, alice, endpoint, receiver, django_capture_on_commit_callbacks
 ):
