@@ -110,3 +110,18 @@ def log_in(page, live_server, user, *, then: str | None = None) -> None:
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}{then or reverse('campaigns:dashboard')}")
+
+
+WIDER_THAN_THE_SCREEN = """width => [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > width)
+    .map(e => `${e.tagName}#${e.id}.${e.className}`)"""
+
+
+def assert_fits_the_screen(page, width: int = PHONE["width"]) -> None:
+    """No sideways scrolling on a phone, measured on the page as laid out: after a click the
+    new page's heading can be found before its stylesheet has loaded (a busy machine), and
+    Japanese or Vietnamese text is set in fonts that load last. Names what is too wide."""
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, page.evaluate(WIDER_THAN_THE_SCREEN, width)

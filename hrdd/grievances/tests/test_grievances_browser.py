@@ -7,20 +7,10 @@ from django.urls import reverse
 
 from hrdd.grievances import selectors, services
 from hrdd.grievances.models import Case, Message
-from hrdd.testing.browser import PHONE, assert_accessible, close, new_page
+from hrdd.testing.browser import PHONE, assert_accessible, assert_fits_the_screen, close, new_page
 from hrdd.testing.grievances import PASSPHRASE, channel, help_directory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDER_THAN_THE_SCREEN = """width => [...document.querySelectorAll("body *")]
-    .filter(e => e.getBoundingClientRect().right > width)
-    .map(e => `${e.tagName}#${e.id}.${e.className}`)"""
-
-
-def fits_the_screen(page) -> None:
-    page.evaluate("document.fonts.ready.then(() => true)")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], page.evaluate(WIDER_THAN_THE_SCREEN, PHONE["width"])
 
 
 def answer_as_handler(case: Case, handler, text: str) -> None:
@@ -45,14 +35,14 @@ def test_a_worker_reports_and_reads_the_answer_on_a_phone(
     page = new_page(browser, live_server, language=language, viewport=PHONE, scripts=False)
     page.goto(f"{live_server.url}{reverse('grievances:report', args=[made.slug])}")
     assert page.locator("html").get_attribute("lang") == language
-    fits_the_screen(page)
+    assert_fits_the_screen(page)
     assert_accessible(page, f"grievance form ({language})")
     page.locator("#id_what").fill("Chủ giữ hộ chiếu của chúng tôi")
     page.locator("#id_passphrase").fill("river stone")
     page.get_by_role("button", name=send).click()
     code = page.locator("code").inner_text()
     assert len(code) == 39
-    fits_the_screen(page)
+    assert_fits_the_screen(page)
     assert_accessible(page, f"receipt ({language})")
 
     case = Case.objects.get()
@@ -64,7 +54,7 @@ def test_a_worker_reports_and_reads_the_answer_on_a_phone(
     page.locator("#id_passphrase").fill("river stone")
     page.locator("form.stack button[type=submit]").click()
     page.wait_for_selector("text=We will visit the factory next week.")
-    fits_the_screen(page)
+    assert_fits_the_screen(page)
     assert_accessible(page, f"conversation ({language})")
     page.locator("#id_reply").fill("Cảm ơn")
     page.get_by_role("button", name=reply).click()
@@ -114,12 +104,12 @@ def test_a_worker_who_ticks_a_red_flag_sees_where_to_get_help_on_a_phone(
     page.get_by_label("Chủ hoặc môi giới có giữ hộ chiếu hay thẻ căn cước của bạn không?").check()
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.wait_for_selector("text=Nơi có thể nhận giúp đỡ ngay")
-    fits_the_screen(page)
+    assert_fits_the_screen(page)
     assert_accessible(page, "receipt with help (vi)")
     page.get_by_role("link", name="Tất cả đường dây nóng và tổ chức hỗ trợ").click()
     page.wait_for_selector("h1:has-text('Nơi có thể nhận giúp đỡ ngay')")
     assert page.locator("a[href='tel:0120-811-610']").count() == 1
-    fits_the_screen(page)
+    assert_fits_the_screen(page)
     assert_accessible(page, "help page (vi)")
     close(page)
     assert Case.objects.get().red_flagged_at is not None

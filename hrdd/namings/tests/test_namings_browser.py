@@ -7,21 +7,17 @@ from django.urls import reverse
 
 from hrdd.namings.models import SupplierNamingRequest
 from hrdd.suppliers.models import Supplier
-from hrdd.testing.browser import PHONE, assert_accessible, close, log_in, new_page
+from hrdd.testing.browser import (
+    PHONE,
+    assert_accessible,
+    assert_fits_the_screen,
+    close,
+    log_in,
+    new_page,
+)
 from hrdd.testing.world import ask_to_name, named
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDER_THAN_THE_SCREEN = """width => [...document.querySelectorAll("body *")]
-    .filter(e => e.getBoundingClientRect().right > width)
-    .map(e => `${e.tagName}#${e.id}.${e.className}`)"""
-
-
-def assert_fits_the_screen(page) -> None:
-    """No sideways scrolling, once the fonts are in (Japanese text is set in them)."""
-    page.evaluate("document.fonts.ready.then(() => true)")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], page.evaluate(WIDER_THAN_THE_SCREEN, PHONE["width"])
 
 
 def test_a_supplier_answers_on_a_phone_in_japanese(browser, live_server, suppliers):

@@ -8,20 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hrdd.remediation.models import Finding
-from hrdd.testing.browser import PHONE, assert_accessible, close, new_page
+from hrdd.testing.browser import PHONE, assert_accessible, assert_fits_the_screen, close, new_page
 from hrdd.testing.world import cap_opened, finding_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDER_THAN_THE_SCREEN = """width => [...document.querySelectorAll("body *")]
-    .filter(e => e.getBoundingClientRect().right > width)
-    .map(e => `${e.tagName}#${e.id}.${e.className}`)"""
-
-
-def assert_fits_the_screen(page) -> None:
-    page.evaluate("document.fonts.ready.then(() => true)")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], page.evaluate(WIDER_THAN_THE_SCREEN, PHONE["width"])
 
 
 def test_a_supplier_proposes_its_plan_on_a_phone_in_japanese(browser, live_server, suppliers):
