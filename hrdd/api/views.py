@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from hrdd.api import selectors, services
 from hrdd.api.forms import TokenForm
 from hrdd.api.models import Scope
+from hrdd.core.forms import add_service_errors
 
 
 @never_cache
@@ -29,9 +30,7 @@ def token_list(request, organisation_id):
                 by=request.user,
             )
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                for message in messages_:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             form = TokenForm()
     return render(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.core.access import get_buyer_for_member
+from hrdd.core.forms import add_service_errors
 from hrdd.cycle import selectors
 from hrdd.cycle.forms import DocumentForm
 from hrdd.cycle.services import document_add, document_delete
@@ -39,8 +40,7 @@ def document_new(request, organisation_id):
         try:
             document_add(organisation=organisation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The document was added."))
             return redirect("cycle:cycle", organisation.pk)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.core.access import get_buyer_for_member
+from hrdd.core.forms import add_service_errors
 from hrdd.dialogue import selectors, services
 from hrdd.dialogue.forms import (
     CommitmentForm,
@@ -24,11 +25,6 @@ def _engagement(organisation, engagement_id):
     if engagement is None:
         raise Http404
     return engagement
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -84,7 +80,7 @@ def engagement_new(request, organisation_id):
                 organisation=organisation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting was recorded."))
             return redirect("dialogue:detail", organisation.pk, engagement.pk)
@@ -113,7 +109,7 @@ def engagement_edit(request, organisation_id, engagement_id):
         try:
             services.engagement_update(engagement=engagement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting was updated."))
             return redirect("dialogue:detail", organisation.pk, engagement.pk)
@@ -135,7 +131,7 @@ def _add(request, organisation_id, engagement_id, key, form_class, service, done
         try:
             service(engagement=engagement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("dialogue:detail", organisation.pk, engagement.pk)

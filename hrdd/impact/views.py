@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.core.access import get_buyer_for_member
+from hrdd.core.forms import add_service_errors
 from hrdd.impact import consent, pdf, selectors, services
 from hrdd.impact.forms import (
     ActivityForm,
@@ -32,11 +33,7 @@ def _apply(form, call) -> bool:
     try:
         call()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
         return False
     return True
 

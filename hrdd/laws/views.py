@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hrdd.core.access import buyer_memberships, get_buyer_for_member, is_operator, operator_required
+from hrdd.core.forms import add_service_errors
 from hrdd.laws import selectors
 from hrdd.laws.applicability import RATES_AS_OF
 from hrdd.laws.forms import AnswersForm, FilterForm, LawVersionForm
@@ -60,8 +61,7 @@ def law_edit(request, law_code):
         try:
             law_version_add(law=law, content=content, change_note=change_note, by=request.user)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The entry was saved as a new version."))
             return redirect("laws:detail", law.code)
@@ -85,8 +85,7 @@ def applies(request, organisation_id):
         try:
             answers_save(organisation=organisation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your answers were saved."))
             return redirect("laws:applies", organisation.pk)

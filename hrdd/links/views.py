@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from hrdd.core.supplier_language import supplier_language_activate, supplier_language_remember
 from hrdd.invitations import selectors as invitation_selectors
 from hrdd.invitations import services as invitations
 from hrdd.links import services
@@ -19,18 +20,6 @@ from hrdd.responses.pages import consent_form
 from hrdd.responses.selectors import campaign_and_response
 from hrdd.responses.services import reusable_answers
 from hrdd.responses.validation import missing_required
-
-
-def _activate_supplier_language(request, invitation) -> str | None:
-    """The supplier's preferred language, unless it already chose one on the site."""
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
-        return None
-    language = invitation.supplier.language
-    if language not in invitation.campaign.languages:
-        return None
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
-    return language
 
 
 def _answer_url(campaign, token: str) -> str:
@@ -43,7 +32,9 @@ def invitation(request, token):
     if found is None:
         return render(request, "links/invalid.html", status=404)
     campaign = found.campaign
-    chosen = _activate_supplier_language(request, found)
+    chosen = supplier_language_activate(
+        request, found.supplier.language, offered=found.campaign.languages
+    )
     if not campaign.is_open:
         state = campaign.state()
         page = render(
@@ -54,9 +45,7 @@ def invitation(request, token):
         )
     else:
         page = _landing(request, found, token)
-    if chosen:
-        page.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, samesite="Lax")
-    return page
+    return supplier_language_remember(page, chosen)
 
 
 def _language(request, campaign) -> str:

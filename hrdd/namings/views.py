@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hrdd.core.access import get_buyer_for_member
+from hrdd.core.supplier_language import supplier_language_activate, supplier_language_remember
 from hrdd.namings import selectors, services
 from hrdd.namings.forms import NamedSupplierForm, ReviewForm
 from hrdd.namings.models import SupplierNamingRequest
@@ -58,27 +58,13 @@ def _row_errors(forms) -> list[dict]:
     return problems
 
 
-def _activate_language(request, naming) -> str | None:
-    """The supplier's preferred language, unless it already chose one on the site."""
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
-        return None
-    if naming.language not in dict(settings.LANGUAGES):
-        return None
-    translation.activate(naming.language)
-    request.LANGUAGE_CODE = naming.language
-    return naming.language
-
-
 @never_cache
 def answer(request, token):
     naming = selectors.naming_for_token(token=token)
     if naming is None:
         return render(request, "namings/invalid.html", status=404)
-    chosen = _activate_language(request, naming)
-    page = _answer(request, naming)
-    if chosen:
-        page.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, samesite="Lax")
-    return page
+    chosen = supplier_language_activate(request, naming.language)
+    return supplier_language_remember(_answer(request, naming), chosen)
 
 
 def _answer(request, naming):

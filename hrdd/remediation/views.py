@@ -8,27 +8,20 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from hrdd.core.access import get_buyer_for_member, operator_required
+from hrdd.core.forms import add_service_errors
+from hrdd.core.supplier_language import supplier_language_activate, supplier_language_remember
 from hrdd.impact import selectors as impact_selectors
 from hrdd.remediation import exports, forms, selectors, services
 from hrdd.remediation.models import TOPICS, Finding
 
 FIRST_ROWS = 3
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """A service's refusal on the form: on its field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- The buyer's pages -----------------------------------------------------------------------
@@ -86,7 +79,7 @@ def finding_create(request, organisation_id):
                     by=request.user,
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The finding was recorded."))
                 return redirect("remediation:detail", organisation.pk, finding.pk)
@@ -136,7 +129,7 @@ def from_recommendation(request, organisation_id, recommendation_id):
                 by=request.user,
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -236,7 +229,7 @@ def finding_step(request, organisation_id, finding_id):
         if form is None:
             form = forms.EvidenceForm() if step == "evidence" else None
         if form is not None:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             context = _detail_context(organisation, finding, errors=exc.messages)
             return render(request, "remediation/detail.html", context, status=422)
@@ -287,7 +280,7 @@ def timelines(request, organisation_id):
         try:
             services.remediation_settings_update(organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The timelines were saved."))
             return redirect("remediation:timelines", organisation.pk)
@@ -302,27 +295,13 @@ def timelines(request, organisation_id):
 # --- The supplier's page ---------------------------------------------------------------------
 
 
-def _activate_language(request, cap) -> str | None:
-    """The supplier's language, unless it already chose one on the site."""
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
-        return None
-    if cap.language not in dict(settings.LANGUAGES):
-        return None
-    translation.activate(cap.language)
-    request.LANGUAGE_CODE = cap.language
-    return cap.language
-
-
 @never_cache
 def supplier_page(request, token):
     cap = selectors.cap_for_token(token=token)
     if cap is None:
         return render(request, "remediation/invalid.html", status=404)
-    chosen = _activate_language(request, cap)
-    page = _supplier_page(request, cap)
-    if chosen:
-        page.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, samesite="Lax")
-    return page
+    chosen = supplier_language_activate(request, cap.language)
+    return supplier_language_remember(_supplier_page(request, cap), chosen)
 
 
 def _row_count(request, cap) -> int:
@@ -383,7 +362,7 @@ def _supplier_page(request, cap):
                 try:
                     services.cap_extension_request(cap=cap, **extension.cleaned_data)
                 except ValidationError as exc:
-                    add_errors(extension, exc)
+                    add_service_errors(extension, exc)
                 else:
                     return redirect("remediation:supplier", token=token)
         elif action == "done":
@@ -399,7 +378,7 @@ def _supplier_page(request, cap):
                         upload=done.cleaned_data["file"],
                     )
                 except ValidationError as exc:
-                    add_errors(done, exc)
+                    add_service_errors(done, exc)
                 else:
                     return redirect("remediation:supplier", token=token)
             action_id = done.data.get("action_id", "")

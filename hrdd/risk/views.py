@@ -22,6 +22,7 @@ from hrdd.core.access import (
     is_operator,
     operator_required,
 )
+from hrdd.core.forms import add_service_errors
 from hrdd.risk import bans, exports, method, selectors
 from hrdd.risk import map as world
 from hrdd.risk.forms import AdjustmentForm, RankingFilterForm
@@ -217,8 +218,7 @@ def adjustment_add(request, organisation_id, supplier_id):
         try:
             adjustment_record(supplier=supplier, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field, errors)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hrdd.core.access import get_buyer_for_member
+from hrdd.core.forms import add_service_errors
 from hrdd.statements import exports, selectors, services
 from hrdd.statements import render as presenting
 from hrdd.statements.figures import gather
@@ -49,8 +50,7 @@ def statement_list(request, organisation_id):
                     organisation=organisation, by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The statement was created."))
                 return redirect("statements:builder", organisation.pk, statement.pk)
@@ -82,8 +82,7 @@ def builder(request, organisation_id, statement_id):
                     statement=statement, texts=form.cleaned_data, by=request.user
                 )
             except ValidationError as error:
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Version %(n)s was saved.") % {"n": version.number})
                 return redirect("statements:builder", organisation.pk, statement.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hrdd.api.selectors import get_buyer_for_owner
+from hrdd.core.forms import add_service_errors
 from hrdd.webhooks import selectors, services
 from hrdd.webhooks.forms import EndpointForm
 
@@ -41,12 +42,7 @@ def endpoint_list(request, organisation_id):
                 organisation=organisation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            # Field errors (the address, the events) beside their field; the others, such
-            # as the limit of endpoints, above the form.
-            errors = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, messages_ in errors.items():
-                for message in messages_:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)  # the limit of endpoints: above the form
         else:
             return _page(request, organisation, EndpointForm(), secret=secret, secret_for=endpoint)
     return _page(request, organisation, form, status=400 if request.method == "POST" else 200)
@@ -63,37 +59,50 @@ def endpoint_rotate(request, organisation_id, endpoint_id):
     return _page(request, organisation, EndpointForm(), secret=secret, secret_for=endpoint)
 
 
-@require_POST
-@login_required
-def endpoint_enable(request, organisation_id, endpoint_id):
+def _switch(request, organisation_id, endpoint_id, service, message: str):
+    """One of the endpoint's buttons: run `service` on it, say `message` (with its URL)."""
     _organisation, endpoint = selectors.get_endpoint_for_owner(
         request.user, organisation_id, endpoint_id
     )
-    services.endpoint_enable(endpoint=endpoint, by=request.user)
-    messages.success(request, _("The endpoint %(url)s is on.") % {"url": endpoint.url})
+    service(endpoint=endpoint, by=request.user)
+    messages.success(request, message % {"url": endpoint.url})
     return redirect("webhooks:endpoints", organisation_id=organisation_id)
+
+
+@require_POST
+@login_required
+def endpoint_enable(request, organisation_id, endpoint_id):
+    return _switch(
+        request,
+        organisation_id,
+        endpoint_id,
+        services.endpoint_enable,
+        _("The endpoint %(url)s is on."),
+    )
 
 
 @require_POST
 @login_required
 def endpoint_disable(request, organisation_id, endpoint_id):
-    _organisation, endpoint = selectors.get_endpoint_for_owner(
-        request.user, organisation_id, endpoint_id
+    return _switch(
+        request,
+        organisation_id,
+        endpoint_id,
+        services.endpoint_disable,
+        _("The endpoint %(url)s is off."),
     )
-    services.endpoint_disable(endpoint=endpoint, by=request.user)
-    messages.success(request, _("The endpoint %(url)s is off.") % {"url": endpoint.url})
-    return redirect("webhooks:endpoints", organisation_id=organisation_id)
 
 
 @require_POST
 @login_required
 def endpoint_delete(request, organisation_id, endpoint_id):
-    _organisation, endpoint = selectors.get_endpoint_for_owner(
-        request.user, organisation_id, endpoint_id
+    return _switch(
+        request,
+        organisation_id,
+        endpoint_id,
+        services.endpoint_delete,
+        _("The endpoint %(url)s is deleted."),
     )
-    services.endpoint_delete(endpoint=endpoint, by=request.user)
-    messages.success(request, _("The endpoint %(url)s is deleted.") % {"url": endpoint.url})
-    return redirect("webhooks:endpoints", organisation_id=organisation_id)
 
 
 @require_POST
