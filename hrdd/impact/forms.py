@@ -72,8 +72,8 @@ class DeskNoteForm(forms.Form):
         self.fields["law_id"].choices = [("", "---------"), *selectors.law_choices()]
 
 
-class InterviewEditForm(forms.Form):
-    """Corrections to an interview record (its consent record stays as it was agreed)."""
+class InterviewFields(forms.Form):
+    """What an interview record holds besides its consent: shared by recording and editing."""
 
     group = forms.ChoiceField(label=_("Interviewee group"), choices=Interview.Group.choices)
     taken_on = forms.DateField(
@@ -98,6 +98,16 @@ class InterviewEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
+
+    def clean_taken_on(self):
+        taken_on = self.cleaned_data["taken_on"]
+        if taken_on > timezone.localdate():
+            raise forms.ValidationError(_("The interview date cannot be in the future."))
+        return taken_on
+
+
+class InterviewEditForm(InterviewFields):
+    """Corrections to an interview record (its consent record stays as it was agreed)."""
 
     def __init__(self, *args, consent_to_name: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,17 +126,11 @@ class ActivityForm(forms.ModelForm):
         }
 
 
-class InterviewForm(forms.Form):
+class InterviewForm(InterviewFields):
     """An interview and its consent, for the consent text of `language` shown above it."""
 
     language = forms.ChoiceField(widget=forms.HiddenInput, choices=[])
     consent_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    group = forms.ChoiceField(label=_("Interviewee group"), choices=Interview.Group.choices)
-    taken_on = forms.DateField(
-        label=_("Date of the interview"),
-        widget=DateInput(),
-        error_messages={**DATE_ERRORS, "required": _("Enter the date of the interview.")},
-    )
     consent_to_interview = forms.BooleanField(
         label=_("The interviewee agreed to be interviewed"),
         required=False,
@@ -137,33 +141,21 @@ class InterviewForm(forms.Form):
     consent_to_name = forms.BooleanField(
         label=_("The interviewee agreed to have the name stored"), required=False
     )
-    interviewee_name = forms.CharField(
-        label=_("Name (only if the interviewee agreed to have it stored)"),
-        max_length=200,
-        required=False,
-    )
-    notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 5}), required=False
-    )
-    sensitive_notes = forms.CharField(
-        label=_("Sensitive notes"),
-        help_text=_(
-            "Stored encrypted; shown only to your organisation's owners and administrators, "
-            "never in the report."
-        ),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-    )
+    # The consents before the name they allow, as the page asks them.
+    field_order = [
+        "language",
+        "consent_sha256",
+        "group",
+        "taken_on",
+        "consent_to_interview",
+        "consent_to_quote",
+        "consent_to_name",
+        "interviewee_name",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = consent.consent_languages()
-
-    def clean_taken_on(self):
-        taken_on = self.cleaned_data["taken_on"]
-        if taken_on > timezone.localdate():
-            raise forms.ValidationError(_("The interview date cannot be in the future."))
-        return taken_on
 
 
 RATING_HELP = _("From 1 (low) to 3 (high).")
